@@ -1,0 +1,77 @@
+//! Windlass compiles a concise KDL description of an application into validated Kubernetes
+//! manifests.
+//!
+//! # Stages
+//!
+//! 1. [`parse`] — text → `kdl::KdlDocument`; syntax errors become diagnostics.
+//! 2. [`resolve`] — KDL → the typed [`model`](resolve::model): names, values, components, imports.
+//! 3. [`check`] — rules over the model that need the whole application.
+//! 4. [`lower`] — model → Kubernetes objects built from `k8s-openapi` types.
+//! 5. [`render`] — objects → YAML or JSON, in a stable order and layout.
+//!
+//! Each stage returns its output and its diagnostics; the pipeline stops between stages when a
+//! stage reported an error, and never lowers a model with errors. Only the CLI touches the file
+//! system and the terminal.
+
+pub mod check;
+pub mod cli;
+pub mod diag;
+pub mod lower;
+pub mod parse;
+pub mod printer;
+pub mod render;
+pub mod resolve;
+pub mod source;
+pub mod stdlib;
+
+use std::path::Path;
+
+use diag::{Diagnostic, Diagnostics};
+use lower::Manifest;
+use resolve::model::App;
+use source::{Loader, Sources};
+
+/// The result of compiling one description.
+#[derive(Debug)]
+pub struct Compilation {
+    /// Every file read: the description and its imports.
+    pub sources: Sources,
+    /// The model, when resolution succeeded.
+    pub app: Option<App>,
+    /// The manifests, empty when any stage reported an error.
+    pub manifests: Vec<Manifest>,
+    /// Every finding, sorted by file and offset.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compilation {
+    /// Whether any finding is an error (then `manifests` is empty).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Compiles the description `text`, read from `path` (shown as `name` in diagnostics).
+pub fn compile(name: &str, path: &Path, text: String, loader: &dyn Loader) -> Compilation {
+    let mut sources = Sources::new();
+    let file = sources.add(name, path, text);
+    let mut diagnostics = Diagnostics::new();
+    let mut app = None;
+    let mut manifests = Vec::new();
+    match parse::parse(&sources, file) {
+        Err(found) => diagnostics.extend(found),
+        Ok(doc) => {
+            let (model, found) = resolve::resolve(&doc, file, &mut sources, loader);
+            diagnostics.extend(found);
+            if let Some(model) = model {
+                diagnostics.extend(check::check(&model));
+                if !diagnostics.has_errors() {
+                    manifests = lower::lower(&model);
+                }
+                app = Some(model);
+            }
+        }
+    }
+    let diagnostics = diagnostics.into_sorted(&sources);
+    Compilation { sources, app, manifests, diagnostics }
+}

@@ -1,0 +1,1 @@
+//! Rendering: objects → YAML or JSON text, in a stable order and layout.

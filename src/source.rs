@@ -1,0 +1,128 @@
+//! Source files, their ids, and spans into them.
+//!
+//! A [`Span`] is small and `Copy`, and it compares equal to every other span: the model and the
+//! diff compare meaning, never positions.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use miette::NamedSource;
+
+/// Index of a file in [`Sources`].
+#[derive(Clone, Copy, Debug, Default, PartialOrd, Ord, PartialEq, Eq, Hash)]
+pub struct FileId(pub u32);
+
+/// A byte range in one source file.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Span {
+    /// The file the range is in.
+    pub file: FileId,
+    /// First byte.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+}
+
+impl PartialEq for Span {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl Eq for Span {}
+
+impl Span {
+    /// A span over `start..end` of `file`.
+    pub fn new(file: FileId, start: usize, end: usize) -> Self {
+        let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Span { file, start: clamp(start), end: clamp(end.max(start)) }
+    }
+
+    /// A span from a `kdl`/`miette` span within `file`.
+    pub fn from_miette(file: FileId, span: miette::SourceSpan) -> Self {
+        Span::new(file, span.offset(), span.offset() + span.len())
+    }
+
+    /// The range as a `miette` span.
+    pub fn to_miette(self) -> miette::SourceSpan {
+        (self.start as usize, (self.end - self.start) as usize).into()
+    }
+
+    /// Sort key: file, then offset.
+    pub fn key(self) -> (FileId, u32, u32) {
+        (self.file, self.start, self.end)
+    }
+}
+
+/// One loaded source file.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The path as the user named it (relative paths stay relative), used in diagnostics.
+    pub name: String,
+    /// The path used to resolve imports next to this file.
+    pub path: PathBuf,
+    /// The text.
+    pub text: Arc<String>,
+}
+
+/// Every file that took part in a compilation.
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    /// An empty set of sources.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a file and returns its id.
+    pub fn add(&mut self, name: impl Into<String>, path: impl Into<PathBuf>, text: String) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.push(SourceFile { name: name.into(), path: path.into(), text: Arc::new(text) });
+        id
+    }
+
+    /// The file with this id.
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)
+    }
+
+    /// The id of an already loaded file, by its path.
+    pub fn find(&self, path: &Path) -> Option<FileId> {
+        self.files
+            .iter()
+            .position(|f| f.path == path)
+            .and_then(|i| u32::try_from(i).ok())
+            .map(FileId)
+    }
+
+    /// All files, in load order.
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), f))
+    }
+
+    /// The file as a `miette` source, named with the user's path.
+    pub fn named(&self, id: FileId) -> Option<NamedSource<Arc<String>>> {
+        self.get(id).map(|f| NamedSource::new(f.name.clone(), f.text.clone()).with_language("kdl"))
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, id: FileId, offset: u32) -> (usize, usize) {
+        let Some(file) = self.get(id) else { return (1, 1) };
+        let offset = (offset as usize).min(file.text.len());
+        let before = file.text.get(..offset).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, col)
+    }
+}
+
+/// Reads the files a description imports. The CLI reads the file system; tests read from memory.
+pub trait Loader {
+    /// The text of the file at `path`.
+    fn load(&self, path: &Path) -> std::io::Result<String>;
+}
