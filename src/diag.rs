@@ -69,13 +69,19 @@ impl Diagnostic {
 
     /// A new warning.
     pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
     }
 
     /// Adds a label on a span.
     #[must_use]
     pub fn label(mut self, span: Span, text: impl Into<String>) -> Self {
-        self.labels.push(Label { span, text: text.into() });
+        self.labels.push(Label {
+            span,
+            text: text.into(),
+        });
         self
     }
 
@@ -125,7 +131,9 @@ impl miette::Diagnostic for Diagnostic {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -135,7 +143,11 @@ impl miette::Diagnostic for Diagnostic {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let primary = self.span()?.file;
         // miette shows one source per diagnostic: labels in other files would point at wrong text.
-        let labels = self.labels.iter().enumerate().filter(move |(_, l)| l.span.file == primary);
+        let labels = self
+            .labels
+            .iter()
+            .enumerate()
+            .filter(move |(_, l)| l.span.file == primary);
         Some(Box::new(labels.map(|(i, l)| {
             let text = (!l.text.is_empty()).then(|| l.text.clone());
             if i == 0 {
@@ -189,10 +201,15 @@ impl Diagnostics {
         let mut list = self.list;
         list.sort_by(|a, b| {
             let key = |d: &Diagnostic| d.span().map(Span::key);
-            key(a).cmp(&key(b)).then_with(|| a.code.cmp(b.code)).then_with(|| a.message.cmp(&b.message))
+            key(a)
+                .cmp(&key(b))
+                .then_with(|| a.code.cmp(b.code))
+                .then_with(|| a.message.cmp(&b.message))
         });
         list.dedup_by(|a, b| {
-            a.code == b.code && a.message == b.message && a.span().map(Span::key) == b.span().map(Span::key)
+            a.code == b.code
+                && a.message == b.message
+                && a.span().map(Span::key) == b.span().map(Span::key)
         });
         list.into_iter().map(|d| d.with_source(sources)).collect()
     }

@@ -73,5 +73,10 @@ pub fn compile(name: &str, path: &Path, text: String, loader: &dyn Loader) -> Co
         }
     }
     let diagnostics = diagnostics.into_sorted(&sources);
-    Compilation { sources, app, manifests, diagnostics }
+    Compilation {
+        sources,
+        app,
+        manifests,
+        diagnostics,
+    }
 }

@@ -11,7 +11,10 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<KdlDocument, Diagnostics
     text.parse::<KdlDocument>().map_err(|error| {
         let mut diagnostics = Diagnostics::new();
         for d in &error.diagnostics {
-            let message = d.message.clone().unwrap_or_else(|| "invalid KDL".to_owned());
+            let message = d
+                .message
+                .clone()
+                .unwrap_or_else(|| "invalid KDL".to_owned());
             let help = d.help.clone().unwrap_or_else(|| {
                 "see the KDL 2.0 syntax at https://kdl.dev; strings need double quotes".to_owned()
             });

@@ -1,1 +1,152 @@
 //! Rendering: objects → YAML or JSON text, in a stable order and layout.
+//!
+//! Objects keep the order lowering gave them; keys inside an object are sorted (serde_json's map
+//! is ordered), so the text depends on nothing but the objects.
+
+use std::collections::BTreeMap;
+
+use crate::lower::Manifest;
+
+/// Output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// YAML documents.
+    Yaml,
+    /// JSON.
+    Json,
+}
+
+impl Format {
+    /// File extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Yaml => "yaml",
+            Format::Json => "json",
+        }
+    }
+}
+
+/// One output file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputFile {
+    /// File name, without directories.
+    pub name: String,
+    /// Its content.
+    pub content: String,
+}
+
+/// Every object in one stream: YAML documents separated by `---`, or a JSON `v1/List`.
+pub fn stream(manifests: &[Manifest], format: Format) -> String {
+    let objects: Vec<&serde_json::Value> = manifests.iter().map(|m| &m.object).collect();
+    render(&objects, format)
+}
+
+/// One file per application component (the Namespace, then each workload), plus a
+/// `kustomization.yaml` that lists them.
+pub fn files(manifests: &[Manifest], format: Format) -> Vec<OutputFile> {
+    let mut groups: Vec<(&str, Vec<&serde_json::Value>)> = Vec::new();
+    for m in manifests {
+        match groups.iter_mut().find(|(c, _)| *c == m.component) {
+            Some((_, objects)) => objects.push(&m.object),
+            None => groups.push((&m.component, vec![&m.object])),
+        }
+    }
+    let mut files: Vec<OutputFile> = groups
+        .iter()
+        .map(|(component, objects)| OutputFile {
+            name: format!("{component}.{}", format.extension()),
+            content: render(objects, format),
+        })
+        .collect();
+    let mut kustomization = BTreeMap::new();
+    kustomization.insert(
+        "apiVersion",
+        serde_json::json!("kustomize.config.k8s.io/v1beta1"),
+    );
+    kustomization.insert("kind", serde_json::json!("Kustomization"));
+    let resources: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    kustomization.insert("resources", serde_json::json!(resources));
+    files.push(OutputFile {
+        name: "kustomization.yaml".into(),
+        content: yaml(&kustomization),
+    });
+    files
+}
+
+fn render(objects: &[&serde_json::Value], format: Format) -> String {
+    match format {
+        Format::Yaml => {
+            let mut out = String::new();
+            for (i, object) in objects.iter().enumerate() {
+                if i > 0 {
+                    out.push_str("---\n");
+                }
+                out.push_str(&yaml(object));
+            }
+            out
+        }
+        Format::Json => {
+            let list = serde_json::json!({ "apiVersion": "v1", "kind": "List", "items": objects });
+            let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+    }
+}
+
+fn yaml<T: serde::Serialize>(value: &T) -> String {
+    // Cannot fail: the values are JSON-shaped trees with string keys.
+    serde_yaml::to_string(value).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(component: &str, name: &str) -> Manifest {
+        Manifest {
+            component: component.into(),
+            object: serde_json::json!({"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"name": name}}),
+        }
+    }
+
+    #[test]
+    fn stream_separates_documents_and_sorts_keys() {
+        let text = stream(&[manifest("a", "one"), manifest("b", "two")], Format::Yaml);
+        assert_eq!(
+            text,
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: two\n"
+        );
+    }
+
+    #[test]
+    fn files_group_by_component_and_list_them() {
+        let out = files(
+            &[
+                manifest("namespace", "ns"),
+                manifest("service-a", "x"),
+                manifest("service-a", "y"),
+            ],
+            Format::Yaml,
+        );
+        let names: Vec<&str> = out.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["namespace.yaml", "service-a.yaml", "kustomization.yaml"]
+        );
+        assert!(out[1].content.contains("name: x\n---\n"));
+        assert!(
+            out[2]
+                .content
+                .contains("- namespace.yaml\n- service-a.yaml\n")
+        );
+    }
+
+    #[test]
+    fn json_is_a_list() {
+        let text = stream(&[manifest("a", "one")], Format::Json);
+        let parsed: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        assert_eq!(parsed["kind"], "List");
+        assert_eq!(parsed["items"][0]["metadata"]["name"], "one");
+    }
+}

@@ -34,7 +34,11 @@ impl Span {
     /// A span over `start..end` of `file`.
     pub fn new(file: FileId, start: usize, end: usize) -> Self {
         let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        Span { file, start: clamp(start), end: clamp(end.max(start)) }
+        Span {
+            file,
+            start: clamp(start),
+            end: clamp(end.max(start)),
+        }
     }
 
     /// A span from a `kdl`/`miette` span within `file`.
@@ -77,9 +81,18 @@ impl Sources {
     }
 
     /// Adds a file and returns its id.
-    pub fn add(&mut self, name: impl Into<String>, path: impl Into<PathBuf>, text: String) -> FileId {
+    pub fn add(
+        &mut self,
+        name: impl Into<String>,
+        path: impl Into<PathBuf>,
+        text: String,
+    ) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push(SourceFile { name: name.into(), path: path.into(), text: Arc::new(text) });
+        self.files.push(SourceFile {
+            name: name.into(),
+            path: path.into(),
+            text: Arc::new(text),
+        });
         id
     }
 
@@ -107,12 +120,15 @@ impl Sources {
 
     /// The file as a `miette` source, named with the user's path.
     pub fn named(&self, id: FileId) -> Option<NamedSource<Arc<String>>> {
-        self.get(id).map(|f| NamedSource::new(f.name.clone(), f.text.clone()).with_language("kdl"))
+        self.get(id)
+            .map(|f| NamedSource::new(f.name.clone(), f.text.clone()).with_language("kdl"))
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, id: FileId, offset: u32) -> (usize, usize) {
-        let Some(file) = self.get(id) else { return (1, 1) };
+        let Some(file) = self.get(id) else {
+            return (1, 1);
+        };
         let offset = (offset as usize).min(file.text.len());
         let before = file.text.get(..offset).unwrap_or("");
         let line = before.matches('\n').count() + 1;

@@ -1,1 +1,121 @@
-//! The command line: one file per subcommand.
+//! The command line: argument parsing and one file per subcommand. The only module that touches
+//! the file system.
+
+mod build;
+mod check;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::printer;
+use crate::source::Loader;
+
+/// The exit code of a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Success.
+    Ok,
+    /// The input has errors.
+    InputErrors,
+    /// The command could not run (missing file, bad arguments, a write that failed).
+    CouldNotRun,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(o: Outcome) -> Self {
+        ExitCode::from(match o {
+            Outcome::Ok => 0,
+            Outcome::InputErrors => 1,
+            Outcome::CouldNotRun => 2,
+        })
+    }
+}
+
+/// Compiles a concise KDL description of an application into validated Kubernetes manifests.
+#[derive(Debug, Parser)]
+#[command(name = "windlass", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compile a description into Kubernetes manifests.
+    Build(build::BuildArgs),
+    /// Check a description and report every problem; write nothing.
+    Check(check::CheckArgs),
+}
+
+/// Output format of `build`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// YAML documents.
+    Yaml,
+    /// JSON.
+    Json,
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Outcome {
+    match cli.command {
+        Command::Build(args) => build::run(&args),
+        Command::Check(args) => check::run(&args),
+    }
+}
+
+/// Reads imports from the file system.
+pub struct FsLoader;
+
+impl Loader for FsLoader {
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the CLI is the one place that reads files"
+    )]
+    fn load(&self, path: &Path) -> std::io::Result<String> {
+        std::fs::read_to_string(path)
+    }
+}
+
+/// Reads the description at `path` (default `windlass.kdl`), or reports why it cannot.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the CLI is the one place that reads files"
+)]
+fn read_description(path: Option<&Path>) -> Option<(PathBuf, String)> {
+    let path = path.map_or_else(|| PathBuf::from("windlass.kdl"), Path::to_path_buf);
+    match std::fs::read(&path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some((path, text)),
+            Err(_) => {
+                printer::fatal(
+                    &format!("{} is not UTF-8 text", path.display()),
+                    Some("a description is a KDL 2.0 text file in UTF-8"),
+                );
+                None
+            }
+        },
+        Err(err) => {
+            let help = if path.is_dir() {
+                format!("name the file: {}", path.join("windlass.kdl").display())
+            } else {
+                "give the path of a description, or run in a directory with windlass.kdl".to_owned()
+            };
+            printer::fatal(
+                &format!("cannot read {}: {err}", path.display()),
+                Some(&help),
+            );
+            None
+        }
+    }
+}
+
+/// Compiles the description at `path` with the file-system loader.
+fn compile(path: &Path, text: String) -> crate::Compilation {
+    let name = path.to_string_lossy().replace('\\', "/");
+    crate::compile(&name, path, text, &FsLoader)
+}

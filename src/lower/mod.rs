@@ -1,6 +1,31 @@
 //! Lowering: the application model → Kubernetes objects built from `k8s-openapi` types.
+//!
+//! The output order is fixed: the `Namespace`, then for each workload in source order its
+//! ServiceAccount, files ConfigMap, PersistentVolumeClaims, Services, controller,
+//! HorizontalPodAutoscaler, PodDisruptionBudget and Ingress. Every map is a `BTreeMap` and nothing
+//! reads the clock or a random source, so the same model always gives the same objects.
+//!
+//! Labels follow `app.kubernetes.io/*`; selectors use only `name` and `part-of`, so they never
+//! change when anything else does (a selector change is a delete-and-recreate in Kubernetes).
 
-use crate::resolve::model::App;
+mod container;
+mod exposure;
+mod scaling;
+mod service;
+mod storage;
+mod workload;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::Namespace;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use serde::Serialize;
+
+use crate::resolve::model::{App, IntOrPercent, Workload};
 
 /// One Kubernetes object, ready to render.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,6 +39,193 @@ pub struct Manifest {
 
 /// Lowers a model without errors into its objects, in a stable order.
 pub fn lower(app: &App) -> Vec<Manifest> {
-    let _ = app;
-    Vec::new()
+    let mut out = Vec::new();
+    push(&mut out, "namespace", &namespace(app));
+    for workload in &app.workloads {
+        let scope = Scope { app, workload };
+        let component = workload.name.as_str();
+        if let Some(account) = workload::service_account(&scope) {
+            push(&mut out, component, &account);
+        }
+        if let Some(files) = storage::files_config_map(&scope) {
+            push(&mut out, component, &files);
+        }
+        for claim in storage::claims(&scope) {
+            push(&mut out, component, &claim);
+        }
+        for service in service::services(&scope) {
+            push(&mut out, component, &service);
+        }
+        workload::controller(&scope, &mut out);
+        if let Some(hpa) = scaling::autoscaler(&scope) {
+            push(&mut out, component, &hpa);
+        }
+        if let Some(pdb) = scaling::disruption_budget(&scope) {
+            push(&mut out, component, &pdb);
+        }
+        if let Some(ingress) = exposure::ingress(&scope) {
+            push(&mut out, component, &ingress);
+        }
+    }
+    out
+}
+
+/// Appends `object` to `out` as a manifest of `component`.
+fn push<T: Serialize>(out: &mut Vec<Manifest>, component: &str, object: &T) {
+    // Cannot fail: `serde_json::to_value` errors only on map keys that are not strings, and every
+    // map in a `k8s-openapi` object is keyed by `String`. `Null` keeps the signature total.
+    let object = serde_json::to_value(object).unwrap_or(serde_json::Value::Null);
+    out.push(Manifest {
+        component: component.to_owned(),
+        object,
+    });
+}
+
+/// The `Namespace` every other object lives in.
+fn namespace(app: &App) -> Namespace {
+    let mut labels = app.labels.clone();
+    labels.insert(PART_OF.to_owned(), app.name.clone());
+    labels.insert(MANAGED_BY.to_owned(), MANAGER.to_owned());
+    Namespace {
+        metadata: ObjectMeta {
+            name: Some(app.namespace.clone()),
+            labels: Some(labels),
+            annotations: non_empty_map(app.annotations.clone()),
+            ..ObjectMeta::default()
+        },
+        ..Namespace::default()
+    }
+}
+
+const NAME: &str = "app.kubernetes.io/name";
+const PART_OF: &str = "app.kubernetes.io/part-of";
+const COMPONENT: &str = "app.kubernetes.io/component";
+const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
+const VERSION: &str = "app.kubernetes.io/version";
+const MANAGER: &str = "windlass";
+
+/// One workload of one app: what every object builder needs for names, labels and metadata.
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    app: &'a App,
+    workload: &'a Workload,
+}
+
+impl Scope<'_> {
+    /// The labels selectors match on: `name` and `part-of`, nothing else.
+    fn selector_labels(&self) -> BTreeMap<String, String> {
+        BTreeMap::from([
+            (NAME.to_owned(), self.workload.name.clone()),
+            (PART_OF.to_owned(), self.app.name.clone()),
+        ])
+    }
+
+    /// A `matchLabels` selector over [`Scope::selector_labels`].
+    fn selector(&self) -> LabelSelector {
+        LabelSelector {
+            match_labels: Some(self.selector_labels()),
+            ..LabelSelector::default()
+        }
+    }
+
+    /// Every object's labels: the app's and the workload's, then the standard ones, which win.
+    fn labels(&self) -> BTreeMap<String, String> {
+        let mut labels = self.app.labels.clone();
+        labels.extend(self.workload.labels.clone());
+        labels.extend(self.selector_labels());
+        labels.insert(
+            COMPONENT.to_owned(),
+            self.workload.kind.keyword().to_owned(),
+        );
+        labels.insert(MANAGED_BY.to_owned(), MANAGER.to_owned());
+        labels
+    }
+
+    /// The labels of controllers and pods: [`Scope::labels`] plus `version`, the main image's tag
+    /// when it has one that is a valid label value (a tag may be longer than a label allows).
+    fn versioned_labels(&self) -> BTreeMap<String, String> {
+        let mut labels = self.labels();
+        let tag = self
+            .workload
+            .main
+            .image
+            .as_ref()
+            .and_then(|image| image.tag.as_deref());
+        if let Some(tag) = tag.filter(|tag| is_label_value(tag)) {
+            labels.insert(VERSION.to_owned(), tag.to_owned());
+        }
+        labels
+    }
+
+    /// Metadata of an object of this workload named `name`.
+    fn meta(&self, name: impl Into<String>) -> ObjectMeta {
+        self.meta_with(name, self.labels(), &BTreeMap::new())
+    }
+
+    /// Metadata with explicit labels, and `extra` annotations over the app's.
+    fn meta_with(
+        &self,
+        name: impl Into<String>,
+        labels: BTreeMap<String, String>,
+        extra: &BTreeMap<String, String>,
+    ) -> ObjectMeta {
+        let mut annotations = self.app.annotations.clone();
+        annotations.extend(extra.clone());
+        ObjectMeta {
+            name: Some(name.into()),
+            namespace: Some(self.app.namespace.clone()),
+            labels: non_empty_map(labels),
+            annotations: non_empty_map(annotations),
+            ..ObjectMeta::default()
+        }
+    }
+}
+
+/// Whether `value` is a valid label value: at most 63 characters of `[-._a-zA-Z0-9]`, starting
+/// and ending with a letter or digit.
+fn is_label_value(value: &str) -> bool {
+    let edge_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    value.len() <= 63
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && edge_ok(value.chars().next())
+        && edge_ok(value.chars().last())
+}
+
+/// `None` for an empty map: Kubernetes omits empty maps, and so do we.
+fn non_empty_map<K, V>(map: BTreeMap<K, V>) -> Option<BTreeMap<K, V>> {
+    (!map.is_empty()).then_some(map)
+}
+
+/// `None` for an empty list.
+fn non_empty_vec<T>(list: Vec<T>) -> Option<Vec<T>> {
+    (!list.is_empty()).then_some(list)
+}
+
+/// A count from the model as a Kubernetes `int32`, saturating (resolve keeps counts small).
+fn int(n: u32) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// A count or percentage as `IntOrString`.
+fn int_or_string(value: &IntOrPercent) -> IntOrString {
+    match value {
+        IntOrPercent::Int(n) => IntOrString::Int(*n),
+        IntOrPercent::Percent(p) => IntOrString::String(p.clone()),
+    }
+}
+
+/// FNV-1a, 64 bits: a small, stable hash for content fingerprints (not for security).
+fn fnv1a64(parts: &[&[u8]]) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut hash = OFFSET;
+    for part in parts {
+        for byte in *part {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(PRIME);
+        }
+    }
+    hash
 }

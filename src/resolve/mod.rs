@@ -1,12 +1,39 @@
 //! Resolution: KDL documents → the typed application model.
+//!
+//! Reads the top level (`app`, `component`, `import`), loads imports and the standard library
+//! components the app uses, instantiates components, and checks every name and reference. Every
+//! problem found is reported; the model is returned only when there is one `app` to return.
 
+mod component;
+mod container;
+mod exposure;
 pub mod model;
+pub mod values;
+mod workload;
+
+use std::collections::BTreeMap;
 
 use kdl::KdlDocument;
 
-use crate::diag::Diagnostics;
-use crate::source::{FileId, Loader, Sources};
-use model::App;
+use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::source::{FileId, Loader, Sources, Span};
+use component::Components;
+use model::{App, Exposure, PortRef, SecurityLevel, Workload, WorkloadKind};
+use values::{NodeView, Scope, suggest_help};
+use workload::{AppDefaults, WorkloadBuilder};
+
+const TOP_LEVEL: &[&str] = &["app", "component", "import"];
+const APP_SETTINGS: &[&str] = &[
+    "namespace",
+    "registry",
+    "security",
+    "labels",
+    "annotations",
+    "ingress-class",
+];
+const WORKLOAD_KINDS: &[&str] = &[
+    "frontend", "gateway", "service", "stateful", "database", "job", "cronjob", "use",
+];
 
 /// Resolves the main document (and the files it imports) into an application.
 pub fn resolve(
@@ -15,6 +42,400 @@ pub fn resolve(
     sources: &mut Sources,
     loader: &dyn Loader,
 ) -> (Option<App>, Diagnostics) {
-    let _ = (doc, file, sources, loader);
-    (None, Diagnostics::new())
+    let mut diags = Diagnostics::new();
+    let mut components = Components::default();
+    let empty = Scope::default();
+    let mut apps = Vec::new();
+    for node in doc.nodes() {
+        let view = NodeView {
+            node,
+            file,
+            scope: &empty,
+        };
+        match view.name() {
+            "app" => apps.push(node),
+            "component" => components.define(&view, &mut diags),
+            "import" => components.import(&view, sources, loader, &mut Vec::new(), &mut diags),
+            other => top_level_unknown(&view, other, &mut diags),
+        }
+    }
+    let app = match apps.as_slice() {
+        [] => {
+            diags.push(
+                Diagnostic::error(codes::APP_COUNT, "the description has no `app`")
+                    .label(Span::new(file, 0, 0), "expected `app NAME { … }`")
+                    .help("start the file with `app NAME { … }` and put the workloads inside"),
+            );
+            None
+        }
+        [node, rest @ ..] => {
+            for extra in rest {
+                let view = NodeView {
+                    node: extra,
+                    file,
+                    scope: &empty,
+                };
+                diags.push(
+                    Diagnostic::error(codes::APP_COUNT, "a description holds one `app`")
+                        .label(view.name_span(), "second app")
+                        .help("put each application in its own file"),
+                );
+            }
+            let view = NodeView {
+                node,
+                file,
+                scope: &empty,
+            };
+            resolve_app(&view, &mut components, sources, &mut diags)
+        }
+    };
+    (app, diags)
+}
+
+fn top_level_unknown(view: &NodeView, name: &str, diags: &mut Diagnostics) {
+    let help = if WORKLOAD_KINDS.contains(&name) || APP_SETTINGS.contains(&name) {
+        format!("`{name}` belongs inside `app NAME {{ … }}`")
+    } else {
+        suggest_help(
+            name,
+            TOP_LEVEL.iter().copied(),
+            "the top level holds `app`, `component` and `import`",
+        )
+    };
+    diags.push(
+        Diagnostic::error(
+            codes::UNKNOWN_NODE,
+            format!("unknown top-level node `{name}`"),
+        )
+        .label(view.name_span(), "unknown here")
+        .help(help),
+    );
+}
+
+fn resolve_app(
+    view: &NodeView,
+    components: &mut Components,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Option<App> {
+    let mut e = view.read(diags);
+    let name_val = e.require_arg("a name", "app shop { … }", diags);
+    e.finish(&[], diags);
+    let name = name_val.as_ref().and_then(|v| {
+        values::dns_label(
+            v,
+            "app",
+            63,
+            "the app's name is a label value on every object",
+            diags,
+        )
+    });
+    let mut app = App {
+        name: name.clone().unwrap_or_default(),
+        span: name_val.as_ref().map_or(view.name_span(), |v| v.span),
+        namespace: name.clone().unwrap_or_default(),
+        registry: None,
+        security: SecurityLevel::Hardened,
+        labels: BTreeMap::new(),
+        annotations: BTreeMap::new(),
+        ingress_class: None,
+        workloads: Vec::new(),
+    };
+    let mut seen = container::Seen::default();
+    // Settings first: they apply to every workload wherever they are written.
+    for child in view.children() {
+        let child_name = child.name();
+        if !APP_SETTINGS.contains(&child_name) {
+            continue;
+        }
+        let span = child.name_span();
+        if matches!(child_name, "labels" | "annotations") {
+            let map = workload::key_values(&child, child_name == "labels", diags);
+            if child_name == "labels" {
+                &mut app.labels
+            } else {
+                &mut app.annotations
+            }
+            .extend(map);
+            continue;
+        }
+        if child_name == "security" {
+            if let Some(level) = workload::security_level(&child, diags)
+                && seen.first("security".into(), "`security`", span, diags)
+            {
+                app.security = level;
+            }
+            continue;
+        }
+        let mut e = child.read(diags);
+        let example = match child_name {
+            "namespace" => "namespace shop",
+            "registry" => "registry \"registry.example.com/shop\"",
+            _ => "ingress-class nginx",
+        };
+        if let Some(v) = e.require_arg("a value", example, diags)
+            && seen.first(
+                child_name.to_owned(),
+                &format!("`{child_name}`"),
+                span,
+                diags,
+            )
+        {
+            match child_name {
+                "namespace" => {
+                    if let Some(ns) = values::dns_label(
+                        &v,
+                        "namespace",
+                        63,
+                        "namespaces are DNS-1123 labels",
+                        diags,
+                    ) {
+                        app.namespace = ns;
+                    }
+                }
+                "registry" => {
+                    if let Some(r) = values::string(&v, diags) {
+                        if r.is_empty()
+                            || r.contains(char::is_whitespace)
+                            || r.contains(['@', ':'])
+                                && !r.contains('/')
+                                && r.matches(':').count() > 1
+                        {
+                            diags.push(
+                                Diagnostic::error(codes::INVALID_IMAGE, format!("`{r}` is not a registry"))
+                                    .label(v.span, "invalid registry")
+                                    .help("write a registry host with an optional path, such as \"registry.example.com/shop\""),
+                            );
+                        } else {
+                            app.registry = Some(r.trim_end_matches('/').to_owned());
+                        }
+                    }
+                }
+                _ => app.ingress_class = values::dns_label(&v, "IngressClass", 253, "", diags),
+            }
+        }
+        e.finish(&[], diags);
+    }
+    let defaults = AppDefaults {
+        registry: app.registry.as_deref(),
+        security: app.security,
+    };
+    let mut workloads: Vec<Workload> = Vec::new();
+    for child in view.children() {
+        let child_name = child.name();
+        if APP_SETTINGS.contains(&child_name) {
+            continue;
+        }
+        let workload = match child_name {
+            "use" | "database" => {
+                components.instantiate(&child, &app.name, &defaults, sources, diags)
+            }
+            _ => match WorkloadKind::from_keyword(child_name) {
+                Some(kind) => plain_workload(&child, kind, &defaults, diags),
+                None => {
+                    let mut known: Vec<&str> = WORKLOAD_KINDS.to_vec();
+                    known.extend(APP_SETTINGS);
+                    let help = if TOP_LEVEL.contains(&child_name) {
+                        format!("`{child_name}` belongs at the top level, outside `app`")
+                    } else {
+                        suggest_help(
+                            child_name,
+                            known.iter().copied(),
+                            &format!("an app holds {}", known.join(", ")),
+                        )
+                    };
+                    diags.push(
+                        Diagnostic::error(
+                            codes::UNKNOWN_NODE,
+                            format!("unknown node `{child_name}` in an app"),
+                        )
+                        .label(child.name_span(), "unknown here")
+                        .help(help),
+                    );
+                    None
+                }
+            },
+        };
+        let Some(workload) = workload else { continue };
+        if let Some(first) = workloads.iter().find(|w| w.name == workload.name) {
+            diags.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_NAME,
+                    format!("two workloads are named `{}`", workload.name),
+                )
+                .label(workload.span, "second workload with this name")
+                .label(first.span, "first defined here")
+                .help("every workload's objects are named after it: give each a unique name"),
+            );
+            continue;
+        }
+        check_name_length(&workload, diags);
+        workloads.push(workload);
+    }
+    check_references(&workloads, diags);
+    app.workloads = workloads;
+    (!app.name.is_empty()).then_some(app)
+}
+
+fn plain_workload(
+    view: &NodeView,
+    kind: WorkloadKind,
+    app: &AppDefaults,
+    diags: &mut Diagnostics,
+) -> Option<Workload> {
+    let mut e = view.read(diags);
+    let example = format!("{} NAME {{ image \"…\" }}", kind.keyword());
+    let name = e
+        .require_arg("a name", &example, diags)
+        .and_then(|v| values::dns_label(&v, kind.keyword(), 253, "", diags).map(|n| (n, v.span)));
+    e.finish(&[], diags);
+    let (name, span) = name?;
+    if kind == WorkloadKind::Database {
+        diags.push(
+            Diagnostic::error(codes::MISSING_VALUE, "`database` needs `engine=`")
+                .label(view.name_span(), "no engine")
+                .help(format!(
+                    "write `database {name} engine=mysql storage=\"20Gi\"`"
+                )),
+        );
+        return None;
+    }
+    let mut builder = WorkloadBuilder::new(name, span, kind, app);
+    builder.apply_all(view.children(), app, diags);
+    Some(builder.finish(diags))
+}
+
+/// Kubernetes limits each object name; StatefulSets and CronJobs need room for what the
+/// controller appends to them.
+fn check_name_length(w: &Workload, diags: &mut Diagnostics) {
+    let external = w.kind.is_stateful()
+        && matches!(
+            w.expose,
+            Exposure::NodePort { .. } | Exposure::LoadBalancer { .. }
+        );
+    let (max, why) = match w.kind {
+        WorkloadKind::Stateful | WorkloadKind::Database if external => (
+            54,
+            "its second Service `NAME-external` must fit in 63 characters",
+        ),
+        WorkloadKind::Stateful | WorkloadKind::Database => (
+            52,
+            "the StatefulSet controller adds an 11-character revision hash to a label of 63 at most",
+        ),
+        WorkloadKind::CronJob => (
+            52,
+            "the CronJob controller appends an 11-character suffix to the Job's name",
+        ),
+        _ => (
+            63,
+            "the workload's Service name and label values are at most 63 characters",
+        ),
+    };
+    if w.name.len() > max {
+        diags.push(
+            Diagnostic::error(
+                codes::NAME_TOO_LONG,
+                format!(
+                    "{} name `{}` is {} characters; at most {max} fit",
+                    w.kind.keyword(),
+                    w.name,
+                    w.name.len()
+                ),
+            )
+            .label(w.span, format!("{} characters over", w.name.len() - max))
+            .help(format!("shorten it to {max} characters or fewer: {why}")),
+        );
+    }
+}
+
+/// Every `route` and `uses` names a workload that exists, and a port it has.
+fn check_references(workloads: &[Workload], diags: &mut Diagnostics) {
+    let names: Vec<&str> = workloads.iter().map(|w| w.name.as_str()).collect();
+    let unknown = |target: &str, span: Span, what: &str, diags: &mut Diagnostics| {
+        diags.push(
+            Diagnostic::error(
+                codes::UNKNOWN_TARGET,
+                format!("{what} `{target}`, which does not exist"),
+            )
+            .label(span, "no workload with this name")
+            .help(suggest_help(
+                target,
+                names.iter().copied(),
+                &format!("define `{target}` in the app, or fix the name"),
+            )),
+        );
+    };
+    for w in workloads {
+        for edge in &w.uses {
+            if edge.target == w.name {
+                diags.push(
+                    Diagnostic::error(codes::UNKNOWN_TARGET, format!("`{}` uses itself", w.name))
+                        .label(edge.span, "self-reference")
+                        .help("`uses` names the other workloads this one calls"),
+                );
+            } else if !names.contains(&edge.target.as_str()) {
+                unknown(
+                    &edge.target,
+                    edge.span,
+                    &format!("`{}` uses", w.name),
+                    diags,
+                );
+            }
+        }
+        for route in &w.routes {
+            let Some(target) = workloads.iter().find(|t| t.name == route.target) else {
+                unknown(
+                    &route.target,
+                    route.span,
+                    &format!("`{}` routes to", w.name),
+                    diags,
+                );
+                continue;
+            };
+            if target.kind.is_batch() || target.main.ports.is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        codes::UNKNOWN_TARGET,
+                        format!(
+                            "`{}` routes to `{}`, which has no port",
+                            w.name, target.name
+                        ),
+                    )
+                    .label(route.span, "nothing listens there")
+                    .help(format!("declare a `port` in `{}`", target.name)),
+                );
+                continue;
+            }
+            if let Some(port) = &route.port {
+                let (found, shown) = match port {
+                    PortRef::Name(n) => (target.main.ports.iter().any(|p| &p.name == n), n.clone()),
+                    PortRef::Number(n) => (
+                        target.main.ports.iter().any(|p| p.number == *n),
+                        n.to_string(),
+                    ),
+                };
+                if !found {
+                    let declared = target
+                        .main
+                        .ports
+                        .iter()
+                        .map(|p| format!("{} ({})", p.number, p.name))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    diags.push(
+                        Diagnostic::error(
+                            codes::UNKNOWN_TARGET,
+                            format!("`{}` has no port `{shown}`", target.name),
+                        )
+                        .label(route.span, "unknown port")
+                        .help(suggest_help(
+                            &shown,
+                            target.main.ports.iter().map(|p| p.name.as_str()),
+                            &format!("`{}` declares {declared}", target.name),
+                        )),
+                    );
+                }
+            }
+        }
+    }
 }

@@ -91,7 +91,10 @@ impl WorkloadKind {
 
     /// Runs as a Deployment.
     pub fn is_deployment(self) -> bool {
-        matches!(self, WorkloadKind::Frontend | WorkloadKind::Gateway | WorkloadKind::Service)
+        matches!(
+            self,
+            WorkloadKind::Frontend | WorkloadKind::Gateway | WorkloadKind::Service
+        )
     }
 
     /// Runs to completion (Job or CronJob).

@@ -1,0 +1,256 @@
+//! Controllers — Deployment, StatefulSet, Job, CronJob — their pod template, and the
+//! ServiceAccount the pods run as.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::{
+    Deployment, DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment,
+    RollingUpdateStatefulSetStrategy, StatefulSet, StatefulSetSpec, StatefulSetUpdateStrategy,
+};
+use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec};
+use k8s_openapi::api::core::v1::{PodSpec, PodTemplateSpec, ServiceAccount, Toleration};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use super::{
+    Manifest, Scope, container, int, int_or_string, non_empty_map, non_empty_vec, push, scaling,
+    storage,
+};
+use crate::resolve::model::{self, Concurrency, ServiceAccount as Account, Strategy, WorkloadKind};
+
+/// How long a finished Job is kept when the description does not say: one day.
+const DEFAULT_JOB_TTL: i32 = 86_400;
+
+/// The ServiceAccount made for the workload, when it asks for one.
+pub(super) fn service_account(scope: &Scope<'_>) -> Option<ServiceAccount> {
+    (scope.workload.service_account == Account::Create).then(|| ServiceAccount {
+        metadata: scope.meta(scope.workload.name.clone()),
+        ..ServiceAccount::default()
+    })
+}
+
+/// Appends the workload's controller to `out`.
+pub(super) fn controller(scope: &Scope<'_>, out: &mut Vec<Manifest>) {
+    let component = scope.workload.name.as_str();
+    match scope.workload.kind {
+        WorkloadKind::Frontend | WorkloadKind::Gateway | WorkloadKind::Service => {
+            push(out, component, &deployment(scope));
+        }
+        WorkloadKind::Stateful | WorkloadKind::Database => {
+            push(out, component, &stateful_set(scope));
+        }
+        WorkloadKind::Job => push(out, component, &job(scope)),
+        WorkloadKind::CronJob => {
+            // Resolve requires a schedule on every cronjob; without one there is nothing to emit.
+            if let Some(cron) = cron_job(scope) {
+                push(out, component, &cron);
+            }
+        }
+    }
+}
+
+/// Metadata of the controller: the labels carry the image's version.
+fn controller_meta(scope: &Scope<'_>) -> ObjectMeta {
+    scope.meta_with(
+        scope.workload.name.clone(),
+        scope.versioned_labels(),
+        &BTreeMap::new(),
+    )
+}
+
+/// The fixed replica count; `None` under an autoscaler, so applying does not fight it.
+fn replicas(workload: &model::Workload) -> Option<i32> {
+    match workload.autoscale {
+        Some(_) => None,
+        None => Some(int(workload.replicas.unwrap_or(1))),
+    }
+}
+
+/// A Deployment for a frontend, gateway or service.
+fn deployment(scope: &Scope<'_>) -> Deployment {
+    let workload = scope.workload;
+    let strategy = match &workload.strategy {
+        Some(Strategy::Rolling {
+            max_surge,
+            max_unavailable,
+            ..
+        }) => Some(DeploymentStrategy {
+            type_: Some("RollingUpdate".to_owned()),
+            rolling_update: (max_surge.is_some() || max_unavailable.is_some()).then(|| {
+                RollingUpdateDeployment {
+                    max_surge: max_surge.as_ref().map(int_or_string),
+                    max_unavailable: max_unavailable.as_ref().map(int_or_string),
+                }
+            }),
+        }),
+        Some(Strategy::Recreate) => Some(DeploymentStrategy {
+            type_: Some("Recreate".to_owned()),
+            rolling_update: None,
+        }),
+        // `OnDelete` is a StatefulSet strategy; resolve rejects it here.
+        Some(Strategy::OnDelete) | None => None,
+    };
+    Deployment {
+        metadata: controller_meta(scope),
+        spec: DeploymentSpec {
+            replicas: replicas(workload),
+            selector: scope.selector(),
+            strategy,
+            template: pod_template(scope),
+            ..DeploymentSpec::default()
+        },
+        ..Deployment::default()
+    }
+}
+
+/// A StatefulSet for a stateful workload or database, governed by its headless Service.
+fn stateful_set(scope: &Scope<'_>) -> StatefulSet {
+    let workload = scope.workload;
+    let update_strategy = match &workload.strategy {
+        Some(Strategy::Rolling { partition, .. }) => Some(StatefulSetUpdateStrategy {
+            type_: Some("RollingUpdate".to_owned()),
+            rolling_update: partition.map(|p| RollingUpdateStatefulSetStrategy {
+                partition: Some(int(p)),
+                ..RollingUpdateStatefulSetStrategy::default()
+            }),
+        }),
+        Some(Strategy::OnDelete) => Some(StatefulSetUpdateStrategy {
+            type_: Some("OnDelete".to_owned()),
+            rolling_update: None,
+        }),
+        // `Recreate` is a Deployment strategy; resolve rejects it here.
+        Some(Strategy::Recreate) | None => None,
+    };
+    StatefulSet {
+        metadata: controller_meta(scope),
+        spec: StatefulSetSpec {
+            replicas: replicas(workload),
+            selector: scope.selector(),
+            service_name: Some(workload.name.clone()),
+            template: pod_template(scope),
+            update_strategy,
+            volume_claim_templates: non_empty_vec(storage::claim_templates(scope)),
+            ..StatefulSetSpec::default()
+        },
+        ..StatefulSet::default()
+    }
+}
+
+/// The Job spec shared by a Job and a CronJob's template. No selector: Kubernetes makes one.
+fn job_spec(scope: &Scope<'_>) -> JobSpec {
+    let settings = scope.workload.job.clone().unwrap_or_default();
+    JobSpec {
+        template: pod_template(scope),
+        backoff_limit: settings.backoff_limit.map(int),
+        active_deadline_seconds: settings.deadline.map(i64::from),
+        ttl_seconds_after_finished: Some(settings.ttl.map_or(DEFAULT_JOB_TTL, int)),
+        completions: settings.completions.map(int),
+        parallelism: settings.parallelism.map(int),
+        ..JobSpec::default()
+    }
+}
+
+/// A Job.
+fn job(scope: &Scope<'_>) -> Job {
+    Job {
+        metadata: controller_meta(scope),
+        spec: Some(job_spec(scope)),
+        ..Job::default()
+    }
+}
+
+/// A CronJob; `None` without a schedule.
+fn cron_job(scope: &Scope<'_>) -> Option<CronJob> {
+    let cron = scope.workload.cron.as_ref()?;
+    let concurrency = match cron.concurrency {
+        Concurrency::Allow => "Allow",
+        Concurrency::Forbid => "Forbid",
+        Concurrency::Replace => "Replace",
+    };
+    Some(CronJob {
+        metadata: controller_meta(scope),
+        spec: CronJobSpec {
+            schedule: cron.schedule.clone(),
+            time_zone: cron.time_zone.clone(),
+            concurrency_policy: Some(concurrency.to_owned()),
+            successful_jobs_history_limit: cron.history_successful.map(int),
+            failed_jobs_history_limit: cron.history_failed.map(int),
+            job_template: JobTemplateSpec {
+                // The Jobs it creates carry the workload's labels too.
+                metadata: Some(ObjectMeta {
+                    labels: Some(scope.versioned_labels()),
+                    ..ObjectMeta::default()
+                }),
+                spec: Some(job_spec(scope)),
+            },
+            ..CronJobSpec::default()
+        },
+        ..CronJob::default()
+    })
+}
+
+/// The pod template: every label plus the version, the workload's annotations, and the hash of
+/// its files so a change of content rolls the pods.
+fn pod_template(scope: &Scope<'_>) -> PodTemplateSpec {
+    let workload = scope.workload;
+    let mut annotations = workload.annotations.clone();
+    if !workload.files.is_empty() {
+        annotations.insert(
+            storage::CONFIG_HASH.to_owned(),
+            storage::config_hash(&workload.files),
+        );
+    }
+    PodTemplateSpec {
+        metadata: Some(ObjectMeta {
+            labels: Some(scope.versioned_labels()),
+            annotations: non_empty_map(annotations),
+            ..ObjectMeta::default()
+        }),
+        spec: Some(pod_spec(scope)),
+    }
+}
+
+/// The pod: identity, security, containers, volumes and scheduling.
+fn pod_spec(scope: &Scope<'_>) -> PodSpec {
+    let workload = scope.workload;
+    // Native sidecars go after the init containers, so they start once those have finished.
+    let init_containers: Vec<_> = workload
+        .init
+        .iter()
+        .map(|c| container::init(scope, c))
+        .chain(
+            workload
+                .sidecars
+                .iter()
+                .map(|c| container::sidecar(scope, c)),
+        )
+        .collect();
+    let (service_account_name, automount) = match &workload.service_account {
+        Account::None => (None, Some(false)),
+        Account::Create => (Some(workload.name.clone()), None),
+        Account::Existing(name) => (Some(name.clone()), None),
+    };
+    PodSpec {
+        service_account_name,
+        automount_service_account_token: automount,
+        security_context: Some(container::pod_security(scope)),
+        init_containers: non_empty_vec(init_containers),
+        containers: vec![container::main(scope)],
+        volumes: non_empty_vec(storage::pod_volumes(scope)),
+        node_selector: non_empty_map(workload.node_selector.clone()),
+        tolerations: non_empty_vec(workload.tolerations.iter().map(toleration).collect()),
+        topology_spread_constraints: non_empty_vec(scaling::spread_constraints(scope)),
+        restart_policy: workload.kind.is_batch().then(|| "Never".to_owned()),
+        ..PodSpec::default()
+    }
+}
+
+/// A toleration of node taints.
+fn toleration(source: &model::Toleration) -> Toleration {
+    Toleration {
+        key: Some(source.key.clone()),
+        operator: source.operator.clone(),
+        value: source.value.clone(),
+        effect: source.effect.clone(),
+        ..Toleration::default()
+    }
+}

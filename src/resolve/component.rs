@@ -1,0 +1,508 @@
+//! Components: definitions (`component`), imports, the standard library, and instances (`use`,
+//! `database`).
+
+use std::collections::BTreeMap;
+use std::path::{Component as PathPart, Path, PathBuf};
+
+use kdl::{KdlNode, KdlValue};
+
+use super::model::{Workload, WorkloadKind};
+use super::values::{self, NodeView, Scope, Val, suggest_help};
+use super::workload::{AppDefaults, WorkloadBuilder};
+use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::source::{FileId, Loader, Sources, Span};
+
+/// How deep imports may nest before the chain is refused.
+const MAX_IMPORT_DEPTH: usize = 16;
+
+/// A parameter a component declares.
+#[derive(Clone, Debug)]
+struct ParamDef {
+    name: String,
+    default: Option<Val>,
+}
+
+/// A component definition.
+#[derive(Clone, Debug)]
+struct ComponentDef {
+    kind: WorkloadKind,
+    file: FileId,
+    node: KdlNode,
+    params: Vec<ParamDef>,
+    span: Span,
+}
+
+/// Every component known to the description: its own, imported ones, and the standard library's
+/// (loaded on first use).
+#[derive(Default)]
+pub struct Components {
+    defs: BTreeMap<String, ComponentDef>,
+    stdlib_loaded: BTreeMap<String, bool>,
+}
+
+impl Components {
+    /// Reads a `component NAME kind=KIND { … }` definition.
+    pub fn define(&mut self, view: &NodeView, diags: &mut Diagnostics) {
+        let mut e = view.read(diags);
+        let name = e
+            .require_arg(
+                "a name",
+                "component spring-service kind=service { … }",
+                diags,
+            )
+            .and_then(|v| values::dns_label(&v, "component", 63, "", diags).map(|n| (n, v.span)));
+        let kind = match e.prop("kind") {
+            Some(v) => {
+                let kinds = [
+                    "frontend", "gateway", "service", "stateful", "database", "job", "cronjob",
+                ];
+                values::keyword(&v, &kinds, diags).and_then(|k| WorkloadKind::from_keyword(&k))
+            }
+            None => Some(WorkloadKind::Stateful),
+        };
+        e.finish(&["kind"], diags);
+        let (Some((name, span)), Some(kind)) = (name, kind) else {
+            return;
+        };
+        let mut params = Vec::new();
+        for child in view.children().filter(|c| c.name() == "param") {
+            let mut p = child.read(diags);
+            let pname = p
+                .require_arg("a name", "param version default=\"8.0\"", diags)
+                .and_then(|v| values::string(&v, diags));
+            let default = p.prop("default");
+            p.finish(&["default"], diags);
+            let Some(pname) = pname else { continue };
+            if matches!(pname.as_str(), "name" | "app") {
+                diags.push(
+                    Diagnostic::error(
+                        codes::DUPLICATE_NAME,
+                        format!("`{pname}` is a built-in parameter"),
+                    )
+                    .label(child.name_span(), "reserved")
+                    .help(format!(
+                        "`{{{pname}}}` is always available; choose another name"
+                    )),
+                );
+                continue;
+            }
+            if params.iter().any(|q: &ParamDef| q.name == pname) {
+                diags.push(
+                    Diagnostic::error(
+                        codes::DUPLICATE_NAME,
+                        format!("parameter `{pname}` is declared twice"),
+                    )
+                    .label(child.name_span(), "second declaration")
+                    .help("keep one of them"),
+                );
+                continue;
+            }
+            params.push(ParamDef {
+                name: pname,
+                default,
+            });
+        }
+        if let Some(previous) = self.defs.get(&name) {
+            diags.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_NAME,
+                    format!("two components are named `{name}`"),
+                )
+                .label(span, "second definition")
+                .label(previous.span, "first defined here")
+                .help("rename one of them"),
+            );
+            return;
+        }
+        self.defs.insert(
+            name,
+            ComponentDef {
+                kind,
+                file: view.file,
+                node: view.node.clone(),
+                params,
+                span,
+            },
+        );
+    }
+
+    /// Reads an `import "path.kdl"`: loads the file and defines its components.
+    pub fn import(
+        &mut self,
+        view: &NodeView,
+        sources: &mut Sources,
+        loader: &dyn Loader,
+        stack: &mut Vec<PathBuf>,
+        diags: &mut Diagnostics,
+    ) {
+        let mut e = view.read(diags);
+        let val = e.require_arg("a file path", "import \"components/spring.kdl\"", diags);
+        e.finish(&[], diags);
+        let Some(val) = val else { return };
+        let Some(relative) = values::string(&val, diags) else {
+            return;
+        };
+        let fail = |message: String, help: &str, diags: &mut Diagnostics| {
+            diags.push(
+                Diagnostic::error(codes::IMPORT_FAILED, message)
+                    .label(val.span, "this import")
+                    .help(help.to_owned()),
+            );
+        };
+        let Some(importer) = sources.get(view.file) else {
+            return;
+        };
+        let base = importer
+            .path
+            .parent()
+            .unwrap_or(Path::new(""))
+            .to_path_buf();
+        let root = sources
+            .get(FileId(0))
+            .and_then(|f| f.path.parent())
+            .unwrap_or(Path::new(""))
+            .to_path_buf();
+        let Some(path) = normalize(&base.join(&relative)) else {
+            fail(
+                format!("`{relative}` leaves the project directory"),
+                "imports are files inside the directory of the main description",
+                diags,
+            );
+            return;
+        };
+        if Path::new(&relative).is_absolute()
+            || !path.starts_with(normalize(&root).unwrap_or_default())
+        {
+            fail(
+                format!("`{relative}` is outside the project directory"),
+                "imports are relative paths to files inside the directory of the main description",
+                diags,
+            );
+            return;
+        }
+        if stack.contains(&path)
+            || sources
+                .get(FileId(0))
+                .is_some_and(|f| normalize(&f.path).as_ref() == Some(&path))
+        {
+            diags.push(
+                Diagnostic::error(codes::IMPORT_CYCLE, format!("`{relative}` imports itself through a chain of imports"))
+                    .label(val.span, "closes the cycle")
+                    .help("files that import each other cannot be ordered; move the shared components into a third file"),
+            );
+            return;
+        }
+        if stack.len() >= MAX_IMPORT_DEPTH {
+            fail(
+                format!("imports nest deeper than {MAX_IMPORT_DEPTH} files"),
+                "flatten the chain of imports",
+                diags,
+            );
+            return;
+        }
+        if sources.find(&path).is_some() {
+            return;
+        }
+        let text = match loader.load(&path) {
+            Ok(text) => text,
+            Err(err) => {
+                fail(
+                    format!("cannot read `{relative}`: {err}"),
+                    "the path is relative to the file that imports it",
+                    diags,
+                );
+                return;
+            }
+        };
+        let file = sources.add(display_path(&path), path.clone(), text);
+        let doc = match crate::parse::parse(sources, file) {
+            Ok(doc) => doc,
+            Err(found) => {
+                diags.extend(found);
+                return;
+            }
+        };
+        stack.push(path);
+        let empty = Scope::default();
+        for node in doc.nodes() {
+            let child = NodeView {
+                node,
+                file,
+                scope: &empty,
+            };
+            match child.name() {
+                "component" => self.define(&child, diags),
+                "import" => self.import(&child, sources, loader, stack, diags),
+                other => diags.push(
+                    Diagnostic::error(codes::UNKNOWN_NODE, format!("an imported file holds only components, not `{other}`"))
+                        .label(child.name_span(), "not allowed in an import")
+                        .help("imported files hold `component` and `import` nodes; the `app` lives in the main description"),
+                ),
+            }
+        }
+        stack.pop();
+    }
+
+    fn lookup(
+        &mut self,
+        name: &str,
+        sources: &mut Sources,
+        diags: &mut Diagnostics,
+    ) -> Option<ComponentDef> {
+        if !self.defs.contains_key(name)
+            && !self.stdlib_loaded.contains_key(name)
+            && let Some(text) = crate::stdlib::source(name)
+        {
+            self.stdlib_loaded.insert(name.to_owned(), true);
+            let display = format!("<stdlib>/{name}.kdl");
+            let file = sources.add(display.clone(), PathBuf::from(display), text.to_owned());
+            match crate::parse::parse(sources, file) {
+                Ok(doc) => {
+                    let empty = Scope::default();
+                    for node in doc
+                        .nodes()
+                        .iter()
+                        .filter(|n| n.name().value() == "component")
+                    {
+                        self.define(
+                            &NodeView {
+                                node,
+                                file,
+                                scope: &empty,
+                            },
+                            diags,
+                        );
+                    }
+                }
+                Err(found) => diags.extend(found),
+            }
+        }
+        self.defs.get(name).cloned()
+    }
+
+    /// Instantiates `use COMPONENT [NAME] KEY=VALUE … { … }` or `database NAME engine=E … { … }`.
+    pub fn instantiate(
+        &mut self,
+        view: &NodeView,
+        app_name: &str,
+        app: &AppDefaults,
+        sources: &mut Sources,
+        diags: &mut Diagnostics,
+    ) -> Option<Workload> {
+        let mut e = view.read(diags);
+        let is_database = view.name() == "database";
+        let (component_val, instance_val) = if is_database {
+            let instance = e.require_arg(
+                "a name",
+                "database orders-db engine=mysql storage=\"20Gi\"",
+                diags,
+            );
+            let engine = e.require_prop(
+                "engine",
+                "database orders-db engine=mysql storage=\"20Gi\"",
+                diags,
+            );
+            (engine, instance)
+        } else {
+            let component = e.require_arg("a component", "use nacos", diags);
+            let instance = e.next_arg().or_else(|| component.clone());
+            (component, instance)
+        };
+        let props = e.rest_props();
+        e.finish(&[], diags);
+        let component = values::string(&component_val?, diags)?;
+        let instance_val = instance_val?;
+        let instance = values::dns_label(
+            &instance_val,
+            if is_database { "database" } else { "workload" },
+            253,
+            "",
+            diags,
+        )?;
+        let Some(def) = self.lookup(&component, sources, diags) else {
+            let mut known: Vec<&str> = crate::stdlib::NAMES.to_vec();
+            known.extend(self.defs.keys().map(String::as_str));
+            known.sort_unstable();
+            known.dedup();
+            let what = if is_database { "engine" } else { "component" };
+            diags.push(
+                Diagnostic::error(
+                    codes::UNKNOWN_COMPONENT,
+                    format!("there is no {what} `{component}`"),
+                )
+                .label(view.name_span(), format!("unknown {what}"))
+                .help(suggest_help(
+                    &component,
+                    known.iter().copied(),
+                    &format!("known components: {}", known.join(", ")),
+                )),
+            );
+            return None;
+        };
+        let kind = if is_database {
+            WorkloadKind::Database
+        } else {
+            def.kind
+        };
+        // Parameters: `name` and `app` first, so defaults can use them.
+        let mut scope = Scope::default();
+        scope.params.insert(
+            "name".into(),
+            Val {
+                value: KdlValue::String(instance.clone()),
+                span: instance_val.span,
+            },
+        );
+        scope.params.insert(
+            "app".into(),
+            Val {
+                value: KdlValue::String(app_name.to_owned()),
+                span: instance_val.span,
+            },
+        );
+        let mut ok = true;
+        for prop in &props {
+            if !def.params.iter().any(|p| p.name == prop.key) {
+                ok = false;
+                diags.push(
+                    Diagnostic::error(
+                        codes::UNKNOWN_PARAMETER,
+                        format!("component `{component}` has no parameter `{}`", prop.key),
+                    )
+                    .label(prop.span, "unknown parameter")
+                    .help(suggest_help(
+                        &prop.key,
+                        def.params.iter().map(|p| p.name.as_str()),
+                        &format!("`{component}` takes {}", param_list(&def)),
+                    )),
+                );
+            }
+        }
+        for param in &def.params {
+            let given = props
+                .iter()
+                .find(|p| p.key == param.name)
+                .map(|p| p.val.clone());
+            let value = match (given, &param.default) {
+                (Some(v), _) => v,
+                (None, Some(default)) => match &default.value {
+                    KdlValue::String(s) => {
+                        let defaults_scope = Scope {
+                            params: scope.params.clone(),
+                        };
+                        let text_view = Val {
+                            value: KdlValue::String(s.clone()),
+                            span: default.span,
+                        };
+                        substitute_default(&defaults_scope, &text_view, diags)
+                    }
+                    _ => default.clone(),
+                },
+                (None, None) => {
+                    ok = false;
+                    let storage = is_database && param.name == "storage";
+                    let (code, message) = if storage {
+                        (
+                            codes::DATABASE_WITHOUT_STORAGE,
+                            format!("database `{instance}` has no storage size"),
+                        )
+                    } else {
+                        (
+                            codes::MISSING_PARAMETER,
+                            format!(
+                                "component `{component}` needs the parameter `{}`",
+                                param.name
+                            ),
+                        )
+                    };
+                    let example = if storage {
+                        "storage=\"20Gi\"".to_owned()
+                    } else {
+                        format!("{}=…", param.name)
+                    };
+                    diags.push(
+                        Diagnostic::error(code, message)
+                            .label(view.name_span(), format!("`{}` missing", param.name))
+                            .help(if storage {
+                                format!("a database keeps its data on a persistent volume: add `{example}`")
+                            } else {
+                                format!("add `{example}` to this line")
+                            }),
+                    );
+                    continue;
+                }
+            };
+            scope.params.insert(param.name.clone(), value);
+        }
+        if !ok {
+            return None;
+        }
+        let mut builder = WorkloadBuilder::new(instance, instance_val.span, kind, app);
+        builder.set_component(&component);
+        let body = NodeView {
+            node: &def.node,
+            file: def.file,
+            scope: &scope,
+        };
+        builder.apply_all(body.children().filter(|c| c.name() != "param"), app, diags);
+        builder.next_layer();
+        builder.apply_all(view.children(), app, diags);
+        Some(builder.finish(diags))
+    }
+}
+
+fn substitute_default(scope: &Scope, val: &Val, diags: &mut Diagnostics) -> Val {
+    // Reuse the reader's substitution by wrapping the value in a throwaway node.
+    let mut node = KdlNode::new("default");
+    node.push(kdl::KdlEntry::new(val.value.clone()));
+    let view = NodeView {
+        node: &node,
+        file: val.span.file,
+        scope,
+    };
+    let mut e = view.read(diags);
+    let mut out = e.next_arg().unwrap_or_else(|| val.clone());
+    if out.span.start == 0 && out.span.end == 0 {
+        out.span = val.span;
+    }
+    out
+}
+
+fn param_list(def: &ComponentDef) -> String {
+    if def.params.is_empty() {
+        return "no parameters".to_owned();
+    }
+    def.params
+        .iter()
+        .map(|p| format!("`{}`", p.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Removes `.` and `..` without touching the file system; `None` when `..` climbs above the start.
+fn normalize(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    let mut depth = 0usize;
+    for part in path.components() {
+        match part {
+            PathPart::CurDir => {}
+            PathPart::ParentDir => {
+                if depth == 0 {
+                    return None;
+                }
+                depth -= 1;
+                out.pop();
+            }
+            PathPart::Normal(p) => {
+                depth += 1;
+                out.push(p);
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    Some(out)
+}
+
+fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}

@@ -1,0 +1,780 @@
+//! Reading KDL nodes: arguments and properties with their spans, component parameters substituted,
+//! and typed conversions that report a diagnostic on the value's span.
+
+use std::collections::BTreeMap;
+
+use kdl::{KdlNode, KdlValue};
+
+use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::source::{FileId, Span};
+
+/// A value read from the source, after parameter substitution, with where it came from.
+#[derive(Clone, Debug)]
+pub struct Val {
+    /// The value.
+    pub value: KdlValue,
+    /// Its span: the entry in the source, or the instance's parameter it was substituted from.
+    pub span: Span,
+}
+
+/// Component parameters in scope while reading a component's body.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    /// Parameter values by name (`name` and `app` included).
+    pub params: BTreeMap<String, Val>,
+}
+
+impl Scope {
+    /// Replaces `{param}` in a string; `{{` and `}}` are literal braces. A string that is exactly
+    /// one parameter takes that parameter's value, type and span.
+    fn substitute(&self, text: &str, span: Span, diags: &mut Diagnostics) -> Val {
+        if self.params.is_empty() || !text.contains(['{', '}']) {
+            return Val {
+                value: KdlValue::String(text.to_owned()),
+                span,
+            };
+        }
+        if let Some(inner) = text.strip_prefix('{').and_then(|t| t.strip_suffix('}'))
+            && !inner.contains(['{', '}'])
+            && let Some(val) = self.params.get(inner)
+        {
+            return val.clone();
+        }
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(i) = rest.find(['{', '}']) {
+            out.push_str(&rest[..i]);
+            let tail = &rest[i..];
+            if tail.starts_with("{{") || tail.starts_with("}}") {
+                out.push_str(&tail[..1]);
+                rest = &tail[2..];
+                continue;
+            }
+            if tail.starts_with('}') {
+                out.push('}');
+                rest = &tail[1..];
+                continue;
+            }
+            let Some(end) = tail.find('}') else {
+                out.push_str(tail);
+                rest = "";
+                break;
+            };
+            let key = &tail[1..end];
+            match self.params.get(key) {
+                Some(val) => out.push_str(&display(&val.value)),
+                None => {
+                    diags.push(
+                        Diagnostic::error(
+                            codes::UNKNOWN_PARAMETER,
+                            format!("`{{{key}}}` names no parameter of this component"),
+                        )
+                        .label(span, "used here")
+                        .help(suggest_help(
+                            key,
+                            self.params.keys().map(String::as_str),
+                            "declare it with `param NAME`, or write `{{` for a literal brace",
+                        )),
+                    );
+                }
+            }
+            rest = &tail[end + 1..];
+        }
+        out.push_str(rest);
+        Val {
+            value: KdlValue::String(out),
+            span,
+        }
+    }
+}
+
+/// A value as text: strings bare, numbers and booleans in their usual spelling.
+pub fn display(value: &KdlValue) -> String {
+    match value {
+        KdlValue::String(s) => s.clone(),
+        KdlValue::Integer(i) => i.to_string(),
+        KdlValue::Float(f) => f.to_string(),
+        KdlValue::Bool(b) => b.to_string(),
+        KdlValue::Null => String::new(),
+    }
+}
+
+/// What kind of value this is, for messages.
+pub fn type_name(value: &KdlValue) -> &'static str {
+    match value {
+        KdlValue::String(_) => "a string",
+        KdlValue::Integer(_) => "an integer",
+        KdlValue::Float(_) => "a decimal number",
+        KdlValue::Bool(_) => "a boolean",
+        KdlValue::Null => "#null",
+    }
+}
+
+/// A help line that proposes the closest known word, or `fallback`.
+pub fn suggest_help<'a>(
+    word: &str,
+    known: impl IntoIterator<Item = &'a str>,
+    fallback: &str,
+) -> String {
+    match did_you_mean(word, known) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => fallback.to_owned(),
+    }
+}
+
+/// The known word closest to `word`, if one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1) + usize::from(word.len() > 6);
+    known
+        .into_iter()
+        .map(|k| (strsim::damerau_levenshtein(word, k), k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, k)| k)
+}
+
+/// A property of a node: its key (and the key's span) and its value.
+#[derive(Clone, Debug)]
+pub struct Prop {
+    /// Property name.
+    pub key: String,
+    /// Span of the whole `key=value`.
+    pub span: Span,
+    /// The value.
+    pub val: Val,
+}
+
+/// A node opened for reading, with the parameters of the component it belongs to.
+pub struct NodeView<'a> {
+    /// The node.
+    pub node: &'a KdlNode,
+    /// The file it is in.
+    pub file: FileId,
+    /// Parameters in scope.
+    pub scope: &'a Scope,
+}
+
+impl<'a> NodeView<'a> {
+    /// The node's name.
+    pub fn name(&self) -> &'a str {
+        self.node.name().value()
+    }
+
+    /// Span of the node's name.
+    pub fn name_span(&self) -> Span {
+        Span::from_miette(self.file, self.node.name().span())
+    }
+
+    /// Span of the whole node.
+    pub fn span(&self) -> Span {
+        Span::from_miette(self.file, self.node.span())
+    }
+
+    /// The node's children, each in the same scope.
+    pub fn children(&self) -> impl Iterator<Item = NodeView<'a>> + 'a {
+        let (file, scope) = (self.file, self.scope);
+        self.node
+            .children()
+            .into_iter()
+            .flat_map(|d| d.nodes())
+            .map(move |node| NodeView { node, file, scope })
+    }
+
+    /// Whether the node has a `{ … }` block.
+    pub fn has_children(&self) -> bool {
+        self.node.children().is_some()
+    }
+
+    /// Reads arguments and properties, substituting parameters. A property whose whole value is a
+    /// parameter set to `#null` is dropped.
+    pub fn read(&self, diags: &mut Diagnostics) -> Entries {
+        let mut args = Vec::new();
+        let mut props: Vec<Prop> = Vec::new();
+        for entry in self.node.entries() {
+            let span = Span::from_miette(self.file, entry.span());
+            let val = match entry.value() {
+                KdlValue::String(s) => self.scope.substitute(s, span, diags),
+                other => Val {
+                    value: other.clone(),
+                    span,
+                },
+            };
+            match entry.name() {
+                None => args.push(val),
+                Some(key) => {
+                    let from_null_param = matches!(val.value, KdlValue::Null)
+                        && matches!(entry.value(), KdlValue::String(_));
+                    if from_null_param {
+                        continue;
+                    }
+                    let key = key.value().to_owned();
+                    // KDL 2.0: the last of duplicate properties wins.
+                    props.retain(|p| p.key != key);
+                    props.push(Prop { key, span, val });
+                }
+            }
+        }
+        Entries {
+            node_name: self.name().to_owned(),
+            node_span: self.name_span(),
+            args,
+            props,
+            used_args: 0,
+        }
+    }
+}
+
+/// The arguments and properties of one node, consumed by typed getters.
+#[derive(Debug)]
+pub struct Entries {
+    node_name: String,
+    node_span: Span,
+    /// Positional arguments.
+    pub args: Vec<Val>,
+    /// Properties, in order.
+    pub props: Vec<Prop>,
+    used_args: usize,
+}
+
+impl Entries {
+    /// Span of the node's name.
+    pub fn node_span(&self) -> Span {
+        self.node_span
+    }
+
+    /// Takes the next positional argument.
+    pub fn next_arg(&mut self) -> Option<Val> {
+        let val = self.args.get(self.used_args).cloned();
+        if val.is_some() {
+            self.used_args += 1;
+        }
+        val
+    }
+
+    /// Takes the next argument, reporting `missing-value` when there is none.
+    pub fn require_arg(
+        &mut self,
+        what: &str,
+        example: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Val> {
+        let val = self.next_arg();
+        if val.is_none() {
+            diags.push(
+                Diagnostic::error(
+                    codes::MISSING_VALUE,
+                    format!("`{}` needs {what}", self.node_name),
+                )
+                .label(self.node_span, format!("{what} missing"))
+                .help(format!("write it as `{example}`")),
+            );
+        }
+        val
+    }
+
+    /// Takes every remaining argument.
+    pub fn rest_args(&mut self) -> Vec<Val> {
+        let rest = self.args.get(self.used_args..).unwrap_or_default().to_vec();
+        self.used_args = self.args.len();
+        rest
+    }
+
+    /// Takes a property by key.
+    pub fn prop(&mut self, key: &str) -> Option<Val> {
+        let i = self.props.iter().position(|p| p.key == key)?;
+        Some(self.props.remove(i).val)
+    }
+
+    /// Takes a property, reporting `missing-value` when it is absent.
+    pub fn require_prop(
+        &mut self,
+        key: &str,
+        example: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Val> {
+        let val = self.prop(key);
+        if val.is_none() {
+            diags.push(
+                Diagnostic::error(
+                    codes::MISSING_VALUE,
+                    format!("`{}` needs `{key}=`", self.node_name),
+                )
+                .label(self.node_span, format!("`{key}` missing"))
+                .help(format!("write it as `{example}`")),
+            );
+        }
+        val
+    }
+
+    /// Takes every remaining property.
+    pub fn rest_props(&mut self) -> Vec<Prop> {
+        std::mem::take(&mut self.props)
+    }
+
+    /// Reports every argument and property that no getter took. `known` lists the properties the
+    /// node takes, for "did you mean".
+    pub fn finish(self, known: &[&str], diags: &mut Diagnostics) {
+        for prop in &self.props {
+            let help = if known.is_empty() {
+                format!("`{}` takes no properties", self.node_name)
+            } else {
+                let list = known
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                suggest_help(
+                    &prop.key,
+                    known.iter().copied(),
+                    &format!("`{}` takes {list}", self.node_name),
+                )
+            };
+            diags.push(
+                Diagnostic::error(
+                    codes::UNKNOWN_PROPERTY,
+                    format!("`{}` has no property `{}`", self.node_name, prop.key),
+                )
+                .label(prop.span, "unknown property")
+                .help(help),
+            );
+        }
+        for extra in self.args.iter().skip(self.used_args) {
+            diags.push(
+                Diagnostic::error(
+                    codes::UNEXPECTED_ARGUMENT,
+                    format!("`{}` does not take this argument", self.node_name),
+                )
+                .label(extra.span, "unexpected")
+                .help("remove it, or see the node's form in docs/language.md"),
+            );
+        }
+    }
+}
+
+fn type_error(val: &Val, expected: &str, help: &str) -> Diagnostic {
+    Diagnostic::error(
+        codes::INVALID_TYPE,
+        format!("expected {expected}, found {}", type_name(&val.value)),
+    )
+    .label(val.span, format!("{} here", type_name(&val.value)))
+    .help(help.to_owned())
+}
+
+/// A string value.
+pub fn string(val: &Val, diags: &mut Diagnostics) -> Option<String> {
+    match &val.value {
+        KdlValue::String(s) => Some(s.clone()),
+        KdlValue::Float(_) | KdlValue::Integer(_) => {
+            let text = match &val.value {
+                KdlValue::Float(f) => format!("{f:?}"),
+                other => display(other),
+            };
+            diags.push(type_error(
+                val,
+                "a string",
+                &format!("quote it: \"{text}\""),
+            ));
+            None
+        }
+        _ => {
+            diags.push(type_error(val, "a string", "write a double-quoted string"));
+            None
+        }
+    }
+}
+
+/// A string, number or boolean written as text (environment values, labels).
+pub fn text(val: &Val, diags: &mut Diagnostics) -> Option<String> {
+    match &val.value {
+        KdlValue::Null => {
+            diags.push(type_error(
+                val,
+                "a value",
+                "write a string, a number or a boolean",
+            ));
+            None
+        }
+        KdlValue::Float(f) => Some(format!("{f:?}")),
+        other => Some(display(other)),
+    }
+}
+
+/// A whole number in `min..=max`.
+pub fn int(val: &Val, min: i64, max: i64, diags: &mut Diagnostics) -> Option<i64> {
+    let n = match &val.value {
+        KdlValue::Integer(i) => *i,
+        KdlValue::String(s) if s.trim().parse::<i128>().is_ok() => {
+            diags.push(type_error(
+                val,
+                "a number",
+                &format!("remove the quotes: {}", s.trim()),
+            ));
+            return None;
+        }
+        _ => {
+            diags.push(type_error(
+                val,
+                "a whole number",
+                &format!("write a number from {min} to {max}"),
+            ));
+            return None;
+        }
+    };
+    if n < i128::from(min) || n > i128::from(max) {
+        diags.push(
+            Diagnostic::error(codes::INVALID_VALUE, format!("{n} is out of range"))
+                .label(val.span, format!("must be from {min} to {max}"))
+                .help(format!("write a number from {min} to {max}")),
+        );
+        return None;
+    }
+    i64::try_from(n).ok()
+}
+
+/// A non-negative count that fits Kubernetes' int32 fields.
+pub fn count(val: &Val, min: u32, diags: &mut Diagnostics) -> Option<u32> {
+    int(val, i64::from(min), i64::from(i32::MAX), diags).and_then(|n| u32::try_from(n).ok())
+}
+
+/// A port number, 1–65535.
+pub fn port_number(val: &Val, diags: &mut Diagnostics) -> Option<u16> {
+    int(val, 1, 65535, diags).and_then(|n| u16::try_from(n).ok())
+}
+
+/// A boolean.
+pub fn boolean(val: &Val, diags: &mut Diagnostics) -> Option<bool> {
+    match &val.value {
+        KdlValue::Bool(b) => Some(*b),
+        KdlValue::String(s) if s == "true" || s == "false" => {
+            diags.push(type_error(
+                val,
+                "a boolean",
+                &format!("KDL booleans are written #{s}"),
+            ));
+            None
+        }
+        _ => {
+            diags.push(type_error(val, "a boolean", "write #true or #false"));
+            None
+        }
+    }
+}
+
+/// One of a fixed set of words.
+pub fn keyword(val: &Val, allowed: &[&str], diags: &mut Diagnostics) -> Option<String> {
+    let word = string(val, diags)?;
+    if allowed.contains(&word.as_str()) {
+        return Some(word);
+    }
+    let list = allowed
+        .iter()
+        .map(|a| format!("`{a}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    diags.push(
+        Diagnostic::error(
+            codes::INVALID_VALUE,
+            format!("`{word}` is not one of {list}"),
+        )
+        .label(val.span, "unknown value")
+        .help(suggest_help(
+            &word,
+            allowed.iter().copied(),
+            &format!("write one of {list}"),
+        )),
+    );
+    None
+}
+
+/// A Kubernetes quantity (`"250m"`, `"512Mi"`, `"1"`, `2`).
+pub fn quantity(val: &Val, diags: &mut Diagnostics) -> Option<String> {
+    let text = match &val.value {
+        KdlValue::String(s) => s.clone(),
+        KdlValue::Integer(i) if *i >= 0 => i.to_string(),
+        KdlValue::Float(f) if *f >= 0.0 => format!("{f:?}"),
+        _ => {
+            diags.push(type_error(
+                val,
+                "a quantity",
+                "write a quantity such as \"500m\", \"1\" or \"512Mi\"",
+            ));
+            return None;
+        }
+    };
+    if is_quantity(&text) {
+        return Some(text);
+    }
+    let digits: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let unit = text[digits.len()..].trim().to_ascii_lowercase();
+    let prefix = unit.trim_end_matches(['b', 'B']).trim_end_matches('i');
+    let help = match prefix {
+        "k" | "m" | "g" | "t" | "p" | "e" if !digits.is_empty() && unit != "m" => {
+            let upper = if prefix == "k" { "k".to_owned() } else { prefix.to_ascii_uppercase() };
+            let binary = format!("{}i", prefix.to_ascii_uppercase());
+            format!("write `{digits}{upper}` (powers of 1000) or `{digits}{binary}` (powers of 1024)")
+        }
+        _ => "a quantity is a number with an optional suffix: m (milli), k, M, G, T, or Ki, Mi, Gi, Ti".to_owned(),
+    };
+    diags.push(
+        Diagnostic::error(
+            codes::INVALID_QUANTITY,
+            format!("`{text}` is not a Kubernetes quantity"),
+        )
+        .label(val.span, "invalid quantity")
+        .help(help),
+    );
+    None
+}
+
+/// Whether `s` is a Kubernetes quantity: a decimal number and an optional suffix.
+pub fn is_quantity(s: &str) -> bool {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let number_len = body
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(body.len());
+    let (number, suffix) = body.split_at(number_len);
+    let dots = number.matches('.').count();
+    if number.is_empty() || number == "." || dots > 1 {
+        return false;
+    }
+    match suffix {
+        "" | "m" | "k" | "M" | "G" | "T" | "P" | "E" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" => {
+            true
+        }
+        exp => {
+            let Some(digits) = exp.strip_prefix(['e', 'E']) else {
+                return false;
+            };
+            let digits = digits.strip_prefix(['+', '-']).unwrap_or(digits);
+            !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
+        }
+    }
+}
+
+/// The bytes a quantity stands for, when it is a plain or suffixed integer; for comparisons.
+pub fn quantity_value(s: &str) -> Option<f64> {
+    let number_len = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (number, suffix) = s.split_at(number_len);
+    let n: f64 = number.parse().ok()?;
+    let factor = match suffix {
+        "" => 1.0,
+        "m" => 1e-3,
+        "k" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        "P" => 1e15,
+        "E" => 1e18,
+        "Ki" => 1024.0,
+        "Mi" => 1024.0 * 1024.0,
+        "Gi" => 1024.0 * 1024.0 * 1024.0,
+        "Ti" => 1024.0_f64.powi(4),
+        "Pi" => 1024.0_f64.powi(5),
+        "Ei" => 1024.0_f64.powi(6),
+        _ => return None,
+    };
+    Some(n * factor)
+}
+
+/// A duration in whole seconds: `10`, `"10s"`, `"2m"`, `"1h30m"`.
+pub fn duration(val: &Val, diags: &mut Diagnostics) -> Option<u32> {
+    let secs = match &val.value {
+        KdlValue::Integer(i) => u32::try_from(*i).ok(),
+        KdlValue::String(s) => parse_duration(s),
+        _ => None,
+    };
+    if secs.is_none() {
+        diags.push(
+            Diagnostic::error(
+                codes::INVALID_DURATION,
+                format!("`{}` is not a duration", display(&val.value)),
+            )
+            .label(val.span, "invalid duration")
+            .help("write whole seconds (`30`) or a number with a unit: \"30s\", \"5m\", \"1h30m\""),
+        );
+    }
+    secs
+}
+
+fn parse_duration(s: &str) -> Option<u32> {
+    let mut total: u64 = 0;
+    let mut number = String::new();
+    if s.is_empty() {
+        return None;
+    }
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let n: u64 = number.parse().ok()?;
+        number.clear();
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86400,
+            _ => return None,
+        };
+        total = total.checked_add(n.checked_mul(unit)?)?;
+    }
+    if !number.is_empty() {
+        total = total.checked_add(number.parse().ok()?)?;
+    }
+    u32::try_from(total)
+        .ok()
+        .filter(|t| i32::try_from(*t).is_ok())
+}
+
+/// Whether `s` is a DNS-1123 label (without the length limit).
+pub fn is_dns_label(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    !bytes.is_empty()
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
+}
+
+/// A DNS-1123 label for something named `what`, at most `max` characters once lowered.
+pub fn dns_label(
+    val: &Val,
+    what: &str,
+    max: usize,
+    why: &str,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let name = string(val, diags)?;
+    if !is_dns_label(&name) {
+        let fixed: String = name
+            .to_ascii_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect::<String>()
+            .trim_matches('-')
+            .to_owned();
+        let help = if is_dns_label(&fixed) {
+            format!("Kubernetes names use lower-case letters, digits and `-`: try `{fixed}`")
+        } else {
+            "Kubernetes names use lower-case letters, digits and `-`, and start and end with a letter or digit".to_owned()
+        };
+        diags.push(
+            Diagnostic::error(
+                codes::INVALID_NAME,
+                format!("`{name}` is not a valid {what} name"),
+            )
+            .label(val.span, "not a DNS-1123 label")
+            .help(help),
+        );
+        return None;
+    }
+    if name.len() > max {
+        diags.push(
+            Diagnostic::error(
+                codes::NAME_TOO_LONG,
+                format!(
+                    "{what} name `{name}` is {} characters; at most {max} fit",
+                    name.len()
+                ),
+            )
+            .label(val.span, format!("{} characters over", name.len() - max))
+            .help(format!("shorten it to {max} characters or fewer: {why}")),
+        );
+        return None;
+    }
+    Some(name)
+}
+
+/// Whether `s` is an IANA service name as Kubernetes checks port names.
+pub fn is_port_name(s: &str) -> bool {
+    s.len() <= 15
+        && is_dns_label(s)
+        && !s.contains("--")
+        && s.bytes().any(|b| b.is_ascii_lowercase())
+}
+
+/// Whether `s` is a valid label value.
+pub fn is_label_value(s: &str) -> bool {
+    s.is_empty()
+        || (s.len() <= 63
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            && s.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+            && s.bytes().last().is_some_and(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Whether `s` is a valid label or annotation key: `[prefix/]name`.
+pub fn is_qualified_key(s: &str) -> bool {
+    let (prefix, name) = match s.rsplit_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, s),
+    };
+    let prefix_ok = prefix.is_none_or(|p| {
+        !p.is_empty()
+            && p.len() <= 253
+            && p.split('.')
+                .all(|part| is_dns_label(part) && part.len() <= 63)
+    });
+    prefix_ok && !name.is_empty() && is_label_value(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities() {
+        for ok in [
+            "1", "250m", "0.5", "512Mi", "1Gi", "1G", "1e3", "1.5Gi", "+1", "100k",
+        ] {
+            assert!(is_quantity(ok), "{ok}");
+        }
+        for bad in ["1Gb", "", "Gi", "1gi", "1.2.3", "1 Gi", "12MB", "e3"] {
+            assert!(!is_quantity(bad), "{bad}");
+        }
+        assert_eq!(quantity_value("1Gi"), Some(1073741824.0));
+        assert_eq!(quantity_value("500m"), Some(0.5));
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("10s"), Some(10));
+        assert_eq!(parse_duration("2m"), Some(120));
+        assert_eq!(parse_duration("1h30m"), Some(5400));
+        assert_eq!(parse_duration("45"), Some(45));
+        assert_eq!(parse_duration("10x"), None);
+        assert_eq!(parse_duration(""), None);
+        assert_eq!(parse_duration("99999999999s"), None);
+    }
+
+    #[test]
+    fn names() {
+        assert!(is_dns_label("orders-db"));
+        assert!(!is_dns_label("Orders"));
+        assert!(!is_dns_label("-a"));
+        assert!(!is_dns_label("a_b"));
+        assert!(is_port_name("http"));
+        assert!(!is_port_name("a--b"));
+        assert!(!is_port_name("8080"));
+        assert!(!is_port_name("a-very-long-port-name"));
+        assert!(is_qualified_key("prometheus.io/scrape"));
+        assert!(is_qualified_key("team"));
+        assert!(!is_qualified_key("bad key"));
+        assert!(!is_qualified_key("/x"));
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(
+            did_you_mean("replica", ["replicas", "image"]),
+            Some("replicas")
+        );
+        assert_eq!(did_you_mean("zzzzzz", ["replicas", "image"]), None);
+    }
+}
