@@ -3,9 +3,9 @@
 //! Objects keep the order lowering gave them; keys inside an object are sorted (serde_json's map
 //! is ordered), so the text depends on nothing but the objects.
 
-use std::collections::BTreeMap;
-
 use crate::lower::Manifest;
+
+mod yaml;
 
 /// Output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,14 +58,12 @@ pub fn files(manifests: &[Manifest], format: Format) -> Vec<OutputFile> {
             content: render(objects, format),
         })
         .collect();
-    let mut kustomization = BTreeMap::new();
-    kustomization.insert(
-        "apiVersion",
-        serde_json::json!("kustomize.config.k8s.io/v1beta1"),
-    );
-    kustomization.insert("kind", serde_json::json!("Kustomization"));
     let resources: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-    kustomization.insert("resources", serde_json::json!(resources));
+    let kustomization = serde_json::json!({
+        "apiVersion": "kustomize.config.k8s.io/v1beta1",
+        "kind": "Kustomization",
+        "resources": resources,
+    });
     files.push(OutputFile {
         name: "kustomization.yaml".into(),
         content: yaml(&kustomization),
@@ -94,9 +92,9 @@ fn render(objects: &[&serde_json::Value], format: Format) -> String {
     }
 }
 
-fn yaml<T: serde::Serialize>(value: &T) -> String {
-    // Cannot fail: the values are JSON-shaped trees with string keys.
-    serde_yaml::to_string(value).unwrap_or_default()
+/// The YAML text of one object.
+pub fn yaml(value: &serde_json::Value) -> String {
+    yaml::to_string(value)
 }
 
 #[cfg(test)]

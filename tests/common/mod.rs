@@ -1,0 +1,96 @@
+//! Shared test helpers: where snapshots live, how a description is compiled from disk, and how
+//! diagnostics are rendered (no colour, fixed width).
+
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of this module"
+)]
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+use std::path::{Path, PathBuf};
+
+use windlass::Compilation;
+use windlass::source::Loader;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// insta settings that put every snapshot in the top-level `snapshots/` folder.
+pub fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(root().join("snapshots"));
+    settings.set_prepend_module_to_snapshot(true);
+    settings.set_omit_expression(true);
+    settings
+}
+
+/// Reads imports from disk.
+pub struct DiskLoader;
+
+impl Loader for DiskLoader {
+    fn load(&self, path: &Path) -> std::io::Result<String> {
+        std::fs::read_to_string(path)
+    }
+}
+
+/// Reads nothing: for descriptions without imports.
+pub struct NoFiles;
+
+impl Loader for NoFiles {
+    fn load(&self, path: &Path) -> std::io::Result<String> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("{} (no files in this test)", path.display()),
+        ))
+    }
+}
+
+/// Compiles the description at `path` (relative to the repository root), naming it by that
+/// relative path in diagnostics.
+pub fn compile_file(relative: &str) -> Compilation {
+    let path = root().join(relative);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{relative}: {e}"));
+    windlass::compile(relative, &path, text, &DiskLoader)
+}
+
+/// Compiles KDL text that imports nothing.
+pub fn compile_text(name: &str, text: &str) -> Compilation {
+    windlass::compile(name, Path::new(name), text.to_owned(), &NoFiles)
+}
+
+/// The diagnostics as a person sees them, without colour.
+pub fn rendered(c: &Compilation) -> String {
+    windlass::printer::human(&c.diagnostics, false)
+}
+
+/// Every `examples/*/windlass.kdl`, relative to the root, sorted.
+pub fn examples() -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(root().join("examples"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("windlass.kdl").exists())
+        .map(|e| format!("examples/{}/windlass.kdl", e.file_name().to_string_lossy()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Finds an external tool on PATH. When it is missing, the test fails under CI and is skipped
+/// (with a note) elsewhere.
+pub fn external_tool(name: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "{name} is required when CI=true; .ci/run installs it"
+        );
+        eprintln!("note: {name} not found; skipping (CI=true makes this a failure)");
+    }
+    found
+}

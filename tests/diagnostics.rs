@@ -1,0 +1,87 @@
+//! Every file in `tests/fixtures/errors/` is a description with mistakes. Its comments say which
+//! diagnostics it must produce (`// error[CODE]: LINE:COL`); the harness checks that exactly those
+//! are reported, then snapshots the KDL beside the rendered diagnostics.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+mod common;
+
+use std::collections::BTreeSet;
+
+/// `(severity, code, line, column)` expected by the fixture's comments.
+fn expectations(text: &str) -> BTreeSet<(String, String, usize, usize)> {
+    let mut out = BTreeSet::new();
+    for line in text.lines() {
+        let Some(rest) = line.trim().strip_prefix("// ") else {
+            continue;
+        };
+        let Some((head, pos)) = rest.split_once("]: ") else {
+            continue;
+        };
+        let Some((severity, code)) = head.split_once('[') else {
+            continue;
+        };
+        if !matches!(severity, "error" | "warning") {
+            continue;
+        }
+        let (l, c) = pos.trim().split_once(':').expect("position is LINE:COL");
+        out.insert((
+            severity.to_owned(),
+            code.to_owned(),
+            l.parse().unwrap(),
+            c.parse().unwrap(),
+        ));
+    }
+    out
+}
+
+#[test]
+fn error_fixtures() {
+    let settings = common::settings();
+    settings.bind(|| {
+        insta::glob!("fixtures/errors/*.kdl", |path| {
+            let relative = path
+                .strip_prefix(common::root())
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let text = std::fs::read_to_string(path).unwrap();
+            let expected = expectations(&text);
+            assert!(
+                !expected.is_empty(),
+                "{relative} declares no expected diagnostics"
+            );
+            let c = common::compile_file(&relative);
+            let found: BTreeSet<(String, String, usize, usize)> = c
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    let span = d.span().expect("every diagnostic has a span");
+                    let (line, col) = c.sources.line_col(span.file, span.start);
+                    (d.severity.as_str().to_owned(), d.code.to_owned(), line, col)
+                })
+                .collect();
+            assert_eq!(
+                found,
+                expected,
+                "{relative}: reported (left) vs expected (right)\n{}",
+                common::rendered(&c)
+            );
+            assert!(
+                c.manifests.is_empty() || !c.has_errors(),
+                "no manifests when there are errors"
+            );
+            for d in &c.diagnostics {
+                assert!(
+                    d.help.is_some(),
+                    "{relative}: `{}` has no help line",
+                    d.code
+                );
+            }
+            insta::assert_snapshot!(format!(
+                "{text}\n----- diagnostics -----\n{}",
+                common::rendered(&c)
+            ));
+        });
+    });
+}

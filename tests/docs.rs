@@ -1,0 +1,47 @@
+//! Every ```kdl block of docs/language.md compiles without errors, so the reference cannot drift
+//! from the compiler.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+mod common;
+
+fn kdl_blocks(markdown: &str) -> Vec<(usize, String)> {
+    let mut blocks = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    for (i, line) in markdown.lines().enumerate() {
+        match &mut current {
+            None if line.trim_start() == "```kdl" => current = Some((i + 1, String::new())),
+            Some((start, text)) if line.trim_start() == "```" => {
+                blocks.push((*start, std::mem::take(text)));
+                current = None;
+            }
+            Some((_, text)) => {
+                text.push_str(line);
+                text.push('\n');
+            }
+            None => {}
+        }
+    }
+    blocks
+}
+
+#[test]
+fn every_example_in_the_language_reference_compiles() {
+    let doc = std::fs::read_to_string(common::root().join("docs/language.md")).unwrap();
+    let blocks = kdl_blocks(&doc);
+    assert!(
+        blocks.len() >= 15,
+        "the reference has an example for each part of the language"
+    );
+    let mut failures = String::new();
+    for (line, text) in &blocks {
+        let c = common::compile_text(&format!("docs/language.md:{line}"), text);
+        if c.has_errors() || c.manifests.is_empty() {
+            failures.push_str(&format!(
+                "block at line {line}:\n{}\n",
+                common::rendered(&c)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{failures}");
+}

@@ -1,0 +1,131 @@
+//! Every application in `examples/` compiles without errors, byte-identically on every run, to
+//! output at least five times longer than its description; the YAML is snapshotted.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+mod common;
+
+use windlass::render::{self, Format};
+
+/// Lines that carry meaning: not blank, not only a comment.
+fn meaningful_lines(text: &str, comment: &str) -> usize {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with(comment))
+        .count()
+}
+
+/// The description and every file it imports, as the user maintains them.
+fn description_lines(c: &windlass::Compilation) -> usize {
+    c.sources
+        .iter()
+        .filter(|(_, f)| !f.name.starts_with("<stdlib>"))
+        .map(|(_, f)| meaningful_lines(&f.text, "//"))
+        .sum()
+}
+
+#[test]
+fn examples_exist() {
+    let examples = common::examples();
+    assert!(
+        examples.len() >= 3,
+        "at least three example applications: {examples:?}"
+    );
+    assert!(examples.contains(&"examples/xuecheng/windlass.kdl".to_owned()));
+}
+
+#[test]
+fn examples_compile_to_snapshots() {
+    let settings = common::settings();
+    for example in common::examples() {
+        let c = common::compile_file(&example);
+        assert!(!c.has_errors(), "{example}:\n{}", common::rendered(&c));
+        assert!(
+            c.diagnostics.is_empty(),
+            "{example} has warnings:\n{}",
+            common::rendered(&c)
+        );
+        let yaml = render::stream(&c.manifests, Format::Yaml);
+        let name = example
+            .trim_start_matches("examples/")
+            .trim_end_matches("/windlass.kdl")
+            .to_owned();
+        settings.bind(|| insta::assert_snapshot!(format!("example_{name}"), yaml));
+    }
+}
+
+#[test]
+fn output_is_byte_identical_across_runs() {
+    for example in common::examples() {
+        let first = common::compile_file(&example);
+        let second = common::compile_file(&example);
+        assert_eq!(
+            render::stream(&first.manifests, Format::Yaml),
+            render::stream(&second.manifests, Format::Yaml)
+        );
+        assert_eq!(
+            render::files(&first.manifests, Format::Json),
+            render::files(&second.manifests, Format::Json)
+        );
+    }
+}
+
+#[test]
+fn descriptions_are_at_least_five_times_shorter_than_their_yaml() {
+    let mut report = String::new();
+    for example in common::examples() {
+        let c = common::compile_file(&example);
+        let kdl = description_lines(&c);
+        let yaml = meaningful_lines(&render::stream(&c.manifests, Format::Yaml), "#");
+        let ratio = yaml as f64 / kdl as f64;
+        report.push_str(&format!(
+            "{example}: {kdl} KDL lines -> {yaml} YAML lines ({ratio:.1}x)\n"
+        ));
+        assert!(
+            ratio >= 5.0,
+            "{example} is only {ratio:.1}x shorter than its YAML"
+        );
+    }
+    eprint!("{report}");
+}
+
+#[test]
+fn every_object_carries_the_standard_labels() {
+    for example in common::examples() {
+        let c = common::compile_file(&example);
+        for m in &c.manifests {
+            let labels = &m.object["metadata"]["labels"];
+            let kind = m.object["kind"].as_str().unwrap();
+            assert_eq!(
+                labels["app.kubernetes.io/managed-by"], "windlass",
+                "{example}: {kind}"
+            );
+            assert!(
+                labels["app.kubernetes.io/part-of"].is_string(),
+                "{example}: {kind}"
+            );
+            if kind != "Namespace" {
+                assert!(
+                    labels["app.kubernetes.io/name"].is_string(),
+                    "{example}: {kind}"
+                );
+                assert!(
+                    labels["app.kubernetes.io/component"].is_string(),
+                    "{example}: {kind}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn yaml_reads_back_as_the_objects_it_was_written_from() {
+    for example in common::examples() {
+        let c = common::compile_file(&example);
+        for m in &c.manifests {
+            let text = render::yaml(&m.object);
+            let back: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+            assert_eq!(back, m.object, "{example}: {text}");
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! The judges nobody on this team wrote: `kubernetes-validate --strict` (unknown fields rejected)
+//! for Kubernetes 1.37 on every example's output, and `kubectl kustomize` on every output
+//! directory. Under CI=true a missing tool fails the test instead of skipping it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use windlass::render::{self, Format};
+
+/// The Kubernetes version the objects are built for (k8s-openapi's `v1_37`).
+const KUBERNETES: &str = "1.37.0";
+
+fn write_dir(dir: &Path, c: &windlass::Compilation) {
+    std::fs::create_dir_all(dir).unwrap();
+    for file in render::files(&c.manifests, Format::Yaml) {
+        std::fs::write(dir.join(&file.name), file.content).unwrap();
+    }
+}
+
+fn strict_validate(validator: &Path, file: &Path) -> Result<(), String> {
+    let out = Command::new(validator)
+        .args(["--strict", "--quiet", "-k", KUBERNETES])
+        .arg(file)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
+/// A description per stdlib component, each instance with its required parameters only.
+fn stdlib_app() -> String {
+    let mut text = String::from("app stdlib {\n");
+    for name in windlass::stdlib::NAMES {
+        text.push_str(&format!("    use {name} {name}-a storage=\"5Gi\"\n"));
+    }
+    text.push_str("}\n");
+    text
+}
+
+#[test]
+fn examples_pass_strict_schema_validation() {
+    let Some(validator) = common::external_tool("kubernetes-validate") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let mut failures = String::new();
+    for example in common::examples() {
+        let c = common::compile_file(&example);
+        assert!(!c.has_errors(), "{example}:\n{}", common::rendered(&c));
+        let file = tmp.path().join(example.replace('/', "_") + ".yaml");
+        std::fs::write(&file, render::stream(&c.manifests, Format::Yaml)).unwrap();
+        if let Err(e) = strict_validate(&validator, &file) {
+            failures.push_str(&format!("{example}:\n{e}\n"));
+        }
+    }
+    assert!(failures.is_empty(), "{failures}");
+}
+
+#[test]
+fn every_stdlib_component_passes_strict_schema_validation() {
+    let c = common::compile_text("stdlib.kdl", &stdlib_app());
+    assert!(!c.has_errors(), "{}", common::rendered(&c));
+    assert_eq!(
+        c.manifests
+            .iter()
+            .filter(|m| m.object["kind"] == "StatefulSet")
+            .count(),
+        windlass::stdlib::NAMES.len(),
+        "one StatefulSet per component"
+    );
+    let Some(validator) = common::external_tool("kubernetes-validate") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("stdlib.yaml");
+    std::fs::write(&file, render::stream(&c.manifests, Format::Yaml)).unwrap();
+    strict_validate(&validator, &file).unwrap();
+}
+
+#[test]
+fn kustomize_builds_every_output_directory() {
+    let Some(kubectl) = common::external_tool("kubectl") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    for example in common::examples() {
+        let c = common::compile_file(&example);
+        let dir = tmp.path().join(example.replace('/', "_"));
+        write_dir(&dir, &c);
+        let out = Command::new(&kubectl)
+            .arg("kustomize")
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{example}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let built = String::from_utf8_lossy(&out.stdout);
+        let documents = built.split("\n---\n").count();
+        assert_eq!(
+            documents,
+            c.manifests.len(),
+            "{example}: kustomize sees every object"
+        );
+    }
+}
