@@ -263,4 +263,6 @@ pub mod codes {
     pub const IMPORT_CYCLE: &str = "import-cycle";
     /// A description without an `app`, or with two.
     pub const APP_COUNT: &str = "app-count";
+    /// Input beyond what the compiler reads: too large, or nested too deeply.
+    pub const LIMIT: &str = "limit";
 }

