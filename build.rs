@@ -1,5 +1,10 @@
 //! Embeds every `stdlib/*.kdl` component file into the binary, in name order.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a build script reads the files it embeds"
+)]
+
 use std::fmt::Write as _;
 use std::path::Path;
 

@@ -28,6 +28,7 @@ pub fn human(diagnostics: &[Diagnostic], color: bool) -> String {
     for d in diagnostics {
         // Writing into a String cannot fail.
         let _ = handler.render_report(&mut out, d);
+        out.push('\n');
     }
     out
 }

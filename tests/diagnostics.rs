@@ -2,7 +2,12 @@
 //! diagnostics it must produce (`// error[CODE]: LINE:COL`); the harness checks that exactly those
 //! are reported, then snapshots the KDL beside the rendered diagnostics.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+#![allow(
+    clippy::disallowed_methods,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests read fixtures, write temporary directories, and fail loudly"
+)]
 
 mod common;
 

@@ -1,7 +1,12 @@
 //! Every ```kdl block of docs/language.md compiles without errors, so the reference cannot drift
 //! from the compiler.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+#![allow(
+    clippy::disallowed_methods,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests read fixtures, write temporary directories, and fail loudly"
+)]
 
 mod common;
 

@@ -1,7 +1,12 @@
 //! Every application in `examples/` compiles without errors, byte-identically on every run, to
 //! output at least five times longer than its description; the YAML is snapshotted.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+#![allow(
+    clippy::disallowed_methods,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests read fixtures, write temporary directories, and fail loudly"
+)]
 
 mod common;
 

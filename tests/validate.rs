@@ -2,7 +2,12 @@
 //! for Kubernetes 1.37 on every example's output, and `kubectl kustomize` on every output
 //! directory. Under CI=true a missing tool fails the test instead of skipping it.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+#![allow(
+    clippy::disallowed_methods,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests read fixtures, write temporary directories, and fail loudly"
+)]
 
 mod common;
 

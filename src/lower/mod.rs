@@ -30,8 +30,8 @@ use crate::resolve::model::{App, IntOrPercent, Workload};
 /// One Kubernetes object, ready to render.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Manifest {
-    /// The application component it belongs to (a workload's name, or `namespace`); decides the
-    /// output file.
+    /// The application component it belongs to: `KIND-NAME` of its workload (`service-orders`),
+    /// or `namespace`. Decides the output file; never collides with `kustomization`.
     pub component: String,
     /// The object, as built from its `k8s-openapi` type.
     pub object: serde_json::Value,
@@ -43,7 +43,7 @@ pub fn lower(app: &App) -> Vec<Manifest> {
     push(&mut out, "namespace", &namespace(app));
     for workload in &app.workloads {
         let scope = Scope { app, workload };
-        let component = workload.name.as_str();
+        let component = &component_of(workload);
         if let Some(account) = workload::service_account(&scope) {
             push(&mut out, component, &account);
         }
@@ -68,6 +68,11 @@ pub fn lower(app: &App) -> Vec<Manifest> {
         }
     }
     out
+}
+
+/// The component a workload's objects belong to: its kind and name, `service-orders`.
+fn component_of(workload: &Workload) -> String {
+    format!("{}-{}", workload.kind.keyword(), workload.name)
 }
 
 /// Appends `object` to `out` as a manifest of `component`.

@@ -30,7 +30,7 @@ pub(super) fn service_account(scope: &Scope<'_>) -> Option<ServiceAccount> {
 
 /// Appends the workload's controller to `out`.
 pub(super) fn controller(scope: &Scope<'_>, out: &mut Vec<Manifest>) {
-    let component = scope.workload.name.as_str();
+    let component = &super::component_of(scope.workload);
     match scope.workload.kind {
         WorkloadKind::Frontend | WorkloadKind::Gateway | WorkloadKind::Service => {
             push(out, component, &deployment(scope));

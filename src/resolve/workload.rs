@@ -451,24 +451,20 @@ impl WorkloadBuilder {
                 let port = container::opt_port_ref(&mut e, diags);
                 if let (Some(path), Some(t)) = (path, target)
                     && let Some(target) = values::string(&t, diags)
-                {
-                    if self.seen.first(
+                    && self.seen.first(
                         format!("route:{path}"),
                         &format!("route `{path}`"),
                         span,
                         diags,
-                    ) {
-                        upsert(
-                            &mut self.w.routes,
-                            Route {
-                                path,
-                                target,
-                                port,
-                                span: t.span,
-                            },
-                            |a, b| a.path == b.path,
-                        );
-                    }
+                    )
+                {
+                    let route = Route {
+                        path,
+                        target,
+                        port,
+                        span: t.span,
+                    };
+                    upsert(&mut self.w.routes, route, |a, b| a.path == b.path);
                 }
                 e.finish(&["to", "port"], diags);
             }
@@ -586,7 +582,7 @@ impl WorkloadBuilder {
     pub fn finish(mut self, diags: &mut Diagnostics) -> Workload {
         let kind = self.w.kind;
         if kind.is_batch() {
-            self.w.job = Some(self.job);
+            self.w.job = Some(std::mem::take(&mut self.job));
         }
         if kind == WorkloadKind::CronJob {
             if self.schedule_missing {
@@ -599,7 +595,7 @@ impl WorkloadBuilder {
                     .help("add `schedule \"0 3 * * *\"` to its block"),
                 );
             }
-            self.w.cron = self.cron;
+            self.w.cron = self.cron.take();
         }
         if self.w.main.image.is_none() {
             diags.push(
@@ -630,6 +626,7 @@ impl WorkloadBuilder {
                 .help("add `port NUMBER` for the port the container listens on"),
             );
         }
+        self.check_names_and_ports(diags);
         for mount in self
             .w
             .init
@@ -655,6 +652,59 @@ impl WorkloadBuilder {
             }
         }
         self.w
+    }
+}
+
+impl WorkloadBuilder {
+    /// Port names are unique per pod, a load balancer's port does not shadow another port, and the
+    /// volume name the files ConfigMap is mounted under stays free.
+    fn check_names_and_ports(&self, diags: &mut Diagnostics) {
+        let w = &self.w;
+        let containers = std::iter::once(&w.main).chain(&w.init).chain(&w.sidecars);
+        let mut names: BTreeMap<&str, Span> = BTreeMap::new();
+        for port in containers.flat_map(|c| &c.ports) {
+            if let Some(first) = names.insert(&port.name, port.span) {
+                diags.push(
+                    Diagnostic::error(
+                        codes::DUPLICATE_NAME,
+                        format!("two ports of `{}` are named `{}`", w.name, port.name),
+                    )
+                    .label(port.span, "second port with this name")
+                    .label(first, "first named here")
+                    .help("port names are unique in a pod: give one of them `name=`"),
+                );
+            }
+        }
+        if let Exposure::LoadBalancer { port, span, .. } = &w.expose
+            && let Some(other) = w.main.ports.iter().skip(1).find(|p| p.number == *port)
+        {
+            diags.push(
+                Diagnostic::error(
+                    codes::INVALID_VALUE,
+                    format!(
+                        "the load balancer's port {port} is also the port of `{}`",
+                        other.name
+                    ),
+                )
+                .label(*span, "published twice")
+                .label(other.span, "declared here")
+                .help(
+                    "the Service would list the same port twice: choose another load-balancer port",
+                ),
+            );
+        }
+        if !w.files.is_empty()
+            && let Some(v) = w.volumes.iter().find(|v| v.name == "files")
+        {
+            diags.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_NAME,
+                    "the volume name `files` is taken by the workload's configuration files",
+                )
+                .label(v.span, "reserved name")
+                .help("rename the volume"),
+            );
+        }
     }
 }
 

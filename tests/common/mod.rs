@@ -5,7 +5,12 @@
     dead_code,
     reason = "each test binary uses a different part of this module"
 )]
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+#![allow(
+    clippy::disallowed_methods,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests read fixtures, write temporary directories, and fail loudly"
+)]
 
 use std::path::{Path, PathBuf};
 

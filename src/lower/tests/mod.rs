@@ -213,8 +213,8 @@ fn objects_come_in_the_documented_order() {
             "StatefulSet/db",
         ]
     );
-    assert!(manifests[1..9].iter().all(|m| m.component == "api"));
-    assert!(manifests[9..].iter().all(|m| m.component == "db"));
+    assert!(manifests[1..9].iter().all(|m| m.component == "service-api"));
+    assert!(manifests[9..].iter().all(|m| m.component == "database-db"));
 }
 
 #[test]
