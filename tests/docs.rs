@@ -50,3 +50,18 @@ fn every_example_in_the_language_reference_compiles() {
     }
     assert!(failures.is_empty(), "{failures}");
 }
+
+#[test]
+fn the_readme_example_compiles() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let blocks = kdl_blocks(&readme);
+    assert!(!blocks.is_empty());
+    for (line, text) in &blocks {
+        let c = common::compile_text(&format!("README.md:{line}"), text);
+        assert!(
+            !c.has_errors() && !c.manifests.is_empty(),
+            "{}",
+            common::rendered(&c)
+        );
+    }
+}

@@ -192,11 +192,21 @@ impl<'a> NodeView<'a> {
         let mut props: Vec<Prop> = Vec::new();
         for entry in self.node.entries() {
             let span = Span::from_miette(self.file, entry.span());
+            // A property's value is labelled on the value alone, not on `key=value`.
+            let value_span = match (entry.name(), entry.format()) {
+                (Some(_), Some(format))
+                    if format.value_repr.len() <= (span.end - span.start) as usize =>
+                {
+                    let end = span.end as usize;
+                    Span::new(self.file, end - format.value_repr.len(), end)
+                }
+                _ => span,
+            };
             let val = match entry.value() {
-                KdlValue::String(s) => self.scope.substitute(s, span, diags),
+                KdlValue::String(s) => self.scope.substitute(s, value_span, diags),
                 other => Val {
                     value: other.clone(),
-                    span,
+                    span: value_span,
                 },
             };
             match entry.name() {
