@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Scope, non_empty_vec};
-use crate::resolve::model::{Exposure, Port, PortRef, Workload};
+use crate::resolve::model::{Exposure, PortRef, Workload};
 
 /// The Service type that exposure gives a workload's Service.
 enum Kind<'a> {
@@ -21,39 +21,45 @@ enum Kind<'a> {
     LoadBalancer(u16, &'a BTreeMap<String, String>),
 }
 
-/// The Services of a workload, in output order.
+/// The Services of a workload, in output order: the one named after it, which in-cluster clients
+/// use and exposure never changes (headless for a StatefulSet), then `NAME-external` for a
+/// NodePort or load balancer, publishing the primary port only — exposing a workload must not put
+/// its metrics or admin ports on the internet.
 pub(super) fn services(scope: &Scope<'_>) -> Vec<Service> {
     let workload = scope.workload;
+    if workload.kind.is_batch() {
+        return Vec::new();
+    }
+    let mut services = Vec::new();
+    if workload.kind.is_stateful() {
+        // The StatefulSet's `serviceName` needs its governing Service even without ports.
+        services.push(service(scope, workload.name.clone(), &Kind::Headless));
+    } else if !workload.main.ports.is_empty() {
+        services.push(service(scope, workload.name.clone(), &Kind::ClusterIp));
+    }
     let outside = match &workload.expose {
         Exposure::NodePort {
             port, annotations, ..
-        } => Kind::NodePort(*port, annotations),
+        } => Some(Kind::NodePort(*port, annotations)),
         Exposure::LoadBalancer {
             port, annotations, ..
-        } => Kind::LoadBalancer(*port, annotations),
-        Exposure::Internal | Exposure::Ingress(_) => Kind::ClusterIp,
+        } => Some(Kind::LoadBalancer(*port, annotations)),
+        Exposure::Internal | Exposure::Ingress(_) => None,
     };
-    if workload.kind.is_batch() {
-        Vec::new()
-    } else if workload.kind.is_stateful() {
-        // The StatefulSet's `serviceName` needs its governing Service even without ports.
-        let mut services = vec![service(scope, workload.name.clone(), &Kind::Headless)];
-        if !workload.main.ports.is_empty() && !matches!(outside, Kind::ClusterIp) {
-            services.push(service(
-                scope,
-                format!("{}-external", workload.name),
-                &outside,
-            ));
-        }
-        services
-    } else if workload.main.ports.is_empty() {
-        Vec::new()
-    } else {
-        vec![service(scope, workload.name.clone(), &outside)]
+    if let Some(outside) = outside
+        && !workload.main.ports.is_empty()
+    {
+        services.push(service(
+            scope,
+            format!("{}-external", workload.name),
+            &outside,
+        ));
     }
+    services
 }
 
-/// One Service of the workload over all of the main container's ports.
+/// One Service of the workload: every port of the main container in the cluster, the primary
+/// port alone outside it.
 fn service(scope: &Scope<'_>, name: String, kind: &Kind<'_>) -> Service {
     let (type_, cluster_ip, annotations) = match kind {
         Kind::ClusterIp => ("ClusterIP", None, None),
@@ -61,28 +67,31 @@ fn service(scope: &Scope<'_>, name: String, kind: &Kind<'_>) -> Service {
         Kind::NodePort(_, annotations) => ("NodePort", None, Some(*annotations)),
         Kind::LoadBalancer(_, annotations) => ("LoadBalancer", None, Some(*annotations)),
     };
+    let external = matches!(kind, Kind::NodePort(..) | Kind::LoadBalancer(..));
+    let count = if external {
+        1
+    } else {
+        scope.workload.main.ports.len()
+    };
     let ports = scope
         .workload
         .main
         .ports
         .iter()
-        .enumerate()
-        .map(|(index, port)| {
-            let primary = index == 0;
-            ServicePort {
-                name: Some(port.name.clone()),
-                port: match kind {
-                    Kind::LoadBalancer(outside, _) if primary => i32::from(*outside),
-                    _ => i32::from(port.number),
-                },
-                target_port: Some(IntOrString::Int(i32::from(port.number))),
-                node_port: match kind {
-                    Kind::NodePort(node_port, _) if primary => Some(i32::from(*node_port)),
-                    _ => None,
-                },
-                protocol: Some(port.protocol.as_str().to_owned()),
-                ..ServicePort::default()
-            }
+        .take(count)
+        .map(|port| ServicePort {
+            name: Some(port.name.clone()),
+            port: match kind {
+                Kind::LoadBalancer(outside, _) => i32::from(*outside),
+                _ => i32::from(port.number),
+            },
+            target_port: Some(IntOrString::Int(i32::from(port.number))),
+            node_port: match kind {
+                Kind::NodePort(node_port, _) => Some(i32::from(*node_port)),
+                _ => None,
+            },
+            protocol: Some(port.protocol.as_str().to_owned()),
+            ..ServicePort::default()
         });
     let empty = BTreeMap::new();
     Service {
@@ -99,21 +108,9 @@ fn service(scope: &Scope<'_>, name: String, kind: &Kind<'_>) -> Service {
     }
 }
 
-/// The port number that the Service named after `target` publishes for `port` of its main
-/// container: the load balancer's port for the primary port of a load-balanced Deployment,
-/// otherwise the container port itself.
-fn published_number(target: &Workload, port: &Port) -> i32 {
-    let primary = target.primary_port().is_some_and(|p| std::ptr::eq(p, port));
-    match &target.expose {
-        Exposure::LoadBalancer { port: outside, .. } if primary && !target.kind.is_stateful() => {
-            i32::from(*outside)
-        }
-        _ => i32::from(port.number),
-    }
-}
-
 /// The port of `target`'s Service that reaches `port` (its primary port when `None`); `None`
-/// when the target has no Service.
+/// when the target has no Service. The Service named after a workload publishes container ports
+/// as they are.
 pub(super) fn backend_port(target: &Workload, port: Option<&PortRef>) -> Option<i32> {
     if target.kind.is_batch() {
         return None;
@@ -124,10 +121,5 @@ pub(super) fn backend_port(target: &Workload, port: Option<&PortRef>) -> Option<
         Some(PortRef::Number(n)) => ports.iter().find(|p| p.number == *n),
         Some(PortRef::Name(name)) => ports.iter().find(|p| &p.name == name),
     };
-    match (found, port) {
-        (Some(found), _) => Some(published_number(target, found)),
-        // A number that is not a declared port: trust it as the Service port.
-        (None, Some(PortRef::Number(n))) if !ports.is_empty() => Some(i32::from(*n)),
-        _ => None,
-    }
+    found.map(|p| i32::from(p.number))
 }

@@ -379,9 +379,10 @@ impl Components {
             }
         }
         for param in &def.params {
+            // `KEY=#null` leaves a parameter unset: its default applies, or it is missing.
             let given = props
                 .iter()
-                .find(|p| p.key == param.name)
+                .find(|p| p.key == param.name && !matches!(p.val.value, KdlValue::Null))
                 .map(|p| p.val.clone());
             let value = match (given, &param.default) {
                 (Some(v), _) => v,
@@ -400,7 +401,7 @@ impl Components {
                 },
                 (None, None) => {
                     ok = false;
-                    let storage = is_database && param.name == "storage";
+                    let storage = kind == WorkloadKind::Database && param.name == "storage";
                     let (code, message) = if storage {
                         (
                             codes::DATABASE_WITHOUT_STORAGE,

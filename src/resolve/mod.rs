@@ -308,16 +308,11 @@ fn plain_workload(
 /// Kubernetes limits each object name; StatefulSets and CronJobs need room for what the
 /// controller appends to them.
 fn check_name_length(w: &Workload, diags: &mut Diagnostics) {
-    let external = w.kind.is_stateful()
-        && matches!(
-            w.expose,
-            Exposure::NodePort { .. } | Exposure::LoadBalancer { .. }
-        );
+    let external = matches!(
+        w.expose,
+        Exposure::NodePort { .. } | Exposure::LoadBalancer { .. }
+    );
     let (max, why) = match w.kind {
-        WorkloadKind::Stateful | WorkloadKind::Database if external => (
-            54,
-            "its second Service `NAME-external` must fit in 63 characters",
-        ),
         WorkloadKind::Stateful | WorkloadKind::Database => (
             52,
             "the StatefulSet controller adds an 11-character revision hash to a label of 63 at most",
@@ -325,6 +320,10 @@ fn check_name_length(w: &Workload, diags: &mut Diagnostics) {
         WorkloadKind::CronJob => (
             52,
             "the CronJob controller appends an 11-character suffix to the Job's name",
+        ),
+        _ if external => (
+            54,
+            "its exposed Service `NAME-external` must fit in 63 characters",
         ),
         _ => (
             63,

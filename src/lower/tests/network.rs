@@ -68,20 +68,32 @@ fn node_port_and_load_balancer_set_the_primary_port() {
     };
     let manifests = lower(&app(vec![admin, web]));
 
-    let admin = find(&manifests, "Service", "admin");
+    // In the cluster, the Service named after the workload keeps every port, unexposed.
+    let admin_inside = find(&manifests, "Service", "admin");
+    assert_eq!(admin_inside["spec"]["type"], "ClusterIP");
+    assert_eq!(
+        admin_inside["spec"]["ports"].as_array().map(Vec::len),
+        Some(2)
+    );
+    // Outside, only the primary port.
+    let admin = find(&manifests, "Service", "admin-external");
     assert_eq!(admin["spec"]["type"], "NodePort");
     assert_eq!(
         admin["spec"]["ports"],
         json!([
             {"name": "http", "port": 8080, "targetPort": 8080, "nodePort": 30081, "protocol": "TCP"},
-            {"name": "metrics", "port": 9090, "targetPort": 9090, "protocol": "TCP"},
         ])
     );
-    let web = find(&manifests, "Service", "web");
+    let web = find(&manifests, "Service", "web-external");
     assert_eq!(web["spec"]["type"], "LoadBalancer");
     assert_eq!(web["spec"]["ports"][0]["port"], 80);
     assert_eq!(web["spec"]["ports"][0]["targetPort"], 8080);
     assert_eq!(web["metadata"]["annotations"]["lb.example.com/type"], "nlb");
+    assert!(
+        find(&manifests, "Service", "web")["metadata"]
+            .get("annotations")
+            .is_none()
+    );
 }
 
 #[test]
@@ -156,7 +168,7 @@ fn ingress_routes_go_straight_to_their_targets() {
             ("/api".to_owned(), "gateway".to_owned(), 8080),
             ("/metrics".to_owned(), "gateway".to_owned(), 9100),
             // The load balancer's port is what the edge Service publishes.
-            ("/edge".to_owned(), "edge".to_owned(), 443),
+            ("/edge".to_owned(), "edge".to_owned(), 8080),
         ]
     );
     // Ingress exposure keeps a plain ClusterIP Service without the Ingress's annotations.
