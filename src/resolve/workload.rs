@@ -163,7 +163,15 @@ impl WorkloadBuilder {
                     .and_then(|v| abs_path(&v, diags));
                 let content = e
                     .require_arg("the file's content", example, diags)
-                    .and_then(|v| values::string(&v, diags));
+                    .and_then(|v| values::string(&v, diags))
+                    // KDL's multi-line strings end without a newline; text files end with one.
+                    .map(|c| {
+                        if c.is_empty() || c.ends_with('\n') {
+                            c
+                        } else {
+                            c + "\n"
+                        }
+                    });
                 if let (Some(path), Some(content)) = (path, content)
                     && self.seen.first(
                         format!("file:{path}"),
