@@ -221,6 +221,7 @@ fn resolve_app(
         security: app.security,
     };
     let mut workloads: Vec<Workload> = Vec::new();
+    let mut by_name: BTreeMap<String, usize> = BTreeMap::new();
     for child in view.children() {
         let child_name = child.name();
         if APP_SETTINGS.contains(&child_name) {
@@ -257,7 +258,7 @@ fn resolve_app(
             },
         };
         let Some(workload) = workload else { continue };
-        if let Some(first) = workloads.iter().find(|w| w.name == workload.name) {
+        if let Some(first) = by_name.get(&workload.name).map(|&i| &workloads[i]) {
             diags.push(
                 Diagnostic::error(
                     codes::DUPLICATE_NAME,
@@ -270,6 +271,7 @@ fn resolve_app(
             continue;
         }
         check_name_length(&workload, diags);
+        by_name.insert(workload.name.clone(), workloads.len());
         workloads.push(workload);
     }
     check_references(&workloads, diags);
@@ -349,7 +351,9 @@ fn check_name_length(w: &Workload, diags: &mut Diagnostics) {
 
 /// Every `route` and `uses` names a workload that exists, and a port it has.
 fn check_references(workloads: &[Workload], diags: &mut Diagnostics) {
-    let names: Vec<&str> = workloads.iter().map(|w| w.name.as_str()).collect();
+    let by_name: BTreeMap<&str, &Workload> =
+        workloads.iter().map(|w| (w.name.as_str(), w)).collect();
+    let names: Vec<&str> = by_name.keys().copied().collect();
     let unknown = |target: &str, span: Span, what: &str, diags: &mut Diagnostics| {
         diags.push(
             Diagnostic::error(
@@ -372,7 +376,7 @@ fn check_references(workloads: &[Workload], diags: &mut Diagnostics) {
                         .label(edge.span, "self-reference")
                         .help("`uses` names the other workloads this one calls"),
                 );
-            } else if !names.contains(&edge.target.as_str()) {
+            } else if !by_name.contains_key(edge.target.as_str()) {
                 unknown(
                     &edge.target,
                     edge.span,
@@ -382,7 +386,7 @@ fn check_references(workloads: &[Workload], diags: &mut Diagnostics) {
             }
         }
         for route in &w.routes {
-            let Some(target) = workloads.iter().find(|t| t.name == route.target) else {
+            let Some(target) = by_name.get(route.target.as_str()) else {
                 unknown(
                     &route.target,
                     route.span,
