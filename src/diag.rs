@@ -163,6 +163,7 @@ impl miette::Diagnostic for Diagnostic {
 #[derive(Clone, Debug, Default)]
 pub struct Diagnostics {
     list: Vec<Diagnostic>,
+    errors: usize,
 }
 
 impl Diagnostics {
@@ -173,17 +174,24 @@ impl Diagnostics {
 
     /// Adds a finding.
     pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.errors += usize::from(diagnostic.is_error());
         self.list.push(diagnostic);
     }
 
     /// Adds every finding of another collector.
     pub fn extend(&mut self, other: Diagnostics) {
+        self.errors += other.errors;
         self.list.extend(other.list);
     }
 
     /// Whether any finding is an error.
     pub fn has_errors(&self) -> bool {
-        self.list.iter().any(Diagnostic::is_error)
+        self.errors > 0
+    }
+
+    /// How many findings are errors.
+    pub fn error_count(&self) -> usize {
+        self.errors
     }
 
     /// Whether there are no findings.
@@ -253,6 +261,8 @@ pub mod codes {
     pub const UNKNOWN_PARAMETER: &str = "unknown-parameter";
     /// A database without a persistent volume.
     pub const DATABASE_WITHOUT_STORAGE: &str = "database-without-storage";
+    /// A node port outside the cluster's range (30000–32767 by default).
+    pub const NODEPORT_RANGE: &str = "nodeport-range";
     /// An image reference that does not parse.
     pub const INVALID_IMAGE: &str = "invalid-image";
     /// A workload that needs an image and has none.

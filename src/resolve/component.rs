@@ -351,6 +351,7 @@ impl Components {
             Val {
                 value: KdlValue::String(instance.clone()),
                 span: instance_val.span,
+                raw: None,
             },
         );
         scope.params.insert(
@@ -358,6 +359,7 @@ impl Components {
             Val {
                 value: KdlValue::String(app_name.to_owned()),
                 span: instance_val.span,
+                raw: None,
             },
         );
         let mut ok = true;
@@ -378,6 +380,13 @@ impl Components {
                 );
             }
         }
+        for prop in &props {
+            // A decimal's digits do not survive substitution: `version=8.0` would become `mysql:8`.
+            if matches!(prop.val.value, KdlValue::Float(_)) {
+                ok = false;
+                diags.push(values::decimal_error(&prop.val));
+            }
+        }
         for param in &def.params {
             // `KEY=#null` leaves a parameter unset: its default applies, or it is missing.
             let given = props
@@ -394,6 +403,7 @@ impl Components {
                         let text_view = Val {
                             value: KdlValue::String(s.clone()),
                             span: default.span,
+                            raw: None,
                         };
                         substitute_default(&defaults_scope, &text_view, diags)
                     }

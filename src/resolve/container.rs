@@ -87,9 +87,9 @@ pub fn apply(
     match name {
         "image" => {
             let mut e = node.read(diags);
-            if seen.first(format!("{scope}image"), "`image`", span, diags)
-                && let Some(val) =
-                    e.require_arg("an image reference", "image \"orders:3.1.0\"", diags)
+            let val = e.require_arg("an image reference", "image \"orders:3.1.0\"", diags);
+            if let Some(val) = val
+                && seen.first(format!("{scope}image"), "`image`", span, diags)
                 && let Some(image) = image(&val, images.registry, diags)
             {
                 c.image = Some(image);
@@ -247,6 +247,11 @@ pub fn apply(
     true
 }
 
+/// `1 character`, `3 characters`.
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 /// Replaces the entry that `same` matches, or appends.
 pub fn upsert<T>(list: &mut Vec<T>, item: T, same: impl Fn(&T, &T) -> bool) {
     match list.iter().position(|x| same(x, &item)) {
@@ -269,6 +274,39 @@ fn env(c: &mut Container, node: &NodeView, seen: &mut Seen, diags: &mut Diagnost
             upsert(&mut c.env, var, |a, b| a.name == b.name);
         }
     };
+    // `env GREETING=Hello world`: a property first, then a stray word — an unquoted value with a
+    // space, not a variable named `world`.
+    let literal_form = e
+        .props
+        .first()
+        .is_some_and(|p| e.args.first().is_none_or(|a| a.span.start > p.span.start));
+    if literal_form {
+        for stray in e.rest_args() {
+            let before = e
+                .props
+                .iter()
+                .rev()
+                .find(|p| p.span.start < stray.span.start);
+            let help = match before {
+                Some(p) => format!(
+                    "to give `{}` a value with spaces, quote it: {}=\"{} {}\"",
+                    p.key,
+                    p.key,
+                    values::display(&p.val.value),
+                    values::display(&stray.value)
+                ),
+                None => "write each variable as NAME=VALUE".to_owned(),
+            };
+            diags.push(
+                Diagnostic::error(
+                    codes::UNEXPECTED_ARGUMENT,
+                    "a word after `NAME=VALUE` that belongs to no variable",
+                )
+                .label(stray.span, "stray word")
+                .help(help),
+            );
+        }
+    }
     let Some(name_val) = e.next_arg() else {
         // `env A=1 B=2`: every property is a literal variable.
         let props = e.rest_props();
@@ -395,6 +433,19 @@ fn port(index: usize, node: &NodeView, diags: &mut Diagnostics) -> Option<Port> 
     let name = match e.prop("name") {
         Some(v) => {
             let name = values::string(&v, diags)?;
+            if name.len() > 15
+                && values::is_port_name(&name[..15])
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            {
+                diags.push(
+                    Diagnostic::error(codes::NAME_TOO_LONG, format!("port name `{name}` is {} characters; at most 15 fit", name.len()))
+                        .label(v.span, format!("{} over", plural(name.len() - 15, "character")))
+                        .help("port names are IANA service names of at most 15 characters: shorten it, such as `metrics` or `grpc-health`"),
+                );
+                return None;
+            }
             if !values::is_port_name(&name) {
                 diags.push(
                     Diagnostic::error(codes::INVALID_NAME, format!("`{name}` is not a valid port name"))

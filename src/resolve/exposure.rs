@@ -38,8 +38,9 @@ pub fn expose(node: &NodeView, diags: &mut Diagnostics) -> Option<Exposure> {
             );
             let port = e
                 .require_prop("port", &example, diags)
-                .and_then(|v| values::port_number(&v, diags));
-            let x = port.map(|port| {
+                .and_then(|v| values::port_number(&v, diags).map(|n| (n, v.span)));
+            // The span is the port's: checks of the number point at it.
+            let x = port.map(|(port, span)| {
                 if form == "nodeport" {
                     Exposure::NodePort {
                         port,

@@ -11,7 +11,7 @@ pub mod model;
 pub mod values;
 mod workload;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use kdl::KdlDocument;
 
@@ -140,6 +140,7 @@ fn resolve_app(
         annotations: BTreeMap::new(),
         ingress_class: None,
         workloads: Vec::new(),
+        incomplete: BTreeSet::new(),
     };
     let mut seen = container::Seen::default();
     // Settings first: they apply to every workload wherever they are written.
@@ -222,11 +223,15 @@ fn resolve_app(
     };
     let mut workloads: Vec<Workload> = Vec::new();
     let mut by_name: BTreeMap<String, usize> = BTreeMap::new();
+    // Every name the app declares, even where the workload has errors: a reference to it is not
+    // "unknown", whatever else is wrong.
+    let declared: BTreeSet<String> = view.children().filter_map(|c| declared_name(&c)).collect();
     for child in view.children() {
         let child_name = child.name();
         if APP_SETTINGS.contains(&child_name) {
             continue;
         }
+        let errors_before = diags.error_count();
         let workload = match child_name {
             "use" | "database" => {
                 components.instantiate(&child, &app.name, &defaults, sources, diags)
@@ -271,12 +276,37 @@ fn resolve_app(
             continue;
         }
         check_name_length(&workload, diags);
+        if diags.error_count() > errors_before {
+            app.incomplete.insert(workload.name.clone());
+        }
         by_name.insert(workload.name.clone(), workloads.len());
         workloads.push(workload);
     }
-    check_references(&workloads, diags);
+    check_references(&workloads, &declared, diags);
     app.workloads = workloads;
     (!app.name.is_empty()).then_some(app)
+}
+
+/// The name a workload node declares: its first argument, or for `use COMPONENT NAME` the second
+/// (the component's name when there is none).
+fn declared_name(view: &NodeView) -> Option<String> {
+    let kind = view.name();
+    if !WORKLOAD_KINDS.contains(&kind) {
+        return None;
+    }
+    let args: Vec<&kdl::KdlValue> = view
+        .node
+        .entries()
+        .iter()
+        .filter(|e| e.name().is_none())
+        .map(|e| e.value())
+        .collect();
+    let value = if kind == "use" {
+        args.get(1).or(args.first())
+    } else {
+        args.first()
+    };
+    value.and_then(|v| v.as_string()).map(str::to_owned)
 }
 
 fn plain_workload(
@@ -287,11 +317,17 @@ fn plain_workload(
 ) -> Option<Workload> {
     let mut e = view.read(diags);
     let example = format!("{} NAME {{ image \"…\" }}", kind.keyword());
-    let name = e
-        .require_arg("a name", &example, diags)
-        .and_then(|v| values::dns_label(&v, kind.keyword(), 253, "", diags).map(|n| (n, v.span)));
+    let name_val = e.require_arg("a name", &example, diags);
     e.finish(&[], diags);
-    let (name, span) = name?;
+    let name_val = name_val?;
+    let valid = values::dns_label(&name_val, kind.keyword(), 253, "", diags);
+    // An invalid name is reported, and the block is still read so its mistakes show in this run.
+    let name = match (&valid, &name_val.value) {
+        (Some(name), _) => name.clone(),
+        (None, kdl::KdlValue::String(raw)) => raw.clone(),
+        (None, _) => return None,
+    };
+    let span = name_val.span;
     if kind == WorkloadKind::Database {
         diags.push(
             Diagnostic::error(codes::MISSING_VALUE, "`database` needs `engine=`")
@@ -304,7 +340,8 @@ fn plain_workload(
     }
     let mut builder = WorkloadBuilder::new(name, span, kind, app);
     builder.apply_all(view.children(), app, diags);
-    Some(builder.finish(diags))
+    let workload = builder.finish(diags);
+    valid.map(|_| workload)
 }
 
 /// Kubernetes limits each object name; StatefulSets and CronJobs need room for what the
@@ -343,14 +380,20 @@ fn check_name_length(w: &Workload, diags: &mut Diagnostics) {
                     w.name.len()
                 ),
             )
-            .label(w.span, format!("{} characters over", w.name.len() - max))
+            .label(
+                w.span,
+                format!(
+                    "{} over",
+                    container::plural(w.name.len() - max, "character")
+                ),
+            )
             .help(format!("shorten it to {max} characters or fewer: {why}")),
         );
     }
 }
 
 /// Every `route` and `uses` names a workload that exists, and a port it has.
-fn check_references(workloads: &[Workload], diags: &mut Diagnostics) {
+fn check_references(workloads: &[Workload], declared: &BTreeSet<String>, diags: &mut Diagnostics) {
     let by_name: BTreeMap<&str, &Workload> =
         workloads.iter().map(|w| (w.name.as_str(), w)).collect();
     let names: Vec<&str> = by_name.keys().copied().collect();
@@ -376,7 +419,7 @@ fn check_references(workloads: &[Workload], diags: &mut Diagnostics) {
                         .label(edge.span, "self-reference")
                         .help("`uses` names the other workloads this one calls"),
                 );
-            } else if !by_name.contains_key(edge.target.as_str()) {
+            } else if !declared.contains(&edge.target) {
                 unknown(
                     &edge.target,
                     edge.span,
@@ -387,6 +430,9 @@ fn check_references(workloads: &[Workload], diags: &mut Diagnostics) {
         }
         for route in &w.routes {
             let Some(target) = by_name.get(route.target.as_str()) else {
+                if declared.contains(&route.target) {
+                    continue;
+                }
                 unknown(
                     &route.target,
                     route.span,

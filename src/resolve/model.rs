@@ -3,7 +3,7 @@
 //!
 //! Spans ride along for later diagnostics but compare equal (see [`Span`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::source::Span;
 
@@ -28,6 +28,9 @@ pub struct App {
     pub ingress_class: Option<String>,
     /// The workloads, in source order.
     pub workloads: Vec<Workload>,
+    /// Workloads whose description had errors: whole-model checks skip them, so a mistake is not
+    /// reported again as its consequence (a misspelt `storage=` as a database without a volume).
+    pub incomplete: BTreeSet<String>,
 }
 
 impl App {

@@ -15,6 +15,8 @@ pub struct Val {
     pub value: KdlValue,
     /// Its span: the entry in the source, or the instance's parameter it was substituted from.
     pub span: Span,
+    /// The number as written, for decimals (`8.0` would otherwise read back as `8`).
+    pub raw: Option<String>,
 }
 
 /// Component parameters in scope while reading a component's body.
@@ -32,6 +34,7 @@ impl Scope {
             return Val {
                 value: KdlValue::String(text.to_owned()),
                 span,
+                raw: None,
             };
         }
         if let Some(inner) = text.strip_prefix('{').and_then(|t| t.strip_suffix('}'))
@@ -84,6 +87,7 @@ impl Scope {
         Val {
             value: KdlValue::String(out),
             span,
+            raw: None,
         }
     }
 }
@@ -207,6 +211,10 @@ impl<'a> NodeView<'a> {
                 other => Val {
                     value: other.clone(),
                     span: value_span,
+                    raw: entry
+                        .format()
+                        .map(|f| f.value_repr.clone())
+                        .filter(|r| !r.is_empty()),
                 },
             };
             match entry.name() {
@@ -370,20 +378,23 @@ fn type_error(val: &Val, expected: &str, help: &str) -> Diagnostic {
     .help(help.to_owned())
 }
 
+/// A decimal number where text is meant: its written digits would not survive (`1.10` reads as
+/// `1.1`), so it must be quoted.
+pub fn decimal_error(val: &Val) -> Diagnostic {
+    let written = val.raw.clone().unwrap_or_else(|| display(&val.value));
+    type_error(val, "a string", &format!("quote it: \"{written}\""))
+}
+
 /// A string value.
 pub fn string(val: &Val, diags: &mut Diagnostics) -> Option<String> {
     match &val.value {
         KdlValue::String(s) => Some(s.clone()),
-        KdlValue::Float(_) | KdlValue::Integer(_) => {
-            let text = match &val.value {
-                KdlValue::Float(f) => format!("{f:?}"),
-                other => display(other),
-            };
-            diags.push(type_error(
-                val,
-                "a string",
-                &format!("quote it: \"{text}\""),
-            ));
+        KdlValue::Float(_) => {
+            diags.push(decimal_error(val));
+            None
+        }
+        KdlValue::Integer(i) => {
+            diags.push(type_error(val, "a string", &format!("quote it: \"{i}\"")));
             None
         }
         _ => {
@@ -404,7 +415,10 @@ pub fn text(val: &Val, diags: &mut Diagnostics) -> Option<String> {
             ));
             None
         }
-        KdlValue::Float(f) => Some(format!("{f:?}")),
+        KdlValue::Float(_) => {
+            diags.push(decimal_error(val));
+            None
+        }
         other => Some(display(other)),
     }
 }
@@ -693,7 +707,13 @@ pub fn dns_label(
                     name.len()
                 ),
             )
-            .label(val.span, format!("{} characters over", name.len() - max))
+            .label(
+                val.span,
+                format!(
+                    "{} over",
+                    super::container::plural(name.len() - max, "character")
+                ),
+            )
             .help(format!("shorten it to {max} characters or fewer: {why}")),
         );
         return None;

@@ -62,6 +62,8 @@ pub struct WorkloadBuilder {
     job: JobSpec,
     cron: Option<CronSpec>,
     schedule_missing: bool,
+    /// An `image` node was written (perhaps invalid, already reported): no `missing-image`.
+    image_written: bool,
 }
 
 impl WorkloadBuilder {
@@ -101,6 +103,7 @@ impl WorkloadBuilder {
             job: JobSpec::default(),
             cron: None,
             schedule_missing: kind == WorkloadKind::CronJob,
+            image_written: false,
         }
     }
 
@@ -129,6 +132,7 @@ impl WorkloadBuilder {
     /// Applies one child node.
     pub fn apply(&mut self, node: &NodeView, app: &AppDefaults, diags: &mut Diagnostics) {
         let name = node.name();
+        self.image_written |= name == "image";
         let span = node.name_span();
         let images = ImageCtx {
             registry: app.registry,
@@ -250,28 +254,22 @@ impl WorkloadBuilder {
             }
             "init" | "sidecar" => {
                 let mut e = node.read(diags);
-                let Some(cname) = e
-                    .require_arg(
-                        "a container name",
-                        &format!("{name} NAME {{ image \"…\" }}"),
-                        diags,
-                    )
-                    .and_then(|v| {
-                        values::dns_label(
-                            &v,
-                            "container",
-                            63,
-                            "container names are DNS-1123 labels",
-                            diags,
-                        )
-                    })
-                else {
-                    return;
-                };
+                let example = format!("{name} NAME {{ image \"…\" }}");
+                let name_val = e.require_arg("a container name", &example, diags);
                 e.finish(&[], diags);
+                let Some(name_val) = name_val else { return };
+                let why = "container names are DNS-1123 labels";
+                let valid = values::dns_label(&name_val, "container", 63, why, diags);
+                let cname = match (&valid, &name_val.value) {
+                    (Some(n), _) => n.clone(),
+                    (None, KdlValue::String(raw)) => raw.clone(),
+                    (None, _) => return,
+                };
                 let mut c = Container::new(cname.clone(), span);
                 let mut seen = Seen::default();
+                let mut image_written = false;
                 for child in node.children() {
+                    image_written |= child.name() == "image";
                     let is_probe =
                         matches!(child.name(), "probe" | "readiness" | "liveness" | "startup");
                     if (name == "init" && is_probe)
@@ -288,7 +286,10 @@ impl WorkloadBuilder {
                         unknown_in(&child, &format!("`{name}`"), &known, diags);
                     }
                 }
-                if c.image.is_none() {
+                if valid.is_none() {
+                    return;
+                }
+                if !image_written {
                     diags.push(
                         Diagnostic::error(
                             codes::MISSING_IMAGE,
@@ -531,7 +532,25 @@ impl WorkloadBuilder {
             return;
         }
         match name {
+            "schedule" if e.args.len() > 1 => {
+                // `schedule 0 3 * * *`: the fields of one unquoted schedule.
+                self.schedule_missing = false;
+                let words = e.rest_args();
+                let joined = words
+                    .iter()
+                    .map(|w| values::display(&w.value))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if let Some(first) = words.first() {
+                    diags.push(
+                        Diagnostic::error(codes::INVALID_TYPE, "a cron schedule is one string")
+                            .label(first.span, "the first of several values")
+                            .help(format!("quote the whole schedule: schedule \"{joined}\"")),
+                    );
+                }
+            }
             "schedule" => {
+                self.schedule_missing = false;
                 if let Some(v) = e.require_arg("a cron schedule", "schedule \"0 3 * * *\"", diags)
                     && let Some(s) = values::string(&v, diags)
                 {
@@ -605,7 +624,7 @@ impl WorkloadBuilder {
             }
             self.w.cron = self.cron.take();
         }
-        if self.w.main.image.is_none() {
+        if !self.image_written {
             diags.push(
                 Diagnostic::error(
                     codes::MISSING_IMAGE,

@@ -30,6 +30,7 @@ fn app(workloads: Vec<Workload>) -> App {
         annotations: BTreeMap::new(),
         ingress_class: None,
         workloads,
+        incomplete: Default::default(),
     }
 }
 
