@@ -38,6 +38,9 @@ struct ComponentDef {
 pub struct Components {
     defs: BTreeMap<String, ComponentDef>,
     stdlib_loaded: BTreeMap<String, bool>,
+    /// An imported file could not be read or parsed (already reported): a component that is
+    /// not found may be defined there, so "unknown component" would only repeat that error.
+    import_failed: bool,
 }
 
 impl Components {
@@ -206,6 +209,7 @@ impl Components {
         let text = match loader.load(&path) {
             Ok(text) => text,
             Err(err) => {
+                self.import_failed = true;
                 fail(
                     format!("cannot read `{relative}`: {err}"),
                     "the path is relative to the file that imports it",
@@ -218,6 +222,7 @@ impl Components {
         let doc = match crate::parse::parse(sources, file) {
             Ok(doc) => doc,
             Err(found) => {
+                self.import_failed = true;
                 diags.extend(found);
                 return;
             }
@@ -320,6 +325,9 @@ impl Components {
             diags,
         )?;
         let Some(def) = self.lookup(&component, sources, diags) else {
+            if self.import_failed {
+                return None;
+            }
             let mut known: Vec<&str> = crate::stdlib::NAMES.to_vec();
             known.extend(self.defs.keys().map(String::as_str));
             known.sort_unstable();

@@ -867,8 +867,8 @@ fn int_or_percent(val: &Val, diags: &mut Diagnostics) -> Option<IntOrPercent> {
             .and_then(|n| i32::try_from(n).ok())
             .map(IntOrPercent::Int),
         KdlValue::String(s)
-            if s.strip_suffix('%')
-                .is_some_and(|n| n.parse::<u8>().is_ok_and(|n| n <= 100)) =>
+            // maxSurge may exceed 100%; the API server bounds the others.
+            if s.strip_suffix('%').is_some_and(|n| n.parse::<u16>().is_ok()) =>
         {
             Some(IntOrPercent::Percent(s.clone()))
         }
