@@ -8,6 +8,7 @@
 //! 3. [`check`] — rules over the model that need the whole application.
 //! 4. [`lower`] — model → Kubernetes objects built from `k8s-openapi` types.
 //! 5. [`render`] — objects → YAML or JSON, in a stable order and layout.
+//! 6. [`diff`] — manifests now against the previous output: per-field changes and their risk.
 //!
 //! Each stage returns its output and its diagnostics; the pipeline stops between stages when a
 //! stage reported an error, and never lowers a model with errors. Only the CLI touches the file
@@ -16,6 +17,7 @@
 pub mod check;
 pub mod cli;
 pub mod diag;
+pub mod diff;
 pub mod lower;
 pub mod parse;
 pub mod printer;

@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod diff;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -49,6 +50,8 @@ pub enum Command {
     Build(build::BuildArgs),
     /// Check a description and report every problem; write nothing.
     Check(check::CheckArgs),
+    /// Show what a change does to the cluster, compared with the previous output.
+    Diff(diff::DiffArgs),
 }
 
 /// Output format of `build`.
@@ -65,6 +68,7 @@ pub fn run(cli: Cli) -> Outcome {
     match cli.command {
         Command::Build(args) => build::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Diff(args) => diff::run(&args),
     }
 }
 
