@@ -187,7 +187,11 @@ fn bench_size(settings: &Settings, size: usize, databases: Databases) -> Result<
             (sources, out)
         },
     );
-    let check = measure(settings, || (), |()| check::check(&model));
+    let check = measure(
+        settings,
+        || (),
+        |()| check::check(&model, &check::Config::default()),
+    );
     let lower = measure(settings, || (), |()| lower::lower(&model));
     let render = measure(
         settings,

@@ -261,8 +261,6 @@ pub mod codes {
     pub const UNKNOWN_PARAMETER: &str = "unknown-parameter";
     /// A database without a persistent volume.
     pub const DATABASE_WITHOUT_STORAGE: &str = "database-without-storage";
-    /// A node port outside the cluster's range (30000–32767 by default).
-    pub const NODEPORT_RANGE: &str = "nodeport-range";
     /// An image reference that does not parse.
     pub const INVALID_IMAGE: &str = "invalid-image";
     /// A workload that needs an image and has none.
@@ -275,4 +273,38 @@ pub mod codes {
     pub const APP_COUNT: &str = "app-count";
     /// Input beyond what the compiler reads: too large, or nested too deeply.
     pub const LIMIT: &str = "limit";
+    /// `allow` names a code that is not a rule.
+    pub const UNKNOWN_RULE: &str = "unknown-rule";
+    /// `allow` without `reason=`.
+    pub const ALLOW_WITHOUT_REASON: &str = "allow-without-reason";
+
+    /// Every code above, for the registry's completeness test.
+    pub const ALL: &[&str] = &[
+        SYNTAX,
+        UNKNOWN_NODE,
+        UNKNOWN_PROPERTY,
+        MISSING_VALUE,
+        UNEXPECTED_ARGUMENT,
+        INVALID_TYPE,
+        INVALID_VALUE,
+        INVALID_QUANTITY,
+        INVALID_DURATION,
+        INVALID_NAME,
+        NAME_TOO_LONG,
+        DUPLICATE_NAME,
+        DUPLICATE_NODE,
+        UNKNOWN_TARGET,
+        UNKNOWN_COMPONENT,
+        MISSING_PARAMETER,
+        UNKNOWN_PARAMETER,
+        DATABASE_WITHOUT_STORAGE,
+        INVALID_IMAGE,
+        MISSING_IMAGE,
+        IMPORT_FAILED,
+        IMPORT_CYCLE,
+        APP_COUNT,
+        LIMIT,
+        UNKNOWN_RULE,
+        ALLOW_WITHOUT_REASON,
+    ];
 }

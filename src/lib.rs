@@ -53,8 +53,20 @@ impl Compilation {
     }
 }
 
-/// Compiles the description `text`, read from `path` (shown as `name` in diagnostics).
+/// Compiles the description `text`, read from `path` (shown as `name` in diagnostics), with every
+/// rule at its default severity.
 pub fn compile(name: &str, path: &Path, text: String, loader: &dyn Loader) -> Compilation {
+    compile_with(name, path, text, loader, &check::Config::default())
+}
+
+/// Compiles with the rules configured as the command line says.
+pub fn compile_with(
+    name: &str,
+    path: &Path,
+    text: String,
+    loader: &dyn Loader,
+    config: &check::Config,
+) -> Compilation {
     let mut sources = Sources::new();
     let file = sources.add(name, path, text);
     let mut diagnostics = Diagnostics::new();
@@ -66,7 +78,7 @@ pub fn compile(name: &str, path: &Path, text: String, loader: &dyn Loader) -> Co
             let (model, found) = resolve::resolve(&doc, file, &mut sources, loader);
             diagnostics.extend(found);
             if let Some(model) = model {
-                diagnostics.extend(check::check(&model));
+                diagnostics.extend(check::check(&model, config));
                 if !diagnostics.has_errors() {
                     manifests = lower::lower(&model);
                 }

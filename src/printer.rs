@@ -75,3 +75,183 @@ pub fn fatal(message: &str, help: Option<&str>) {
     }
     err(&text);
 }
+
+/// A finding's place in its file: 1-based lines and columns (in characters), as editors and CI
+/// annotations count them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The file's name as the user gave it.
+    pub file: String,
+    /// First line.
+    pub line: usize,
+    /// First column.
+    pub column: usize,
+    /// Last line.
+    pub end_line: usize,
+    /// Column just past the end.
+    pub end_column: usize,
+}
+
+/// Where a diagnostic points, if it points into a file.
+pub fn location(d: &Diagnostic, sources: &crate::source::Sources) -> Option<Location> {
+    let span = d.span()?;
+    let file = sources.get(span.file)?.name.clone();
+    let (line, column) = sources.line_col(span.file, span.start);
+    let (end_line, end_column) = sources.line_col(span.file, span.end.max(span.start));
+    Some(Location {
+        file,
+        line,
+        column,
+        end_line,
+        end_column,
+    })
+}
+
+/// One JSON object per finding, in an array.
+pub fn json(findings: &[(&Diagnostic, Option<Location>)]) -> String {
+    let list: Vec<serde_json::Value> = findings
+        .iter()
+        .map(|(d, loc)| {
+            serde_json::json!({
+                "code": d.code,
+                "severity": d.severity.as_str(),
+                "message": d.message,
+                "help": d.help,
+                "file": loc.as_ref().map(|l| &l.file),
+                "line": loc.as_ref().map(|l| l.line),
+                "column": loc.as_ref().map(|l| l.column),
+                "end_line": loc.as_ref().map(|l| l.end_line),
+                "end_column": loc.as_ref().map(|l| l.end_column),
+            })
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// GitHub Actions workflow commands: an annotation on the line of each finding.
+pub fn github(findings: &[(&Diagnostic, Option<Location>)]) -> String {
+    let data = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let property = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+    let mut out = String::new();
+    for (d, loc) in findings {
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "notice",
+        };
+        let mut message = d.message.clone();
+        if let Some(help) = &d.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        let mut props = Vec::new();
+        if let Some(l) = loc {
+            props.push(format!("file={}", property(&l.file)));
+            props.push(format!("line={}", l.line));
+            props.push(format!("col={}", l.column));
+            props.push(format!("endLine={}", l.end_line));
+            props.push(format!("endColumn={}", l.end_column));
+        }
+        props.push(format!(
+            "title={}",
+            property(&format!("windlass {}", d.code))
+        ));
+        out.push_str(&format!(
+            "::{level} {}::{}\n",
+            props.join(","),
+            data(&message)
+        ));
+    }
+    out
+}
+
+/// SARIF 2.1.0, with every rule's metadata in `tool.driver.rules` and a region for every result.
+pub fn sarif(findings: &[(&Diagnostic, Option<Location>)]) -> String {
+    use crate::check::registry;
+    let level = |s: Severity| match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    };
+    let mut rules: Vec<serde_json::Value> = registry::RULES
+        .iter()
+        .map(|r| {
+            let m = r.meta();
+            serde_json::json!({
+                "id": m.code,
+                "name": m.code,
+                "shortDescription": { "text": m.summary },
+                "fullDescription": { "text": m.summary },
+                "help": { "text": registry::explain(m.code).unwrap_or_default(), "markdown": registry::explain(m.code).unwrap_or_default() },
+                "defaultConfiguration": { "level": level(m.severity) },
+                "properties": { "tags": ["lint"] },
+            })
+        })
+        .collect();
+    rules.extend(registry::COMPILER.iter().map(|c| {
+        serde_json::json!({
+            "id": c.code,
+            "name": c.code,
+            "shortDescription": { "text": c.summary },
+            "fullDescription": { "text": c.summary },
+            "help": { "text": c.fix, "markdown": c.fix },
+            "defaultConfiguration": { "level": "error" },
+            "properties": { "tags": ["compiler"] },
+        })
+    }));
+    let index = |code: &str| rules.iter().position(|r| r["id"] == code);
+    let results: Vec<serde_json::Value> = findings
+        .iter()
+        .map(|(d, loc)| {
+            let mut message = d.message.clone();
+            if let Some(help) = &d.help {
+                message.push_str("\nhelp: ");
+                message.push_str(help);
+            }
+            let locations: Vec<serde_json::Value> = loc
+                .iter()
+                .map(|l| {
+                    serde_json::json!({
+                        "physicalLocation": {
+                            "artifactLocation": { "uri": l.file },
+                            "region": {
+                                "startLine": l.line,
+                                "startColumn": l.column,
+                                "endLine": l.end_line,
+                                "endColumn": l.end_column,
+                            }
+                        }
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "ruleId": d.code,
+                "ruleIndex": index(d.code),
+                "level": level(d.severity),
+                "message": { "text": message },
+                "locations": locations,
+            })
+        })
+        .collect();
+    let log = serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "windlass",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    });
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,77 +1,119 @@
-//! Checks over the whole model: what the resolution of single nodes cannot see.
+//! Check: lint rules over the whole model, what the resolution of single nodes cannot see.
 //!
-//! Workloads whose description already had errors (`App::incomplete`) are skipped, so a mistake is
-//! reported once, not again as its consequence.
+//! Each rule lives in `rules/`, one file each, and is listed in [`registry`]. The runner applies
+//! each rule's default severity, the command line's `--deny`/`--allow`, and the description's
+//! `allow CODE reason="…"` (on the workload or the app). Workloads whose description already had
+//! errors are skipped, so a mistake is reported once, not again as its consequence.
 
-use crate::diag::{Diagnostic, Diagnostics, codes};
-use crate::resolve::model::{App, Exposure, VolumeKind, Workload, WorkloadKind};
+pub mod registry;
+mod rule;
+pub mod rules;
 
-/// The node port range of a cluster that does not say otherwise (`--service-node-port-range`).
-pub const NODE_PORT_RANGE: std::ops::RangeInclusive<u16> = 30000..=32767;
+use std::collections::BTreeSet;
 
-/// Runs every check on a resolved application.
-pub fn check(app: &App) -> Diagnostics {
+pub use rule::{Context, Findings, Rule, RuleMeta};
+
+use crate::diag::{Diagnostic, Diagnostics, Severity, codes};
+use crate::resolve::model::{Allow, App};
+use crate::resolve::values::suggest_help;
+
+/// What the command line says about rules.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Codes raised to errors (`--deny CODE`).
+    pub deny: BTreeSet<String>,
+    /// Codes not reported (`--allow CODE`).
+    pub allow: BTreeSet<String>,
+}
+
+impl Config {
+    /// The severity a rule's findings get.
+    fn severity(&self, meta: &RuleMeta) -> Option<Severity> {
+        if self.deny.contains(meta.code) {
+            Some(Severity::Error)
+        } else if self.allow.contains(meta.code) {
+            None
+        } else {
+            Some(meta.severity)
+        }
+    }
+}
+
+/// Runs every rule on a resolved application.
+pub fn check(app: &App, config: &Config) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    for w in app
-        .workloads
-        .iter()
-        .filter(|w| !app.incomplete.contains(&w.name))
-    {
-        database_without_storage(w, &mut diags);
-        nodeport_range(w, &mut diags);
+    let workload_allows = app.workloads.iter().flat_map(|w| &w.allows);
+    for allow in app.allows.iter().chain(workload_allows) {
+        validate_allow(allow, &mut diags);
+    }
+    let cx = Context { app };
+    for rule in registry::RULES {
+        let meta = rule.meta();
+        let Some(severity) = config.severity(meta) else {
+            continue;
+        };
+        let mut findings = Findings::default();
+        rule.check(&cx, &mut findings);
+        for (workload, mut diagnostic) in findings.list {
+            let allowed_here = |allows: &[Allow]| {
+                allows
+                    .iter()
+                    .any(|a| a.code == meta.code && a.reason.is_some())
+            };
+            let on_workload = workload
+                .as_deref()
+                .and_then(|name| app.workload(name))
+                .is_some_and(|w| allowed_here(&w.allows));
+            if on_workload || allowed_here(&app.allows) {
+                continue;
+            }
+            diagnostic.code = meta.code;
+            diagnostic.severity = severity;
+            diags.push(diagnostic);
+        }
     }
     diags
 }
 
-/// A database keeps its data on a persistent volume; without one, every restart loses it.
-fn database_without_storage(w: &Workload, diags: &mut Diagnostics) {
-    if w.kind != WorkloadKind::Database {
+/// An `allow` names a rule and says why.
+fn validate_allow(allow: &Allow, diags: &mut Diagnostics) {
+    if registry::rule(&allow.code).is_none() {
+        let (message, help) = if registry::compiler_code(&allow.code).is_some() {
+            (
+                format!(
+                    "`{}` is an error of the language and cannot be allowed",
+                    allow.code
+                ),
+                "fix the description; only lint rules can be silenced".to_owned(),
+            )
+        } else {
+            (
+                format!("there is no rule `{}`", allow.code),
+                suggest_help(
+                    &allow.code,
+                    registry::RULES.iter().map(|r| r.meta().code),
+                    "`windlass explain` lists the rules",
+                ),
+            )
+        };
+        diags.push(
+            Diagnostic::error(codes::UNKNOWN_RULE, message)
+                .label(allow.span, "unknown rule")
+                .help(help),
+        );
         return;
     }
-    let persistent = w
-        .volumes
-        .iter()
-        .any(|v| matches!(v.kind, VolumeKind::Persistent { .. }));
-    if !persistent {
-        let source = w.component.as_deref().unwrap_or("its component");
+    if allow.reason.is_none() {
         diags.push(
-            Diagnostic::error(codes::DATABASE_WITHOUT_STORAGE, format!("database `{}` has no persistent volume", w.name))
-                .label(w.span, "its data would be lost on every restart")
-                .help(format!("add `volume data path=\"…\" size=\"10Gi\"` to `{source}` or to this database's block")),
+            Diagnostic::error(
+                codes::ALLOW_WITHOUT_REASON,
+                format!("`allow {}` gives no reason", allow.code),
+            )
+            .label(allow.span, "why does it not apply here?")
+            .help(format!(
+                "say why, for the reviewer: `allow {} reason=\"…\"`",
+                allow.code
+            )),
         );
     }
-}
-
-/// The API server refuses a node port outside the cluster's range.
-fn nodeport_range(w: &Workload, diags: &mut Diagnostics) {
-    let Exposure::NodePort { port, span, .. } = &w.expose else {
-        return;
-    };
-    if NODE_PORT_RANGE.contains(port) {
-        return;
-    }
-    let help = if matches!(port, 80 | 443) {
-        format!(
-            "a node port cannot be {port}: to serve port {port}, write `expose load-balancer port={port}` or expose it through an ingress"
-        )
-    } else {
-        format!(
-            "choose a port from {} to {}, such as {}",
-            NODE_PORT_RANGE.start(),
-            NODE_PORT_RANGE.end(),
-            30000 + port % 2768
-        )
-    };
-    diags.push(
-        Diagnostic::error(
-            codes::NODEPORT_RANGE,
-            format!(
-                "node port {port} is outside the cluster's range, {}–{}",
-                NODE_PORT_RANGE.start(),
-                NODE_PORT_RANGE.end()
-            ),
-        )
-        .label(*span, "the API server refuses this Service")
-        .help(help),
-    );
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::{Outcome, OutputFormat};
+use super::{Outcome, OutputFormat, RuleArgs};
 use crate::printer;
 use crate::render::{self, Format, OutputFile};
 
@@ -21,14 +21,38 @@ pub struct BuildArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "yaml")]
     pub format: OutputFormat,
+    /// Rules raised to errors and silenced.
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }
 
 /// Runs `build`.
 pub fn run(args: &BuildArgs) -> Outcome {
+    let Some(config) = args.rules.config() else {
+        return Outcome::CouldNotRun;
+    };
     let Some((path, text)) = super::read_description(args.file.as_deref()) else {
         return Outcome::CouldNotRun;
     };
-    let compilation = super::compile(&path, text);
+    let compilation = super::compile(&path, text, &config);
+    let warnings = compilation
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == crate::diag::Severity::Warning);
+    if args.rules.deny_warnings() && warnings && !compilation.has_errors() {
+        printer::err(&printer::human(
+            &compilation.diagnostics,
+            printer::color_stderr(),
+        ));
+        printer::err(&format!(
+            "{}\n",
+            printer::summary(
+                &compilation.diagnostics,
+                "nothing written (--deny warnings)"
+            )
+        ));
+        return Outcome::InputErrors;
+    }
     let color = printer::color_stderr();
     printer::err(&printer::human(&compilation.diagnostics, color));
     if compilation.has_errors() {

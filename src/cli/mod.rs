@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod diff;
+mod explain;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -52,6 +53,61 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Show what a change does to the cluster, compared with the previous output.
     Diff(diff::DiffArgs),
+    /// Explain a rule or diagnostic code, or list them all.
+    Explain(explain::ExplainArgs),
+}
+
+/// `--deny` and `--allow`, shared by the commands that run the rules.
+#[derive(Debug, Default, clap::Args)]
+pub struct RuleArgs {
+    /// Report a rule as an error (repeatable); `--deny warnings` fails the run on any warning.
+    #[arg(long, value_name = "CODE")]
+    pub deny: Vec<String>,
+    /// Do not report a rule (repeatable).
+    #[arg(long, value_name = "CODE")]
+    pub allow: Vec<String>,
+}
+
+impl RuleArgs {
+    /// Whether warnings fail the run.
+    pub fn deny_warnings(&self) -> bool {
+        self.deny.iter().any(|c| c == "warnings")
+    }
+
+    /// The rule configuration, or `None` (reported) when a code names no rule.
+    pub fn config(&self) -> Option<crate::check::Config> {
+        use crate::check::registry;
+        let mut config = crate::check::Config::default();
+        for (codes, target, flag) in [
+            (&self.deny, &mut config.deny, "--deny"),
+            (&self.allow, &mut config.allow, "--allow"),
+        ] {
+            for code in codes {
+                if flag == "--deny" && code == "warnings" {
+                    continue;
+                }
+                if registry::rule(code).is_none() {
+                    let known = registry::RULES.iter().map(|r| r.meta().code);
+                    let help = if registry::compiler_code(code).is_some() {
+                        format!("`{code}` is a compiler error, always reported as one")
+                    } else {
+                        crate::resolve::values::suggest_help(
+                            code,
+                            known,
+                            "`windlass explain` lists the rules",
+                        )
+                    };
+                    printer::fatal(
+                        &format!("{flag} {code}: there is no rule `{code}`"),
+                        Some(&help),
+                    );
+                    return None;
+                }
+                target.insert(code.clone());
+            }
+        }
+        Some(config)
+    }
 }
 
 /// Output format of `build`.
@@ -69,6 +125,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Build(args) => build::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Explain(args) => explain::run(&args),
     }
 }
 
@@ -119,7 +176,7 @@ fn read_description(path: Option<&Path>) -> Option<(PathBuf, String)> {
 }
 
 /// Compiles the description at `path` with the file-system loader.
-fn compile(path: &Path, text: String) -> crate::Compilation {
+fn compile(path: &Path, text: String, config: &crate::check::Config) -> crate::Compilation {
     let name = path.to_string_lossy().replace('\\', "/");
-    crate::compile(&name, path, text, &FsLoader)
+    crate::compile_with(&name, path, text, &FsLoader, config)
 }

@@ -69,7 +69,7 @@ fn container(scope: &Scope<'_>, source: &model::Container, probes: bool) -> Cont
         readiness_probe: probe(&source.readiness),
         liveness_probe: probe(&source.liveness),
         startup_probe: probe(&source.startup),
-        security_context: Some(container_security(scope)),
+        security_context: Some(container_security(scope, source.privileged)),
         ..Container::default()
     }
 }
@@ -254,8 +254,18 @@ pub(super) fn pod_security(scope: &Scope<'_>) -> PodSecurityContext {
     }
 }
 
-/// Every container's security context, by the workload's security level.
-fn container_security(scope: &Scope<'_>) -> SecurityContext {
+/// Every container's security context, by the workload's security level. A privileged container
+/// (which the checks warn about) gets what privileged means; Kubernetes refuses it together with
+/// `allowPrivilegeEscalation: false` or dropped capabilities.
+fn container_security(scope: &Scope<'_>, privileged: bool) -> SecurityContext {
+    if privileged {
+        return SecurityContext {
+            privileged: Some(true),
+            allow_privilege_escalation: Some(true),
+            read_only_root_filesystem: scope.workload.read_only_root.then_some(true),
+            ..SecurityContext::default()
+        };
+    }
     let workload = scope.workload;
     let restricted = workload.security == SecurityLevel::Restricted;
     let add = if restricted {

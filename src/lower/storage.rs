@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{
-    ConfigMap, ConfigMapVolumeSource, EmptyDirVolumeSource, PersistentVolumeClaim,
-    PersistentVolumeClaimSpec, PersistentVolumeClaimVolumeSource, Volume, VolumeMount,
-    VolumeResourceRequirements,
+    ConfigMap, ConfigMapVolumeSource, EmptyDirVolumeSource, HostPathVolumeSource,
+    PersistentVolumeClaim, PersistentVolumeClaimSpec, PersistentVolumeClaimVolumeSource, Volume,
+    VolumeMount, VolumeResourceRequirements,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -210,6 +210,14 @@ pub(super) fn pod_volumes(scope: &Scope<'_>) -> Vec<Volume> {
                 persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
                     claim_name: claim_name(&workload.name, &volume.name),
                     ..PersistentVolumeClaimVolumeSource::default()
+                }),
+                ..Volume::default()
+            }),
+            VolumeKind::HostPath { host } => Some(Volume {
+                name: volume.name.clone(),
+                host_path: Some(HostPathVolumeSource {
+                    path: host.clone(),
+                    type_: None,
                 }),
                 ..Volume::default()
             }),

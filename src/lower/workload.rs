@@ -232,6 +232,11 @@ fn pod_spec(scope: &Scope<'_>) -> PodSpec {
     PodSpec {
         service_account_name,
         automount_service_account_token: automount,
+        host_network: workload.host_network.then_some(true),
+        // On the node's network, cluster DNS names resolve only with this policy.
+        dns_policy: workload
+            .host_network
+            .then(|| "ClusterFirstWithHostNet".to_owned()),
         security_context: Some(container::pod_security(scope)),
         init_containers: non_empty_vec(init_containers),
         containers: vec![container::main(scope)],

@@ -27,6 +27,7 @@ pub const CONTAINER_NODES: &[&str] = &[
     "liveness",
     "startup",
     "mount",
+    "privileged",
 ];
 
 /// Which probes a probe node sets.
@@ -211,6 +212,13 @@ pub fn apply(
                     ProbeSlot::Liveness => set("liveness", &mut c.liveness, p),
                     ProbeSlot::Startup => set("startup", &mut c.startup, p),
                 }
+            }
+        }
+        "privileged" => {
+            if let Some(on) = super::workload::flag(node, diags)
+                && seen.first(format!("{scope}privileged"), "`privileged`", span, diags)
+            {
+                c.privileged = on;
             }
         }
         "mount" => {

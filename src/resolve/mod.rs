@@ -24,6 +24,8 @@ use workload::{AppDefaults, WorkloadBuilder};
 
 const TOP_LEVEL: &[&str] = &["app", "component", "import"];
 const APP_SETTINGS: &[&str] = &[
+    "allow",
+    "cluster",
     "namespace",
     "registry",
     "security",
@@ -141,6 +143,8 @@ fn resolve_app(
         ingress_class: None,
         workloads: Vec::new(),
         incomplete: BTreeSet::new(),
+        cluster: model::Cluster::default(),
+        allows: Vec::new(),
     };
     let mut seen = container::Seen::default();
     // Settings first: they apply to every workload wherever they are written.
@@ -158,6 +162,20 @@ fn resolve_app(
                 &mut app.annotations
             }
             .extend(map);
+            continue;
+        }
+        if child_name == "allow" {
+            if let Some(allow) = workload::allow(&child, diags) {
+                app.allows.push(allow);
+            }
+            continue;
+        }
+        if child_name == "cluster" {
+            if let Some(cluster) = cluster(&child, diags)
+                && seen.first("cluster".into(), "`cluster`", span, diags)
+            {
+                app.cluster = cluster;
+            }
             continue;
         }
         if child_name == "security" {
@@ -285,6 +303,40 @@ fn resolve_app(
     check_references(&workloads, &declared, diags);
     app.workloads = workloads;
     (!app.name.is_empty()).then_some(app)
+}
+
+/// Reads `cluster node-port-range="30000-32767"`: what the checks need to know of the cluster.
+fn cluster(view: &NodeView, diags: &mut Diagnostics) -> Option<model::Cluster> {
+    let mut e = view.read(diags);
+    let range = e.prop("node-port-range");
+    e.finish(&["node-port-range"], diags);
+    let Some(range) = range else {
+        diags.push(
+            Diagnostic::error(codes::MISSING_VALUE, "`cluster` sets nothing")
+                .label(view.name_span(), "no settings")
+                .help("write `cluster node-port-range=\"30000-32767\"`"),
+        );
+        return None;
+    };
+    let text = values::string(&range, diags)?;
+    let parsed = text
+        .split_once('-')
+        .and_then(|(a, b)| Some((a.trim().parse::<u16>().ok()?, b.trim().parse::<u16>().ok()?)))
+        .filter(|(a, b)| 0 < *a && a <= b);
+    if parsed.is_none() {
+        diags.push(
+            Diagnostic::error(
+                codes::INVALID_VALUE,
+                format!("`{text}` is not a port range"),
+            )
+            .label(range.span, "expected FIRST-LAST")
+            .help("write the API server's --service-node-port-range, such as \"30000-32767\""),
+        );
+    }
+    Some(model::Cluster {
+        node_port_range: parsed?,
+        span: Some(range.span),
+    })
 }
 
 /// The name a workload node declares: its first argument, or for `use COMPONENT NAME` the second

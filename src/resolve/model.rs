@@ -31,6 +31,39 @@ pub struct App {
     /// Workloads whose description had errors: whole-model checks skip them, so a mistake is not
     /// reported again as its consequence (a misspelt `storage=` as a database without a volume).
     pub incomplete: BTreeSet<String>,
+    /// What the description says about the cluster it runs on.
+    pub cluster: Cluster,
+    /// Rules silenced for the whole app.
+    pub allows: Vec<Allow>,
+}
+
+/// Facts about the target cluster that checks need.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cluster {
+    /// The API server's `--service-node-port-range`.
+    pub node_port_range: (u16, u16),
+    /// Where the range was declared, if it was.
+    pub span: Option<Span>,
+}
+
+impl Default for Cluster {
+    fn default() -> Self {
+        Cluster {
+            node_port_range: (30000, 32767),
+            span: None,
+        }
+    }
+}
+
+/// `allow CODE reason="…"`: a rule silenced where it applies, with the reason why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Allow {
+    /// The rule's code.
+    pub code: String,
+    /// Why the finding does not apply (required).
+    pub reason: Option<String>,
+    /// Span of the code.
+    pub span: Span,
 }
 
 impl App {
@@ -161,6 +194,10 @@ pub struct Workload {
     pub job: Option<JobSpec>,
     /// Schedule settings (cronjobs).
     pub cron: Option<CronSpec>,
+    /// Pods use the node's network namespace.
+    pub host_network: bool,
+    /// Rules silenced for this workload.
+    pub allows: Vec<Allow>,
 }
 
 impl Workload {
@@ -207,6 +244,8 @@ pub struct Container {
     pub startup: Option<Probe>,
     /// Explicit mounts of the workload's volumes (init containers and sidecars).
     pub mounts: Vec<Mount>,
+    /// Runs privileged: full access to the node.
+    pub privileged: bool,
 }
 
 impl Container {
@@ -226,6 +265,7 @@ impl Container {
             liveness: None,
             startup: None,
             mounts: Vec::new(),
+            privileged: false,
         }
     }
 }
@@ -459,6 +499,11 @@ pub enum VolumeKind {
         memory: bool,
         /// `sizeLimit`.
         size: Option<String>,
+    },
+    /// A directory of the node (`hostPath`).
+    HostPath {
+        /// The path on the node.
+        host: String,
     },
 }
 

@@ -7,7 +7,7 @@ use kdl::KdlValue;
 
 use super::container::{self, ImageCtx, Seen, abs_path, upsert};
 use super::model::{
-    AccessMode, Autoscale, Concurrency, ConfigFile, Container, CronSpec, Disruption, Edge,
+    AccessMode, Allow, Autoscale, Concurrency, ConfigFile, Container, CronSpec, Disruption, Edge,
     Exposure, IntOrPercent, JobSpec, PortRef, Route, RunAs, SecurityLevel, ServiceAccount,
     Strategy, Toleration, Volume, VolumeKind, Workload, WorkloadKind,
 };
@@ -37,6 +37,9 @@ const WORKLOAD_NODES: &[&str] = &[
     "uses",
     "route",
     "expose",
+    "allow",
+    "host-network",
+    "host-path",
 ];
 const JOB_NODES: &[&str] = &[
     "backoff-limit",
@@ -98,6 +101,8 @@ impl WorkloadBuilder {
                 uses: Vec::new(),
                 job: None,
                 cron: None,
+                host_network: false,
+                allows: Vec::new(),
             },
             seen: Seen::default(),
             job: JobSpec::default(),
@@ -196,7 +201,21 @@ impl WorkloadBuilder {
                 }
                 e.finish(&[], diags);
             }
-            "volume" | "empty-dir" => {
+            "allow" => {
+                if let Some(allow) = allow(node, diags) {
+                    self.w.allows.push(allow);
+                }
+            }
+            "host-network" => {
+                if let Some(on) = flag(node, diags)
+                    && self
+                        .seen
+                        .first("host-network".into(), "`host-network`", span, diags)
+                {
+                    self.w.host_network = on;
+                }
+            }
+            "volume" | "empty-dir" | "host-path" => {
                 if let Some(volume) = volume(node, diags)
                     && self.seen.first(
                         format!("volume:{}", volume.name),
@@ -964,6 +983,36 @@ fn disruption(node: &NodeView, diags: &mut Diagnostics) -> Option<Disruption> {
     d
 }
 
+/// Reads `NAME [#true|#false]`: a flag that is on when written without a value.
+pub fn flag(node: &NodeView, diags: &mut Diagnostics) -> Option<bool> {
+    let mut e = node.read(diags);
+    let on = match e.next_arg() {
+        Some(v) => values::boolean(&v, diags),
+        None => Some(true),
+    };
+    e.finish(&[], diags);
+    on
+}
+
+/// Reads `allow CODE reason="…"`; the check stage knows the codes and requires the reason.
+pub fn allow(node: &NodeView, diags: &mut Diagnostics) -> Option<Allow> {
+    let mut e = node.read(diags);
+    let example = "allow image-tag-latest reason=\"the tag is pinned by digest in CI\"";
+    let code = e.require_arg("a rule's code", example, diags);
+    let reason = e
+        .prop("reason")
+        .and_then(|v| values::string(&v, diags))
+        .filter(|r| !r.trim().is_empty());
+    e.finish(&["reason"], diags);
+    let code = code?;
+    let span = code.span;
+    Some(Allow {
+        code: values::string(&code, diags)?,
+        reason,
+        span,
+    })
+}
+
 /// Reads `security hardened|restricted`.
 pub fn security_level(node: &NodeView, diags: &mut Diagnostics) -> Option<SecurityLevel> {
     let mut e = node.read(diags);
@@ -1052,9 +1101,36 @@ fn toleration(node: &NodeView, diags: &mut Diagnostics) -> Option<Toleration> {
     })
 }
 
+fn host_path(node: &NodeView, diags: &mut Diagnostics) -> Option<Volume> {
+    let mut e = node.read(diags);
+    let example = "host-path logs path=\"/var/log/host\" host=\"/var/log\"";
+    let name = e
+        .require_arg("a volume name", example, diags)
+        .and_then(|v| {
+            values::dns_label(&v, "volume", 63, "volume names are DNS-1123 labels", diags)
+        });
+    let path = e
+        .require_prop("path", example, diags)
+        .and_then(|v| abs_path(&v, diags));
+    let host = e
+        .require_prop("host", example, diags)
+        .and_then(|v| abs_path(&v, diags));
+    e.finish(&["path", "host"], diags);
+    let kind = VolumeKind::HostPath { host: host? };
+    Some(Volume {
+        name: name?,
+        path: path?,
+        kind,
+        span: node.name_span(),
+    })
+}
+
 fn volume(node: &NodeView, diags: &mut Diagnostics) -> Option<Volume> {
     let mut e = node.read(diags);
     let span = node.name_span();
+    if node.name() == "host-path" {
+        return host_path(node, diags);
+    }
     let persistent = node.name() == "volume";
     let example = if persistent {
         "volume data path=\"/data\" size=\"10Gi\""

@@ -31,6 +31,8 @@ fn app(workloads: Vec<Workload>) -> App {
         ingress_class: None,
         workloads,
         incomplete: Default::default(),
+        cluster: Default::default(),
+        allows: Vec::new(),
     }
 }
 
@@ -95,6 +97,8 @@ fn workload(name: &str, kind: WorkloadKind) -> Workload {
         uses: Vec::new(),
         job: None,
         cron: None,
+        host_network: false,
+        allows: Vec::new(),
     }
 }
 

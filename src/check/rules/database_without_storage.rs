@@ -1,0 +1,63 @@
+//! `database-without-storage`: a database without a persistent volume.
+
+use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::declare_rule;
+use crate::diag::Diagnostic;
+use crate::resolve::model::{VolumeKind, WorkloadKind};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a `database` whose workload has no persistent `volume`, and a `database` instance
+    /// without `storage=`.
+    ///
+    /// ## Why is this bad?
+    /// A database keeps its data on disk. Without a persistent volume the data lives in the
+    /// container's writable layer and is lost on every restart, reschedule or upgrade.
+    ///
+    /// ## Example
+    /// ```kdl
+    /// component my-db kind=database { image "postgres:16.6"; port 5432 }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```kdl
+    /// component my-db kind=database {
+    ///     image "postgres:16.6"
+    ///     port 5432
+    ///     volume data path="/var/lib/postgresql/data" size="20Gi"
+    /// }
+    /// ```
+    ///
+    /// Counterparts: none in kube-linter, kube-score, Polaris or checkov (they cannot tell a
+    /// database from any other workload).
+    pub struct DatabaseWithoutStorage {
+        code: "database-without-storage",
+        severity: Error,
+        summary: "a database without a persistent volume: its data is lost on every restart",
+    }
+}
+
+impl Rule for DatabaseWithoutStorage {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
+        for w in cx.workloads().filter(|w| w.kind == WorkloadKind::Database) {
+            let persistent = w
+                .volumes
+                .iter()
+                .any(|v| matches!(v.kind, VolumeKind::Persistent { .. }));
+            if persistent {
+                continue;
+            }
+            let source = w.component.as_deref().unwrap_or("its component");
+            out.push(
+                w,
+                Diagnostic::error(Self::META.code, format!("database `{}` has no persistent volume", w.name))
+                    .label(w.span, "its data would be lost on every restart")
+                    .help(format!("add `volume data path=\"…\" size=\"10Gi\"` to `{source}` or to this database's block")),
+            );
+        }
+    }
+}
