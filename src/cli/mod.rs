@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod diff;
 mod explain;
+mod fmt;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -55,6 +56,8 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Explain a rule or diagnostic code, or list them all.
     Explain(explain::ExplainArgs),
+    /// Rewrite descriptions in one canonical layout, keeping comments.
+    Fmt(fmt::FmtArgs),
 }
 
 /// `--deny` and `--allow`, shared by the commands that run the rules.
@@ -126,6 +129,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Check(args) => check::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
     }
 }
 
