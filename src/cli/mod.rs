@@ -6,6 +6,7 @@ mod check;
 mod diff;
 mod explain;
 mod fmt;
+mod graph;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -58,6 +59,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Rewrite descriptions in one canonical layout, keeping comments.
     Fmt(fmt::FmtArgs),
+    /// Draw the request path: internet, exposure, frontend, gateway, services, databases.
+    Graph(graph::GraphArgs),
 }
 
 /// `--deny` and `--allow`, shared by the commands that run the rules.
@@ -130,6 +133,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Diff(args) => diff::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Graph(args) => graph::run(&args),
     }
 }
 

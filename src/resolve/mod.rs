@@ -26,6 +26,7 @@ const TOP_LEVEL: &[&str] = &["app", "component", "import"];
 const APP_SETTINGS: &[&str] = &[
     "allow",
     "cluster",
+    "network-policy",
     "namespace",
     "registry",
     "security",
@@ -145,6 +146,7 @@ fn resolve_app(
         incomplete: BTreeSet::new(),
         cluster: model::Cluster::default(),
         allows: Vec::new(),
+        network_policy: None,
     };
     let mut seen = container::Seen::default();
     // Settings first: they apply to every workload wherever they are written.
@@ -167,6 +169,20 @@ fn resolve_app(
         if child_name == "allow" {
             if let Some(allow) = workload::allow(&child, diags) {
                 app.allows.push(allow);
+            }
+            continue;
+        }
+        if child_name == "network-policy" {
+            let mut e = child.read(diags);
+            let namespace = match e.prop("ingress-namespace") {
+                Some(v) => values::dns_label(&v, "namespace", 63, "namespaces are DNS-1123 labels", diags),
+                None => Some("ingress-nginx".to_owned()),
+            };
+            e.finish(&["ingress-namespace"], diags);
+            if let Some(ingress_namespace) = namespace
+                && seen.first("network-policy".into(), "`network-policy`", span, diags)
+            {
+                app.network_policy = Some(model::NetworkPolicy { ingress_namespace, span });
             }
             continue;
         }

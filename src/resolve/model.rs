@@ -35,6 +35,17 @@ pub struct App {
     pub cluster: Cluster,
     /// Rules silenced for the whole app.
     pub allows: Vec<Allow>,
+    /// NetworkPolicies from the graph of `uses` and `route` edges, when asked for.
+    pub network_policy: Option<NetworkPolicy>,
+}
+
+/// `network-policy`: every pod accepts traffic only along the declared edges.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NetworkPolicy {
+    /// The namespace of the ingress controller, allowed to reach workloads exposed by Ingress.
+    pub ingress_namespace: String,
+    /// Where the setting was written.
+    pub span: Span,
 }
 
 /// Facts about the target cluster that checks need.

@@ -33,6 +33,7 @@ fn app(workloads: Vec<Workload>) -> App {
         incomplete: Default::default(),
         cluster: Default::default(),
         allows: Vec::new(),
+        network_policy: None,
     }
 }
 
