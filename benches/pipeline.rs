@@ -175,7 +175,7 @@ fn bench_size(settings: &Settings, size: usize, databases: Databases) -> Result<
     let doc = parse::parse(&base, file)
         .map_err(|_| "the description parsed in `compile` but not alone".to_owned())?;
     let mut resolved_sources = base.clone();
-    let (model, _) = resolve::resolve(&doc, file, &mut resolved_sources, &NoImports);
+    let (model, _) = resolve::resolve(&doc, file, &mut resolved_sources, &NoImports, None);
     let model = model.ok_or_else(|| "the description resolved to no app".to_owned())?;
 
     let parse = measure(settings, || (), |()| parse::parse(&base, file));
@@ -183,7 +183,7 @@ fn bench_size(settings: &Settings, size: usize, databases: Databases) -> Result<
         settings,
         || base.clone(),
         |mut sources| {
-            let out = resolve::resolve(&doc, file, &mut sources, &NoImports);
+            let out = resolve::resolve(&doc, file, &mut sources, &NoImports, None);
             (sources, out)
         },
     );

@@ -44,6 +44,8 @@ pub struct Compilation {
     pub manifests: Vec<Manifest>,
     /// Every finding, sorted by file and offset.
     pub diagnostics: Vec<Diagnostic>,
+    /// The environments the description declares, in order.
+    pub environments: Vec<String>,
 }
 
 impl Compilation {
@@ -67,15 +69,29 @@ pub fn compile_with(
     loader: &dyn Loader,
     config: &check::Config,
 ) -> Compilation {
+    compile_env(name, path, text, loader, config, None)
+}
+
+/// Compiles for one environment (`environment NAME { … }`), or the base app with `None`.
+pub fn compile_env(
+    name: &str,
+    path: &Path,
+    text: String,
+    loader: &dyn Loader,
+    config: &check::Config,
+    env: Option<&str>,
+) -> Compilation {
     let mut sources = Sources::new();
     let file = sources.add(name, path, text);
     let mut diagnostics = Diagnostics::new();
     let mut app = None;
     let mut manifests = Vec::new();
+    let mut environments = Vec::new();
     match parse::parse(&sources, file) {
         Err(found) => diagnostics.extend(found),
         Ok(doc) => {
-            let (model, found) = resolve::resolve(&doc, file, &mut sources, loader);
+            environments = resolve::environments(&doc);
+            let (model, found) = resolve::resolve(&doc, file, &mut sources, loader, env);
             diagnostics.extend(found);
             if let Some(model) = model {
                 diagnostics.extend(check::check(&model, config));
@@ -92,5 +108,6 @@ pub fn compile_with(
         app,
         manifests,
         diagnostics,
+        environments,
     }
 }

@@ -21,6 +21,12 @@ pub struct BuildArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "yaml")]
     pub format: OutputFormat,
+    /// Compile for this environment (`environment NAME { … }`) instead of the base app.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    /// With -o: write one folder per environment, each with its own kustomization.yaml.
+    #[arg(long, requires = "out", conflicts_with = "env")]
+    pub all_envs: bool,
     /// Rules raised to errors and silenced.
     #[command(flatten)]
     pub rules: RuleArgs,
@@ -34,7 +40,17 @@ pub fn run(args: &BuildArgs) -> Outcome {
     let Some((path, text)) = super::read_description(args.file.as_deref()) else {
         return Outcome::CouldNotRun;
     };
-    let compilation = super::compile(&path, text, &config);
+    let format = match args.format {
+        OutputFormat::Yaml => Format::Yaml,
+        OutputFormat::Json => Format::Json,
+    };
+    if args.all_envs {
+        return all_envs(args, &path, &text, &config, format);
+    }
+    let compilation = super::compile_env(&path, text, &config, args.env.as_deref());
+    if compilation.app.is_none() && args.env.is_some() && !compilation.has_errors() {
+        return Outcome::CouldNotRun;
+    }
     let warnings = compilation
         .diagnostics
         .iter()
@@ -62,15 +78,12 @@ pub fn run(args: &BuildArgs) -> Outcome {
         ));
         return Outcome::InputErrors;
     }
-    let format = match args.format {
-        OutputFormat::Yaml => Format::Yaml,
-        OutputFormat::Json => Format::Json,
-    };
     let Some(dir) = &args.out else {
         printer::out(&render::stream(&compilation.manifests, format));
         return Outcome::Ok;
     };
     let files = render::files(&compilation.manifests, format);
+    let before = super::diff::previous_build(dir);
     match write_dir(dir, &files) {
         Ok(()) => {
             let line = format!(
@@ -83,6 +96,9 @@ pub fn run(args: &BuildArgs) -> Outcome {
                 "{}\n",
                 printer::summary(&compilation.diagnostics, &line)
             ));
+            if let Some(before) = before {
+                printer::err(&super::diff::build_summary(dir, &before, &compilation.manifests));
+            }
             Outcome::Ok
         }
         Err(err) => {
@@ -93,6 +109,73 @@ pub fn run(args: &BuildArgs) -> Outcome {
             Outcome::CouldNotRun
         }
     }
+}
+
+/// `build -o DIR --all-envs`: every environment compiled, then written together, one folder
+/// each; nothing is written unless all compile.
+fn all_envs(args: &BuildArgs, path: &Path, text: &str, config: &crate::check::Config, format: Format) -> Outcome {
+    let base = super::compile_env(path, text.to_owned(), config, None);
+    if base.environments.is_empty() {
+        printer::err(&printer::human(&base.diagnostics, printer::color_stderr()));
+        printer::fatal(
+            &format!("{} declares no environment", path.display()),
+            Some("declare them with `environment NAME { … }`, or build without --all-envs"),
+        );
+        return if base.has_errors() { Outcome::InputErrors } else { Outcome::CouldNotRun };
+    }
+    let color = printer::color_stderr();
+    let mut files = Vec::new();
+    let mut all = Vec::new();
+    let mut objects = 0;
+    for env in &base.environments {
+        let c = super::compile_env(path, text.to_owned(), config, Some(env));
+        printer::err(&printer::human(&c.diagnostics, color));
+        objects += c.manifests.len();
+        for f in render::files(&c.manifests, format) {
+            files.push(OutputFile { name: format!("{env}/{}", f.name), content: f.content });
+        }
+        all.extend(c.diagnostics);
+    }
+    let errors = all.iter().any(|d| d.is_error());
+    let warnings = all.iter().any(|d| d.severity == crate::diag::Severity::Warning);
+    if errors || (args.rules.deny_warnings() && warnings) {
+        printer::err(&format!("{}\n", printer::summary(&all, "nothing written")));
+        return Outcome::InputErrors;
+    }
+    let Some(dir) = &args.out else { return Outcome::CouldNotRun };
+    match write_dir(dir, &files) {
+        Ok(()) => {
+            let line = format!(
+                "wrote {objects} objects for {} environments ({}) to {}",
+                base.environments.len(),
+                base.environments.join(", "),
+                dir.display()
+            );
+            printer::err(&format!("{}\n", printer::summary(&all, &line)));
+            Outcome::Ok
+        }
+        Err(err) => {
+            printer::fatal(&format!("cannot write {}: {err}", dir.display()), Some("nothing in the directory was changed"));
+            Outcome::CouldNotRun
+        }
+    }
+}
+
+/// Whether `dir` holds only what a build wrote: a kustomization.yaml, or folders that each hold
+/// one (`--all-envs`).
+#[allow(clippy::disallowed_methods, reason = "the CLI is the one place that reads files")]
+fn written_by_windlass(dir: &Path) -> io::Result<bool> {
+    let mut entries = std::fs::read_dir(dir)?.peekable();
+    if entries.peek().is_none() || dir.join("kustomization.yaml").exists() {
+        return Ok(true);
+    }
+    for entry in entries {
+        let path = entry?.path();
+        if !(path.is_dir() && path.join("kustomization.yaml").exists()) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Replaces `dir` with exactly `files`, atomically: the files are written to a sibling directory
@@ -113,9 +196,7 @@ fn write_dir(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
         if !dir.is_dir() {
             return Err(other("it exists and is not a directory".into()));
         }
-        let foreign =
-            fs::read_dir(dir)?.next().is_some() && !dir.join("kustomization.yaml").exists();
-        if foreign {
+        if !written_by_windlass(dir)? {
             return Err(other(
                 "it holds files that windlass did not write (no kustomization.yaml); choose an empty or new directory".into(),
             ));
@@ -133,7 +214,11 @@ fn write_dir(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
     let written = (|| {
         fs::create_dir(&staging)?;
         for file in files {
-            fs::write(staging.join(&file.name), &file.content)?;
+            let target = staging.join(&file.name);
+            if let Some(folder) = target.parent() {
+                fs::create_dir_all(folder)?;
+            }
+            fs::write(target, &file.content)?;
         }
         Ok::<(), io::Error>(())
     })();

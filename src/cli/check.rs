@@ -29,6 +29,9 @@ pub struct CheckArgs {
     /// How findings are written.
     #[arg(long, value_enum, default_value = "human")]
     pub format: CheckFormat,
+    /// Check only this environment; without it, the base app and every environment are checked.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
     /// Rules raised to errors and silenced.
     #[command(flatten)]
     pub rules: RuleArgs,
@@ -54,15 +57,45 @@ pub fn run(args: &CheckArgs) -> Outcome {
             could_not_run = true;
             continue;
         };
-        let compilation = super::compile(&path, text, &config);
+        let compilation = super::compile_env(&path, text.clone(), &config, args.env.as_deref());
+        if args.env.is_some() && compilation.app.is_none() && !compilation.has_errors() {
+            could_not_run = true;
+            continue;
+        }
         checked.push(path.display().to_string());
+        let mut found: Vec<(Diagnostic, Option<Location>)> = Vec::new();
+        let add = |c: crate::Compilation, env: Option<&str>, found: &mut Vec<(Diagnostic, Option<Location>)>| {
+            for mut d in c.diagnostics {
+                let loc = printer::location(&d, &c.sources);
+                // A finding the base app has too is reported once; one only an environment has
+                // says which.
+                if found.iter().any(|(f, l)| f.code == d.code && f.message == d.message && *l == loc) {
+                    continue;
+                }
+                if let Some(env) = env
+                    && !d.message.contains(&format!("environment `{env}`"))
+                {
+                    d.message = format!("{} (in environment `{env}`)", d.message);
+                    if found.iter().any(|(f, l)| f.code == d.code && f.message == d.message && *l == loc) {
+                        continue;
+                    }
+                }
+                found.push((d, loc));
+            }
+        };
+        let environments = compilation.environments.clone();
+        add(compilation, args.env.as_deref(), &mut found);
+        if args.env.is_none() {
+            for env in &environments {
+                let c = super::compile_env(&path, text.clone(), &config, Some(env));
+                add(c, Some(env), &mut found);
+            }
+        }
         if args.format == CheckFormat::Human {
-            human.push_str(&printer::human(&compilation.diagnostics, color));
+            let diags: Vec<Diagnostic> = found.iter().map(|(d, _)| d.clone()).collect();
+            human.push_str(&printer::human(&diags, color));
         }
-        for d in compilation.diagnostics {
-            let loc = printer::location(&d, &compilation.sources);
-            findings.push((d, loc));
-        }
+        findings.extend(found);
     }
     let refs: Vec<(&Diagnostic, Option<Location>)> =
         findings.iter().map(|(d, l)| (d, l.clone())).collect();

@@ -25,6 +25,10 @@ pub enum Outcome {
     InputErrors,
     /// The command could not run (missing file, bad arguments, a write that failed).
     CouldNotRun,
+    /// `diff --exit-code` found changes.
+    Changes,
+    /// `diff` found a breaking or data-loss change.
+    Dangerous,
 }
 
 impl From<Outcome> for ExitCode {
@@ -33,6 +37,8 @@ impl From<Outcome> for ExitCode {
             Outcome::Ok => 0,
             Outcome::InputErrors => 1,
             Outcome::CouldNotRun => 2,
+            Outcome::Changes => 1,
+            Outcome::Dangerous => 3,
         })
     }
 }
@@ -181,6 +187,29 @@ fn read_description(path: Option<&Path>) -> Option<(PathBuf, String)> {
             None
         }
     }
+}
+
+/// Compiles the description at `path` for an environment, reporting (exit 2) an environment the
+/// description does not declare; the returned compilation then has no app.
+fn compile_env(path: &Path, text: String, config: &crate::check::Config, env: Option<&str>) -> crate::Compilation {
+    let name = path.to_string_lossy().replace('\\', "/");
+    if let Some(env) = env {
+        let base = crate::compile_with(&name, path, text.clone(), &FsLoader, config);
+        if !base.has_errors() && !base.environments.iter().any(|e| e == env) {
+            let help = if base.environments.is_empty() {
+                "the description declares no environment; declare one with `environment NAME { … }`".to_owned()
+            } else {
+                crate::resolve::values::suggest_help(
+                    env,
+                    base.environments.iter().map(String::as_str),
+                    &format!("its environments are {}", base.environments.join(", ")),
+                )
+            };
+            printer::fatal(&format!("{} has no environment `{env}`", path.display()), Some(&help));
+            return crate::Compilation { app: None, manifests: Vec::new(), ..base };
+        }
+    }
+    crate::compile_env(&name, path, text, &FsLoader, config, env)
 }
 
 /// Compiles the description at `path` with the file-system loader.

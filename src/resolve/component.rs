@@ -8,6 +8,7 @@ use kdl::{KdlNode, KdlValue};
 
 use super::model::{Workload, WorkloadKind};
 use super::values::{self, NodeView, Scope, Val, suggest_help};
+use super::environment::Override;
 use super::workload::{AppDefaults, WorkloadBuilder};
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::source::{FileId, Loader, Sources, Span};
@@ -292,6 +293,7 @@ impl Components {
         app_name: &str,
         app: &AppDefaults,
         sources: &mut Sources,
+        env: Option<&Override>,
         diags: &mut Diagnostics,
     ) -> Option<Workload> {
         let mut e = view.read(diags);
@@ -313,7 +315,7 @@ impl Components {
             let instance = e.next_arg().or_else(|| component.clone());
             (component, instance)
         };
-        let props = e.rest_props();
+        let mut props = e.rest_props();
         e.finish(&[], diags);
         let component = values::string(&component_val?, diags)?;
         let instance_val = instance_val?;
@@ -352,6 +354,25 @@ impl Components {
         } else {
             def.kind
         };
+        // An environment's override: its parameters replace the instance's, the rest are
+        // shorthands and a block applied over the workload.
+        let mut shorthands = Vec::new();
+        let mut env_block = None;
+        if let Some(o) = env.filter(|o| o.view.name() == kind.keyword()) {
+            o.used.set(true);
+            let mut oe = o.view.read(diags);
+            let _name = oe.next_arg();
+            for p in oe.rest_props() {
+                if def.params.iter().any(|d| d.name == p.key) {
+                    props.retain(|q| q.key != p.key);
+                    props.push(p);
+                } else {
+                    shorthands.push(p);
+                }
+            }
+            oe.finish(&[], diags);
+            env_block = Some(o.view);
+        }
         // Parameters: `name` and `app` first, so defaults can use them.
         let mut scope = Scope::default();
         scope.params.insert(
@@ -466,6 +487,15 @@ impl Components {
         builder.apply_all(body.children().filter(|c| c.name() != "param"), app, diags);
         builder.next_layer();
         builder.apply_all(view.children(), app, diags);
+        let params: Vec<&str> = def.params.iter().map(|p| p.name.as_str()).collect();
+        builder.next_layer();
+        for p in &shorthands {
+            builder.apply_shorthand(p, app, &params, diags);
+        }
+        if let Some(block) = env_block {
+            builder.next_layer();
+            builder.apply_all(block.children(), app, diags);
+        }
         Some(builder.finish(diags))
     }
 }

@@ -6,6 +6,7 @@
 
 mod component;
 mod container;
+mod environment;
 mod exposure;
 pub mod model;
 pub mod values;
@@ -44,6 +45,7 @@ pub fn resolve(
     file: FileId,
     sources: &mut Sources,
     loader: &dyn Loader,
+    env: Option<&str>,
 ) -> (Option<App>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut components = Components::default();
@@ -57,10 +59,22 @@ pub fn resolve(
         };
         match view.name() {
             "app" => apps.push(node),
+            "environment" => {}
             "component" => components.define(&view, &mut diags),
             "import" => components.import(&view, sources, loader, &mut Vec::new(), &mut diags),
             other => top_level_unknown(&view, other, &mut diags),
         }
+    }
+    let overrides = environment::collect(doc, file, &empty, env, &mut diags);
+    if let Some(name) = env
+        && overrides.is_none()
+    {
+        let known = environment::names(doc);
+        diags.push(
+            Diagnostic::error(codes::UNKNOWN_TARGET, format!("the description has no environment `{name}`"))
+                .label(Span::new(file, 0, 0), "no such environment")
+                .help(suggest_help(name, known.iter().map(String::as_str), "declare it with `environment NAME { … }`")),
+        );
     }
     let app = match apps.as_slice() {
         [] => {
@@ -89,7 +103,7 @@ pub fn resolve(
                 file,
                 scope: &empty,
             };
-            resolve_app(&view, &mut components, sources, &mut diags)
+            resolve_app(&view, &mut components, sources, overrides.as_ref(), &mut diags)
         }
     };
     (app, diags)
@@ -115,10 +129,16 @@ fn top_level_unknown(view: &NodeView, name: &str, diags: &mut Diagnostics) {
     );
 }
 
+/// The names of the environments a description declares.
+pub fn environments(doc: &KdlDocument) -> Vec<String> {
+    environment::names(doc)
+}
+
 fn resolve_app(
     view: &NodeView,
     components: &mut Components,
     sources: &mut Sources,
+    overrides: Option<&environment::Overrides>,
     diags: &mut Diagnostics,
 ) -> Option<App> {
     let mut e = view.read(diags);
@@ -149,8 +169,15 @@ fn resolve_app(
         network_policy: None,
     };
     let mut seen = container::Seen::default();
-    // Settings first: they apply to every workload wherever they are written.
-    for child in view.children() {
+    // Settings first: they apply to every workload wherever they are written. An environment's
+    // settings come after the app's, as a layer that replaces them.
+    let app_settings: Vec<NodeView> = view.children().filter(|c| APP_SETTINGS.contains(&c.name())).collect();
+    let env_settings = overrides.map(|o| o.settings.clone()).unwrap_or_default();
+    let first_env = app_settings.len();
+    for (i, child) in app_settings.into_iter().chain(env_settings).enumerate() {
+        if i == first_env {
+            seen.next_layer();
+        }
         let child_name = child.name();
         if !APP_SETTINGS.contains(&child_name) {
             continue;
@@ -266,12 +293,13 @@ fn resolve_app(
             continue;
         }
         let errors_before = diags.error_count();
+        let env = overrides.and_then(|o| declared_name(&child).and_then(|n| o.workloads.get(&n)));
         let workload = match child_name {
             "use" | "database" => {
-                components.instantiate(&child, &app.name, &defaults, sources, diags)
+                components.instantiate(&child, &app.name, &defaults, sources, env, diags)
             }
             _ => match WorkloadKind::from_keyword(child_name) {
-                Some(kind) => plain_workload(&child, kind, &defaults, diags),
+                Some(kind) => plain_workload(&child, kind, &defaults, env, diags),
                 None => {
                     let mut known: Vec<&str> = WORKLOAD_KINDS.to_vec();
                     known.extend(APP_SETTINGS);
@@ -317,6 +345,10 @@ fn resolve_app(
         workloads.push(workload);
     }
     check_references(&workloads, &declared, diags);
+    if let Some(o) = overrides {
+        let kinds: Vec<(String, &str)> = workloads.iter().map(|w| (w.name.clone(), w.kind.keyword())).collect();
+        environment::check_unused(o, &kinds, diags);
+    }
     app.workloads = workloads;
     (!app.name.is_empty()).then_some(app)
 }
@@ -381,6 +413,7 @@ fn plain_workload(
     view: &NodeView,
     kind: WorkloadKind,
     app: &AppDefaults,
+    env: Option<&environment::Override>,
     diags: &mut Diagnostics,
 ) -> Option<Workload> {
     let mut e = view.read(diags);
@@ -408,6 +441,18 @@ fn plain_workload(
     }
     let mut builder = WorkloadBuilder::new(name, span, kind, app);
     builder.apply_all(view.children(), app, diags);
+    if let Some(o) = env.filter(|o| o.view.name() == kind.keyword()) {
+        o.used.set(true);
+        let mut oe = o.view.read(diags);
+        let _name = oe.next_arg();
+        builder.next_layer();
+        for p in oe.rest_props() {
+            builder.apply_shorthand(&p, app, &[], diags);
+        }
+        oe.finish(&[], diags);
+        builder.next_layer();
+        builder.apply_all(o.view.children(), app, diags);
+    }
     let workload = builder.finish(diags);
     valid.map(|_| workload)
 }

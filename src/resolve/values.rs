@@ -149,6 +149,7 @@ pub struct Prop {
 }
 
 /// A node opened for reading, with the parameters of the component it belongs to.
+#[derive(Clone, Copy)]
 pub struct NodeView<'a> {
     /// The node.
     pub node: &'a KdlNode,
