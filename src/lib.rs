@@ -18,6 +18,7 @@ pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod diff;
+pub mod edit;
 pub mod lower;
 pub mod parse;
 pub mod printer;

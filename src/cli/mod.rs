@@ -7,6 +7,7 @@ mod diff;
 mod explain;
 mod fmt;
 mod graph;
+mod set_image;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -67,6 +68,8 @@ pub enum Command {
     Fmt(fmt::FmtArgs),
     /// Draw the request path: internet, exposure, frontend, gateway, services, databases.
     Graph(graph::GraphArgs),
+    /// Set a workload's image tag in the description, keeping its layout and comments.
+    SetImage(set_image::SetImageArgs),
 }
 
 /// `--deny` and `--allow`, shared by the commands that run the rules.
@@ -140,6 +143,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Explain(args) => explain::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::SetImage(args) => set_image::run(&args),
     }
 }
 
