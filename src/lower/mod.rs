@@ -8,6 +8,7 @@
 //! Labels follow `app.kubernetes.io/*`; selectors use only `name` and `part-of`, so they never
 //! change when anything else does (a selector change is a delete-and-recreate in Kubernetes).
 
+pub mod canary;
 mod container;
 mod exposure;
 mod scaling;
@@ -53,7 +54,9 @@ pub fn lower(app: &App) -> Vec<Manifest> {
         for claim in storage::claims(&scope) {
             push(&mut out, component, &claim);
         }
-        for service in service::services(&scope) {
+        let mut services = service::services(&scope);
+        canary::services(&scope, &mut services);
+        for service in services {
             push(&mut out, component, &service);
         }
         workload::controller(&scope, &mut out);
@@ -65,6 +68,9 @@ pub fn lower(app: &App) -> Vec<Manifest> {
         }
         if let Some(ingress) = exposure::ingress(&scope) {
             push(&mut out, component, &ingress);
+            if let Some(canary) = canary::ingress(&scope, &ingress) {
+                push(&mut out, component, &canary);
+            }
         }
     }
     out

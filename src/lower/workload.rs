@@ -33,7 +33,12 @@ pub(super) fn controller(scope: &Scope<'_>, out: &mut Vec<Manifest>) {
     let component = &super::component_of(scope.workload);
     match scope.workload.kind {
         WorkloadKind::Frontend | WorkloadKind::Gateway | WorkloadKind::Service => {
-            push(out, component, &deployment(scope));
+            let mut stable = deployment(scope);
+            super::canary::mark_stable(scope, &mut stable);
+            push(out, component, &stable);
+            if let Some(canary) = super::canary::deployment(scope, &stable) {
+                push(out, component, &canary);
+            }
         }
         WorkloadKind::Stateful | WorkloadKind::Database => {
             push(out, component, &stateful_set(scope));

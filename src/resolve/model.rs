@@ -209,6 +209,21 @@ pub struct Workload {
     pub host_network: bool,
     /// Rules silenced for this workload.
     pub allows: Vec<Allow>,
+    /// A second, small version running beside this one.
+    pub canary: Option<Canary>,
+}
+
+/// `canary image="orders:3.2.0" weight=10`: a canary release beside the stable Deployment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Canary {
+    /// The canary's image.
+    pub image: Image,
+    /// The share of requests it gets, in percent (1–99).
+    pub weight: u32,
+    /// Its pods; by default enough for its weight beside the stable replicas.
+    pub replicas: Option<u32>,
+    /// Where it was declared.
+    pub span: Span,
 }
 
 impl Workload {

@@ -7,7 +7,7 @@ use kdl::KdlValue;
 
 use super::container::{self, ImageCtx, Seen, abs_path, upsert};
 use super::model::{
-    AccessMode, Allow, Autoscale, Concurrency, ConfigFile, Container, CronSpec, Disruption, Edge,
+    AccessMode, Allow, Autoscale, Canary, Concurrency, ConfigFile, Container, CronSpec, Disruption, Edge,
     Exposure, IntOrPercent, JobSpec, PortRef, Route, RunAs, SecurityLevel, ServiceAccount,
     Strategy, Toleration, Volume, VolumeKind, Workload, WorkloadKind,
 };
@@ -40,6 +40,7 @@ const WORKLOAD_NODES: &[&str] = &[
     "allow",
     "host-network",
     "host-path",
+    "canary",
 ];
 const JOB_NODES: &[&str] = &[
     "backoff-limit",
@@ -103,6 +104,7 @@ impl WorkloadBuilder {
                 cron: None,
                 host_network: false,
                 allows: Vec::new(),
+                canary: None,
             },
             seen: Seen::default(),
             job: JobSpec::default(),
@@ -249,6 +251,13 @@ impl WorkloadBuilder {
                     );
                 }
                 e.finish(&[], diags);
+            }
+            "canary" if kind.is_deployment() => {
+                if let Some(canary) = self.canary(node, app, diags)
+                    && self.seen.first("canary".into(), "`canary`", span, diags)
+                {
+                    self.w.canary = Some(canary);
+                }
             }
             "allow" => {
                 if let Some(allow) = allow(node, diags) {
@@ -580,6 +589,43 @@ impl WorkloadBuilder {
             }
             _ => unknown_node(node, kind, diags),
         }
+    }
+
+    /// `canary image="…" weight=10 [replicas=N]`, or `tag="…"` for the stable image's repository.
+    fn canary(&self, node: &NodeView, app: &AppDefaults, diags: &mut Diagnostics) -> Option<Canary> {
+        let mut e = node.read(diags);
+        let example = "canary image=\"orders:3.2.0\" weight=10";
+        let image = e.prop("image");
+        let tag = e.prop("tag");
+        let weight = e.require_prop("weight", example, diags).and_then(|v| values::int(&v, 1, 99, diags));
+        let replicas = e.prop("replicas").and_then(|v| values::count(&v, 1, diags));
+        e.finish(&["image", "tag", "weight", "replicas"], diags);
+        let image = match (image, tag) {
+            (Some(v), None) => container::image(&v, app.registry, diags),
+            (None, Some(v)) => {
+                let tag = values::string(&v, diags)?;
+                let Some(stable) = &self.w.main.image else {
+                    diags.push(
+                        Diagnostic::error(codes::MISSING_IMAGE, "`canary tag=` needs the workload's image first")
+                            .label(v.span, "no image to retag")
+                            .help("write `canary image=\"repository:tag\" weight=10`"),
+                    );
+                    return None;
+                };
+                let retagged = Val { value: KdlValue::String(format!("{}:{tag}", stable.repository)), span: v.span, raw: None };
+                container::image(&retagged, None, diags)
+            }
+            _ => {
+                diags.push(
+                    Diagnostic::error(codes::MISSING_VALUE, "`canary` needs exactly one of `image=` or `tag=`")
+                        .label(node.name_span(), "which version?")
+                        .help(example),
+                );
+                None
+            }
+        };
+        let weight = u32::try_from(weight?).ok()?;
+        Some(Canary { image: image?, weight, replicas, span: node.name_span() })
     }
 
     fn cron_node(&mut self, node: &NodeView, diags: &mut Diagnostics) {

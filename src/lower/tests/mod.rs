@@ -100,6 +100,7 @@ fn workload(name: &str, kind: WorkloadKind) -> Workload {
         cron: None,
         host_network: false,
         allows: Vec::new(),
+        canary: None,
     }
 }
 

@@ -1,0 +1,151 @@
+//! Canary releases: a second Deployment `NAME-canary` beside the stable one, with the same app
+//! labels plus `app.kubernetes.io/track`, and a traffic split by weight.
+//!
+//! How the split is made depends on how requests reach the workload:
+//! - exposed through an nginx Ingress: a second Service per track and a canary Ingress carrying
+//!   ingress-nginx's `canary-weight` annotation;
+//! - otherwise: one Service over both tracks, and the replica ratio decides (the canary gets
+//!   enough pods for its weight); a note says so.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::Service;
+use k8s_openapi::api::networking::v1::Ingress;
+
+use super::Scope;
+use crate::resolve::model::{Exposure, Workload};
+
+/// The label that tells the tracks apart.
+pub(super) const TRACK: &str = "app.kubernetes.io/track";
+
+/// How a canary's share of requests is enforced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Split {
+    /// ingress-nginx's canary annotations on a second Ingress.
+    NginxIngress,
+    /// Pods of both tracks behind one Service: the replica ratio.
+    ReplicaRatio,
+}
+
+/// How the canary of `workload` (with the app's default ingress class) splits traffic.
+pub fn split(workload: &Workload, default_class: Option<&str>) -> Split {
+    match &workload.expose {
+        Exposure::Ingress(ingress) => {
+            let class = ingress.class.as_deref().or(default_class);
+            // No class means the cluster's default, which is ingress-nginx on most clusters.
+            if class.is_none_or(|c| c.contains("nginx")) {
+                Split::NginxIngress
+            } else {
+                Split::ReplicaRatio
+            }
+        }
+        _ => Split::ReplicaRatio,
+    }
+}
+
+/// The canary's replicas: as written, or by default one beside a weighted split, and enough for
+/// its weight beside the stable pods when the replica ratio decides.
+pub fn replicas(workload: &Workload, split: Split) -> u32 {
+    let Some(canary) = &workload.canary else { return 0 };
+    if let Some(n) = canary.replicas {
+        return n;
+    }
+    match split {
+        Split::NginxIngress => 1,
+        Split::ReplicaRatio => {
+            let stable = workload.min_replicas().max(1);
+            let share = (stable * canary.weight).div_ceil(100 - canary.weight);
+            share.max(1)
+        }
+    }
+}
+
+/// Marks the stable Deployment's pods with `track: stable` when there is a canary. The selector
+/// stays as it is: selectors cannot change, and the canary's pods are owned by their own
+/// ReplicaSet, so the stable Deployment does not adopt them.
+pub(super) fn mark_stable(scope: &Scope<'_>, deployment: &mut Deployment) {
+    if scope.workload.canary.is_none() {
+        return;
+    }
+    if let Some(meta) = deployment.spec.template.metadata.as_mut() {
+        meta.labels.get_or_insert_with(BTreeMap::new).insert(TRACK.to_owned(), "stable".to_owned());
+    }
+}
+
+/// The canary Deployment, made from the stable one: its image, its replicas, `track: canary` on
+/// its pods and in its selector, no autoscaler.
+pub(super) fn deployment(scope: &Scope<'_>, stable: &Deployment) -> Option<Deployment> {
+    let workload = scope.workload;
+    let canary = workload.canary.as_ref()?;
+    let split = split(workload, scope.app.ingress_class.as_deref());
+    let mut d = stable.clone();
+    let name = format!("{}-canary", workload.name);
+    d.metadata.name = Some(name);
+    let version = canary.image.tag.clone().filter(|t| super::is_label_value(t));
+    let relabel = |labels: &mut BTreeMap<String, String>| {
+        labels.insert(TRACK.to_owned(), "canary".to_owned());
+        match &version {
+            Some(v) => labels.insert(super::VERSION.to_owned(), v.clone()),
+            None => labels.remove(super::VERSION),
+        };
+    };
+    if let Some(labels) = d.metadata.labels.as_mut() {
+        relabel(labels);
+    }
+    let spec = &mut d.spec;
+    spec.replicas = Some(super::int(replicas(workload, split)));
+    spec.selector.match_labels.get_or_insert_with(BTreeMap::new).insert(TRACK.to_owned(), "canary".to_owned());
+    if let Some(labels) = spec.template.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
+        relabel(labels);
+    }
+    let pod = spec.template.spec.as_mut()?;
+    let main = pod.containers.iter_mut().find(|c| c.name == workload.name)?;
+    main.image = Some(canary.image.reference.clone());
+    Some(d)
+}
+
+/// With a weighted split, the Service named after the workload selects the stable track and a
+/// second Service `NAME-canary` the canary; with the replica ratio, one Service selects both.
+pub(super) fn services(scope: &Scope<'_>, services: &mut Vec<Service>) {
+    let workload = scope.workload;
+    if workload.canary.is_none() || split(workload, scope.app.ingress_class.as_deref()) == Split::ReplicaRatio {
+        return;
+    }
+    let Some(index) = services.iter().position(|s| s.metadata.name.as_deref() == Some(workload.name.as_str())) else {
+        return;
+    };
+    let mut canary = services[index].clone();
+    let track = |service: &mut Service, value: &str| {
+        if let Some(selector) = service.spec.as_mut().and_then(|s| s.selector.as_mut()) {
+            selector.insert(TRACK.to_owned(), value.to_owned());
+        }
+    };
+    track(&mut services[index], "stable");
+    canary.metadata.name = Some(format!("{}-canary", workload.name));
+    track(&mut canary, "canary");
+    services.insert(index + 1, canary);
+}
+
+/// ingress-nginx's canary Ingress: the workload's own host and path, to `NAME-canary`, with
+/// `canary-weight`.
+pub(super) fn ingress(scope: &Scope<'_>, stable: &Ingress) -> Option<Ingress> {
+    let workload = scope.workload;
+    let canary = workload.canary.as_ref()?;
+    if split(workload, scope.app.ingress_class.as_deref()) != Split::NginxIngress {
+        return None;
+    }
+    let mut ingress = stable.clone();
+    let name = format!("{}-canary", workload.name);
+    ingress.metadata.name = Some(name.clone());
+    let annotations = ingress.metadata.annotations.get_or_insert_with(BTreeMap::new);
+    annotations.insert("nginx.ingress.kubernetes.io/canary".to_owned(), "true".to_owned());
+    annotations.insert("nginx.ingress.kubernetes.io/canary-weight".to_owned(), canary.weight.to_string());
+    let rule = ingress.spec.as_mut()?.rules.as_mut()?.first_mut()?;
+    let paths = &mut rule.http.as_mut()?.paths;
+    // Only the workload's own path: the routes to other workloads stay on the stable Ingress.
+    paths.truncate(1);
+    let service = paths.first_mut()?.backend.service.as_mut()?;
+    service.name = name;
+    Some(ingress)
+}
