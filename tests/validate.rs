@@ -61,12 +61,14 @@ fn examples_pass_strict_schema_validation() {
     let tmp = tempfile::tempdir().unwrap();
     let mut failures = String::new();
     for example in common::examples() {
-        let c = common::compile_file(&example);
-        assert!(!c.has_errors(), "{example}:\n{}", common::rendered(&c));
-        let file = tmp.path().join(example.replace('/', "_") + ".yaml");
-        std::fs::write(&file, render::stream(&c.manifests, Format::Yaml)).unwrap();
-        if let Err(e) = strict_validate(&validator, &file) {
-            failures.push_str(&format!("{example}:\n{e}\n"));
+        for (env, c) in common::compile_every_env(&example) {
+            let label = env.as_deref().unwrap_or("base");
+            assert!(!c.has_errors(), "{example} ({label}):\n{}", common::rendered(&c));
+            let file = tmp.path().join(format!("{}-{label}.yaml", example.replace('/', "_")));
+            std::fs::write(&file, render::stream(&c.manifests, Format::Yaml)).unwrap();
+            if let Err(e) = strict_validate(&validator, &file) {
+                failures.push_str(&format!("{example} ({label}):\n{e}\n"));
+            }
         }
     }
     assert!(failures.is_empty(), "{failures}");

@@ -285,6 +285,22 @@ impl WorkloadBuilder {
                     upsert(&mut self.w.volumes, volume, |a, b| a.name == b.name);
                 }
             }
+            "autoscale" | "canary"
+                if node.node.entries().first().is_some_and(|e| e.name().is_none() && e.value().as_string() == Some("none")) =>
+            {
+                // `autoscale none` / `canary none`: an environment or instance block removes what
+                // the workload has.
+                let mut e = node.read(diags);
+                let _none = e.next_arg();
+                e.finish(&[], diags);
+                if self.seen.first(name.to_owned(), &format!("`{name}`"), span, diags) {
+                    if name == "autoscale" {
+                        self.w.autoscale = None;
+                    } else {
+                        self.w.canary = None;
+                    }
+                }
+            }
             "autoscale" if !kind.is_batch() => {
                 let mut e = node.read(diags);
                 let example = "autoscale min=2 max=6 cpu=70";

@@ -61,6 +61,25 @@ pub fn compile_file(relative: &str) -> Compilation {
     windlass::compile(relative, Path::new(relative), text, &DiskLoader)
 }
 
+/// Compiles the description at `relative` for one environment (`None`: the base app).
+pub fn compile_file_env(relative: &str, env: Option<&str>) -> Compilation {
+    let text = std::fs::read_to_string(root().join(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"));
+    let config = windlass::check::Config::default();
+    windlass::compile_env(relative, Path::new(relative), text, &DiskLoader, &config, env)
+}
+
+/// The base app and every environment of a description: `(None, base)`, `(Some(env), …)`.
+pub fn compile_every_env(relative: &str) -> Vec<(Option<String>, Compilation)> {
+    let base = compile_file_env(relative, None);
+    let envs = base.environments.clone();
+    let mut out = vec![(None, base)];
+    for env in envs {
+        let c = compile_file_env(relative, Some(&env));
+        out.push((Some(env), c));
+    }
+    out
+}
+
 /// Compiles KDL text that imports nothing.
 pub fn compile_text(name: &str, text: &str) -> Compilation {
     windlass::compile(name, Path::new(name), text.to_owned(), &NoFiles)
