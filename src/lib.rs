@@ -9,6 +9,7 @@
 //! 4. [`lower`] — model → Kubernetes objects built from `k8s-openapi` types.
 //! 5. [`render`] — objects → YAML or JSON, in a stable order and layout.
 //! 6. [`diff`] — manifests now against the previous output: per-field changes and their risk.
+//! 7. [`graph`] — model → the request path as a Mermaid or Graphviz drawing (`windlass graph`).
 //!
 //! Each stage returns its output and its diagnostics; the pipeline stops between stages when a
 //! stage reported an error, and never lowers a model with errors. Only the CLI touches the file
@@ -19,6 +20,7 @@ pub mod cli;
 pub mod diag;
 pub mod diff;
 pub mod edit;
+pub mod graph;
 pub mod lower;
 pub mod parse;
 pub mod printer;

@@ -2,8 +2,9 @@
 //!
 //! The output order is fixed: the `Namespace`, then for each workload in source order its
 //! ServiceAccount, files ConfigMap, PersistentVolumeClaims, Services, controller,
-//! HorizontalPodAutoscaler, PodDisruptionBudget and Ingress. Every map is a `BTreeMap` and nothing
-//! reads the clock or a random source, so the same model always gives the same objects.
+//! HorizontalPodAutoscaler, PodDisruptionBudget, Ingress and NetworkPolicy. Every map is a
+//! `BTreeMap` and nothing reads the clock or a random source, so the same model always gives the
+//! same objects.
 //!
 //! Labels follow `app.kubernetes.io/*`; selectors use only `name` and `part-of`, so they never
 //! change when anything else does (a selector change is a delete-and-recreate in Kubernetes).
@@ -11,6 +12,7 @@
 pub mod canary;
 mod container;
 mod exposure;
+mod network;
 mod scaling;
 mod service;
 mod storage;
@@ -71,6 +73,9 @@ pub fn lower(app: &App) -> Vec<Manifest> {
             if let Some(canary) = canary::ingress(&scope, &ingress) {
                 push(&mut out, component, &canary);
             }
+        }
+        if let Some(policy) = network::network_policy(&scope) {
+            push(&mut out, component, &policy);
         }
     }
     out

@@ -63,9 +63,17 @@ pub fn compile_file(relative: &str) -> Compilation {
 
 /// Compiles the description at `relative` for one environment (`None`: the base app).
 pub fn compile_file_env(relative: &str, env: Option<&str>) -> Compilation {
-    let text = std::fs::read_to_string(root().join(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"));
+    let text = std::fs::read_to_string(root().join(relative))
+        .unwrap_or_else(|e| panic!("{relative}: {e}"));
     let config = windlass::check::Config::default();
-    windlass::compile_env(relative, Path::new(relative), text, &DiskLoader, &config, env)
+    windlass::compile_env(
+        relative,
+        Path::new(relative),
+        text,
+        &DiskLoader,
+        &config,
+        env,
+    )
 }
 
 /// The base app and every environment of a description: `(None, base)`, `(Some(env), …)`.

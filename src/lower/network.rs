@@ -1,0 +1,254 @@
+//! NetworkPolicies from the graph: with the app's `network-policy`, each workload's pods accept
+//! traffic only along the declared `uses` and `route` edges and from the way they are exposed, and
+//! send it only along their own edges and to the cluster DNS.
+//!
+//! A `uses` edge opens every port of its target (the description does not say which one it
+//! calls); a `route` opens the one port it forwards to. Pods of a StatefulSet may reach each other
+//! on any port: replication and clustering (MySQL replicas, Kafka's controller quorum,
+//! Elasticsearch's transport) happen between the pods of one workload, often on ports nobody
+//! declares. A Deployment's pods get no such allowance — they do not talk to each other.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::networking::v1::{
+    NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer,
+    NetworkPolicyPort, NetworkPolicySpec,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::{Scope, non_empty_vec};
+use crate::resolve::model::{App, Exposure, Port, PortRef, Workload};
+
+/// The label Kubernetes puts on every namespace: its own name (since 1.22).
+const NAMESPACE_NAME: &str = "kubernetes.io/metadata.name";
+
+/// Where the cluster DNS runs, and the label its pods carry (CoreDNS keeps kube-dns' label).
+const DNS_NAMESPACE: &str = "kube-system";
+const DNS_LABEL: (&str, &str) = ("k8s-app", "kube-dns");
+
+/// The ports a peer may use on a workload: all of them, or a few.
+#[derive(Debug, PartialEq, Eq)]
+enum Ports<'a> {
+    /// Any port: a `uses` edge to a workload that declares none, or a StatefulSet's own pods.
+    All,
+    /// These ports, in the order the workload declares them.
+    Some(Vec<&'a Port>),
+}
+
+/// The NetworkPolicy of a workload when the app asks for them: it selects the workload's pods and
+/// restricts both directions. Jobs get one too: they call what they `uses`, and nothing calls them.
+pub(super) fn network_policy(scope: &Scope<'_>) -> Option<NetworkPolicy> {
+    let settings = scope.app.network_policy.as_ref()?;
+    let (app, workload) = (scope.app, scope.workload);
+    let mut callers = Peers::default();
+    for caller in &app.workloads {
+        if let Some(ports) = reach(caller, workload) {
+            callers.add(&ports, pods_of(scope, caller));
+        }
+    }
+    let mut targets = Peers::default();
+    for target in &app.workloads {
+        if let Some(ports) = reach(workload, target) {
+            targets.add(&ports, pods_of(scope, target));
+        }
+    }
+    if workload.kind.is_stateful() {
+        callers.add(&Ports::All, pods_of(scope, workload));
+        targets.add(&Ports::All, pods_of(scope, workload));
+    }
+    let mut ingress = exposure_rules(app, workload, &settings.ingress_namespace);
+    ingress.extend(
+        callers
+            .0
+            .into_iter()
+            .map(|(ports, from)| NetworkPolicyIngressRule {
+                from: Some(from),
+                ports,
+            }),
+    );
+    let mut egress = vec![dns_rule()];
+    egress.extend(
+        targets
+            .0
+            .into_iter()
+            .map(|(ports, to)| NetworkPolicyEgressRule {
+                to: Some(to),
+                ports,
+            }),
+    );
+    Some(NetworkPolicy {
+        metadata: scope.meta(workload.name.clone()),
+        spec: Some(NetworkPolicySpec {
+            pod_selector: Some(scope.selector()),
+            policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
+            // Both types are listed, so a direction without rules denies every connection.
+            ingress: non_empty_vec(ingress),
+            egress: non_empty_vec(egress),
+        }),
+    })
+}
+
+/// Peers grouped by the ports they may use, in order of first appearance: one rule per group, so
+/// the six services that call a database on 3306 read as one rule.
+#[derive(Default)]
+struct Peers(Vec<(Option<Vec<NetworkPolicyPort>>, Vec<NetworkPolicyPeer>)>);
+
+impl Peers {
+    /// Adds `peer`, allowed on `ports`.
+    fn add(&mut self, ports: &Ports<'_>, peer: NetworkPolicyPeer) {
+        let ports = policy_ports(ports);
+        match self.0.iter_mut().find(|(p, _)| *p == ports) {
+            Some((_, peers)) => peers.push(peer),
+            None => self.0.push((ports, vec![peer])),
+        }
+    }
+}
+
+/// The rules for traffic from outside the app: from anywhere to the primary port of a NodePort
+/// or load balancer, and from the ingress controller's namespace to whatever an Ingress sends to
+/// this workload — its own path on the primary port, and the paths other workloads' Ingresses
+/// route straight to it.
+fn exposure_rules(
+    app: &App,
+    workload: &Workload,
+    ingress_namespace: &str,
+) -> Vec<NetworkPolicyIngressRule> {
+    let mut rules = Vec::new();
+    if let Exposure::NodePort { .. } | Exposure::LoadBalancer { .. } = workload.expose
+        && let Some(primary) = workload.primary_port()
+    {
+        rules.push(NetworkPolicyIngressRule {
+            from: None,
+            ports: policy_ports(&Ports::Some(vec![primary])),
+        });
+    }
+    let mut through_ingress: Vec<&Port> = Vec::new();
+    if let Exposure::Ingress(_) = workload.expose
+        && let Some(primary) = workload.primary_port()
+    {
+        through_ingress.push(primary);
+    }
+    for exposed in &app.workloads {
+        if !matches!(exposed.expose, Exposure::Ingress(_)) {
+            continue;
+        }
+        for route in exposed.routes.iter().filter(|r| r.target == workload.name) {
+            through_ingress.extend(target_port(workload, route.port.as_ref()));
+        }
+    }
+    if !through_ingress.is_empty() {
+        let peer = NetworkPolicyPeer {
+            namespace_selector: Some(match_labels([(NAMESPACE_NAME, ingress_namespace)])),
+            ..NetworkPolicyPeer::default()
+        };
+        rules.push(NetworkPolicyIngressRule {
+            from: Some(vec![peer]),
+            ports: policy_ports(&Ports::Some(in_declared_order(workload, &through_ingress))),
+        });
+    }
+    rules
+}
+
+/// The ports `from` may reach on `to` along its own edges: every port for `uses`, the route's
+/// port for each `route`; `None` without an edge. A job has no Service and nothing to call, so
+/// an edge to one (an ordering dependency) opens nothing; a workload's edges to itself are left
+/// to the StatefulSet rule.
+fn reach<'a>(from: &Workload, to: &'a Workload) -> Option<Ports<'a>> {
+    if from.name == to.name || to.kind.is_batch() {
+        return None;
+    }
+    if from.uses.iter().any(|edge| edge.target == to.name) {
+        return Some(if to.main.ports.is_empty() {
+            Ports::All
+        } else {
+            Ports::Some(to.main.ports.iter().collect())
+        });
+    }
+    let routed: Vec<&Port> = from
+        .routes
+        .iter()
+        .filter(|route| route.target == to.name)
+        .filter_map(|route| target_port(to, route.port.as_ref()))
+        .collect();
+    (!routed.is_empty()).then(|| Ports::Some(in_declared_order(to, &routed)))
+}
+
+/// The port of `target` a reference names (its primary port when `None`).
+fn target_port<'a>(target: &'a Workload, port: Option<&PortRef>) -> Option<&'a Port> {
+    let ports = &target.main.ports;
+    match port {
+        None => ports.first(),
+        Some(PortRef::Number(n)) => ports.iter().find(|p| p.number == *n),
+        Some(PortRef::Name(name)) => ports.iter().find(|p| &p.name == name),
+    }
+}
+
+/// `ports` without repeats, in the order `workload` declares them.
+fn in_declared_order<'a>(workload: &'a Workload, ports: &[&Port]) -> Vec<&'a Port> {
+    workload
+        .main
+        .ports
+        .iter()
+        .filter(|p| ports.iter().any(|q| q.name == p.name))
+        .collect()
+}
+
+/// The ports of a rule: `None` (every port) or the container ports — policies apply after the
+/// Service has translated its port to the pod's.
+fn policy_ports(ports: &Ports<'_>) -> Option<Vec<NetworkPolicyPort>> {
+    match ports {
+        Ports::All => None,
+        Ports::Some(ports) => non_empty_vec(
+            ports
+                .iter()
+                .map(|p| port(p.number, p.protocol.as_str()))
+                .collect(),
+        ),
+    }
+}
+
+/// One port of a rule.
+fn port(number: u16, protocol: &str) -> NetworkPolicyPort {
+    NetworkPolicyPort {
+        port: Some(IntOrString::Int(i32::from(number))),
+        protocol: Some(protocol.to_owned()),
+        ..NetworkPolicyPort::default()
+    }
+}
+
+/// The pods of `workload`, in the policy's own namespace: the same labels its selectors use.
+fn pods_of(scope: &Scope<'_>, workload: &Workload) -> NetworkPolicyPeer {
+    let peer = Scope {
+        app: scope.app,
+        workload,
+    };
+    NetworkPolicyPeer {
+        pod_selector: Some(peer.selector()),
+        ..NetworkPolicyPeer::default()
+    }
+}
+
+/// Name lookups go to the cluster DNS, over UDP and, for large answers, TCP.
+fn dns_rule() -> NetworkPolicyEgressRule {
+    NetworkPolicyEgressRule {
+        to: Some(vec![NetworkPolicyPeer {
+            namespace_selector: Some(match_labels([(NAMESPACE_NAME, DNS_NAMESPACE)])),
+            pod_selector: Some(match_labels([DNS_LABEL])),
+            ..NetworkPolicyPeer::default()
+        }]),
+        ports: Some(vec![port(53, "UDP"), port(53, "TCP")]),
+    }
+}
+
+/// A `matchLabels` selector.
+fn match_labels<const N: usize>(labels: [(&str, &str); N]) -> LabelSelector {
+    let labels: BTreeMap<String, String> = labels
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    LabelSelector {
+        match_labels: Some(labels),
+        ..LabelSelector::default()
+    }
+}
