@@ -216,8 +216,3 @@ fn compile_env(path: &Path, text: String, config: &crate::check::Config, env: Op
     crate::compile_env(&name, path, text, &FsLoader, config, env)
 }
 
-/// Compiles the description at `path` with the file-system loader.
-fn compile(path: &Path, text: String, config: &crate::check::Config) -> crate::Compilation {
-    let name = path.to_string_lossy().replace('\\', "/");
-    crate::compile_with(&name, path, text, &FsLoader, config)
-}

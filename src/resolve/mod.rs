@@ -23,7 +23,7 @@ use model::{App, Exposure, PortRef, SecurityLevel, Workload, WorkloadKind};
 use values::{NodeView, Scope, suggest_help};
 use workload::{AppDefaults, WorkloadBuilder};
 
-const TOP_LEVEL: &[&str] = &["app", "component", "import"];
+const TOP_LEVEL: &[&str] = &["app", "component", "import", "environment"];
 const APP_SETTINGS: &[&str] = &[
     "allow",
     "cluster",
@@ -116,7 +116,7 @@ fn top_level_unknown(view: &NodeView, name: &str, diags: &mut Diagnostics) {
         suggest_help(
             name,
             TOP_LEVEL.iter().copied(),
-            "the top level holds `app`, `component` and `import`",
+            "the top level holds `app`, `component`, `import` and `environment`",
         )
     };
     diags.push(
