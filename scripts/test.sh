@@ -20,4 +20,13 @@ scripts=$("$PY" -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
 user_scripts=$("$PY" -c 'import site, os; print(os.path.join(site.USER_BASE, "bin"))')
 export PATH="$PATH:$scripts:$user_scripts"
 
+# The Gateway API's own schema for HTTPRoute, compiled into validators by @kubernetes-models
+# (npm), judges the HTTPRoutes; k8s-openapi and kubernetes-validate cover only the core API.
+if command -v npm >/dev/null 2>&1 && [ ! -d target/gateway-api/node_modules/@kubernetes-models/gateway-api ]; then
+    echo "installing @kubernetes-models/gateway-api from npm" >&2
+    mkdir -p target/gateway-api
+    npm install --silent --no-audit --no-fund --prefix target/gateway-api \
+        "@kubernetes-models/gateway-api@2.0.0" >&2
+fi
+
 cargo test --locked "$@"

@@ -270,13 +270,22 @@ impl Graph {
                     vec!["Ingress".to_owned(), format!("{scheme}://{}", ingress.host)],
                 )
             }
+            Exposure::HttpRoute(route) => (
+                format!("route_{name}"),
+                vec![format!("HTTPRoute via {}", route.gateway), format!("http://{}", route.host)],
+            ),
         };
         self.node(&id, lines, Shape::Trapezoid, Tier::Exposure);
         self.edge("internet", &id, None, false);
         let to = workload_id(&workload.name);
-        match &workload.expose {
-            Exposure::Ingress(ingress) => {
-                self.edge(&id, &to, Some(ingress.path.clone()), false);
+        let path = match &workload.expose {
+            Exposure::Ingress(ingress) => Some(&ingress.path),
+            Exposure::HttpRoute(route) => Some(&route.path),
+            _ => None,
+        };
+        match path {
+            Some(path) => {
+                self.edge(&id, &to, Some(path.clone()), false);
                 for route in &workload.routes {
                     if app.workload(&route.target).is_some() {
                         let target = workload_id(&route.target);
@@ -292,7 +301,7 @@ impl Graph {
     fn calls(&mut self, app: &App, workload: &Workload) {
         let from = workload_id(&workload.name);
         let dashed = workload.kind.is_batch();
-        if !matches!(workload.expose, Exposure::Ingress(_)) {
+        if !matches!(workload.expose, Exposure::Ingress(_) | Exposure::HttpRoute(_)) {
             for route in &workload.routes {
                 if app.workload(&route.target).is_some() {
                     let label = Some(route.path.clone());

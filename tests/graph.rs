@@ -166,6 +166,7 @@ fn assert_draws(app: &App, graph: &Mermaid) {
         let entry = match &w.expose {
             Exposure::Internal => None,
             Exposure::Ingress(ingress) => Some((ingress.path.clone(), ingress.host.clone())),
+            Exposure::HttpRoute(route) => Some((route.path.clone(), route.host.clone())),
             Exposure::NodePort { port, .. } | Exposure::LoadBalancer { port, .. } => {
                 Some((primary(w), format!(":{port}")))
             }
@@ -187,7 +188,7 @@ fn assert_draws(app: &App, graph: &Mermaid) {
             );
             expected.insert(("internet".into(), exposure.clone(), String::new()));
             expected.insert((exposure.clone(), id.clone(), edge_label));
-            if matches!(w.expose, Exposure::Ingress(_)) {
+            if matches!(w.expose, Exposure::Ingress(_) | Exposure::HttpRoute(_)) {
                 route_from = exposure;
             }
         }

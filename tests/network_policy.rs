@@ -394,10 +394,14 @@ fn allowed_by_edges(app: &App) -> Allowed {
             if let Exposure::Ingress(_) = w.expose {
                 allow("ingress-controller", &target.name, &[port]);
             }
+            if let Exposure::HttpRoute(_) = w.expose {
+                allow("gateway-proxy", &target.name, &[port]);
+            }
         }
         match w.expose {
             Exposure::Internal => {}
             Exposure::Ingress(_) => allow("ingress-controller", &w.name, &[port_of(w, None)]),
+            Exposure::HttpRoute(_) => allow("gateway-proxy", &w.name, &[port_of(w, None)]),
             // From anywhere: the internet, and every pod that is not ours, whose egress we do
             // not restrict (our own pods still need an edge).
             Exposure::NodePort { .. } | Exposure::LoadBalancer { .. } => {

@@ -2,6 +2,7 @@
 //! labels plus `app.kubernetes.io/track`, and a traffic split by weight.
 //!
 //! How the split is made depends on how requests reach the workload:
+//! - exposed through an HTTPRoute: a Service per track, and the route's backend weights;
 //! - exposed through an nginx Ingress: a second Service per track and a canary Ingress carrying
 //!   ingress-nginx's `canary-weight` annotation;
 //! - otherwise: one Service over both tracks, and the replica ratio decides (the canary gets
@@ -22,6 +23,8 @@ pub(super) const TRACK: &str = "app.kubernetes.io/track";
 /// How a canary's share of requests is enforced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Split {
+    /// Gateway API backend weights on the HTTPRoute.
+    HttpRoute,
     /// ingress-nginx's canary annotations on a second Ingress.
     NginxIngress,
     /// Pods of both tracks behind one Service: the replica ratio.
@@ -40,6 +43,7 @@ pub fn split(workload: &Workload, default_class: Option<&str>) -> Split {
                 Split::ReplicaRatio
             }
         }
+        Exposure::HttpRoute(_) => Split::HttpRoute,
         _ => Split::ReplicaRatio,
     }
 }
@@ -52,7 +56,7 @@ pub fn replicas(workload: &Workload, split: Split) -> u32 {
         return n;
     }
     match split {
-        Split::NginxIngress => 1,
+        Split::NginxIngress | Split::HttpRoute => 1,
         Split::ReplicaRatio => {
             let stable = workload.min_replicas().max(1);
             let share = (stable * canary.weight).div_ceil(100 - canary.weight);

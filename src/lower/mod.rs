@@ -11,6 +11,7 @@
 
 pub mod canary;
 mod container;
+pub mod gateway_api;
 mod exposure;
 mod network;
 mod scaling;
@@ -73,6 +74,9 @@ pub fn lower(app: &App) -> Vec<Manifest> {
             if let Some(canary) = canary::ingress(&scope, &ingress) {
                 push(&mut out, component, &canary);
             }
+        }
+        if let Some(route) = gateway_api::http_route(&scope) {
+            push(&mut out, component, &route);
         }
         if let Some(policy) = network::network_policy(&scope) {
             push(&mut out, component, &policy);

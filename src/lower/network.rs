@@ -108,10 +108,10 @@ impl Peers {
 /// The rules for traffic from outside the app: from anywhere to the primary port of a NodePort
 /// or load balancer, and from the ingress controller's namespace to whatever an Ingress sends to
 /// this workload — its own path on the primary port, and the paths other workloads' Ingresses
-/// route straight to it.
-fn exposure_rules(
-    app: &App,
-    workload: &Workload,
+/// route straight to it; from the Gateway's namespace what an HTTPRoute sends to it.
+fn exposure_rules<'a>(
+    app: &'a App,
+    workload: &'a Workload,
     ingress_namespace: &str,
 ) -> Vec<NetworkPolicyIngressRule> {
     let mut rules = Vec::new();
@@ -145,6 +145,31 @@ fn exposure_rules(
         rules.push(NetworkPolicyIngressRule {
             from: Some(vec![peer]),
             ports: policy_ports(&Ports::Some(in_declared_order(workload, &through_ingress))),
+        });
+    }
+    // Through an HTTPRoute, requests come from the Gateway's proxies, in the Gateway's namespace
+    // (the app's when the route names none).
+    let mut through_gateway: std::collections::BTreeMap<&str, Vec<&Port>> = std::collections::BTreeMap::new();
+    let gateway_namespace = |r: &'a crate::resolve::model::HttpRouteExposure| r.gateway_namespace.as_deref().unwrap_or(app.namespace.as_str());
+    if let Exposure::HttpRoute(r) = &workload.expose
+        && let Some(primary) = workload.primary_port()
+    {
+        through_gateway.entry(gateway_namespace(r)).or_default().push(primary);
+    }
+    for exposed in &app.workloads {
+        let Exposure::HttpRoute(r) = &exposed.expose else { continue };
+        for route in exposed.routes.iter().filter(|route| route.target == workload.name) {
+            through_gateway.entry(gateway_namespace(r)).or_default().extend(target_port(workload, route.port.as_ref()));
+        }
+    }
+    for (namespace, ports) in through_gateway {
+        let peer = NetworkPolicyPeer {
+            namespace_selector: Some(match_labels([(NAMESPACE_NAME, namespace)])),
+            ..NetworkPolicyPeer::default()
+        };
+        rules.push(NetworkPolicyIngressRule {
+            from: Some(vec![peer]),
+            ports: policy_ports(&Ports::Some(in_declared_order(workload, &ports))),
         });
     }
     rules

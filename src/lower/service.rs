@@ -44,7 +44,7 @@ pub(super) fn services(scope: &Scope<'_>) -> Vec<Service> {
         Exposure::LoadBalancer {
             port, annotations, ..
         } => Some(Kind::LoadBalancer(*port, annotations)),
-        Exposure::Internal | Exposure::Ingress(_) => None,
+        Exposure::Internal | Exposure::Ingress(_) | Exposure::HttpRoute(_) => None,
     };
     if let Some(outside) = outside
         && !workload.main.ports.is_empty()

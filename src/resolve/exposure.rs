@@ -2,15 +2,15 @@
 
 use std::collections::BTreeMap;
 
-use super::model::{Exposure, Ingress};
-use super::values::{self, NodeView};
+use super::model::{Exposure, HttpRouteExposure, Ingress};
+use super::values::{self, NodeView, Val};
 use super::workload::{key_values, unknown_in};
 use crate::diag::{Diagnostic, Diagnostics, codes};
 
-const FORMS: &[&str] = &["internal", "nodeport", "load-balancer", "ingress"];
+const FORMS: &[&str] = &["internal", "nodeport", "load-balancer", "ingress", "http-route"];
 
 /// Reads one `expose` node.
-pub fn expose(node: &NodeView, diags: &mut Diagnostics) -> Option<Exposure> {
+pub fn expose(node: &NodeView, default_gateway: Option<&(String, Option<String>)>, diags: &mut Diagnostics) -> Option<Exposure> {
     let mut e = node.read(diags);
     let span = node.name_span();
     let form = e
@@ -57,37 +57,43 @@ pub fn expose(node: &NodeView, diags: &mut Diagnostics) -> Option<Exposure> {
             });
             (x, &["port"])
         }
+        "http-route" => {
+            let example = "expose http-route gateway=public host=\"shop.example.com\" path=\"/\"";
+            let host = e.require_prop("host", example, diags).and_then(|v| host(&v, diags));
+            let path = path(e.prop("path"), diags);
+            let gateway = e.prop("gateway").and_then(|v| values::dns_label(&v, "Gateway", 253, "", diags));
+            let namespace = e.prop("gateway-namespace").and_then(|v| values::dns_label(&v, "namespace", 63, "", diags));
+            let section = e.prop("section").and_then(|v| values::dns_label(&v, "listener", 253, "", diags));
+            let gateway = match (gateway, default_gateway) {
+                (Some(g), _) => Some((g, namespace)),
+                (None, Some((g, ns))) => Some((g.clone(), namespace.or_else(|| ns.clone()))),
+                (None, None) => {
+                    diags.push(
+                        Diagnostic::error(codes::MISSING_VALUE, "`expose http-route` needs a Gateway")
+                            .label(span, "attached to which Gateway?")
+                            .help("write `gateway=NAME` here, or set the app's `default-gateway NAME [namespace=NS]`"),
+                    );
+                    None
+                }
+            };
+            let x = match (host, path, gateway) {
+                (Some(host), Some(path), Some((gateway, gateway_namespace))) => Some(Exposure::HttpRoute(HttpRouteExposure {
+                    gateway,
+                    gateway_namespace,
+                    section,
+                    host,
+                    path,
+                    annotations: annotations.clone(),
+                    span,
+                })),
+                _ => None,
+            };
+            (x, &["gateway", "gateway-namespace", "section", "host", "path"])
+        }
         _ => {
             let example = "expose ingress host=\"shop.example.com\" path=\"/\" tls=\"shop-tls\"";
-            let host = e.require_prop("host", example, diags).and_then(|v| {
-                let host = values::string(&v, diags)?;
-                if !is_host(&host) {
-                    diags.push(
-                        Diagnostic::error(codes::INVALID_VALUE, format!("`{host}` is not a valid host name"))
-                            .label(v.span, "invalid host")
-                            .help("write a DNS name such as \"shop.example.com\" (a leading `*.` is allowed)"),
-                    );
-                    return None;
-                }
-                Some(host)
-            });
-            let path = match e.prop("path") {
-                Some(v) => values::string(&v, diags).filter(|p| {
-                    let ok = p.starts_with('/');
-                    if !ok {
-                        diags.push(
-                            Diagnostic::error(
-                                codes::INVALID_VALUE,
-                                format!("ingress path `{p}` does not start with `/`"),
-                            )
-                            .label(v.span, "not a path")
-                            .help(format!("write \"/{p}\"")),
-                        );
-                    }
-                    ok
-                }),
-                None => Some("/".to_owned()),
-            };
+            let host = e.require_prop("host", example, diags).and_then(|v| host(&v, diags));
+            let path = path(e.prop("path"), diags);
             let tls = e
                 .prop("tls")
                 .and_then(|v| values::dns_label(&v, "Secret", 253, "", diags));
@@ -114,11 +120,41 @@ pub fn expose(node: &NodeView, diags: &mut Diagnostics) -> Option<Exposure> {
                 "`expose internal` takes no annotations",
             )
             .label(span, "internal")
-            .help("annotations go on the Service or Ingress of an exposed workload"),
+            .help("annotations go on the Service, Ingress or HTTPRoute of an exposed workload"),
         );
     }
     e.finish(known, diags);
     exposure
+}
+
+/// A host name (a leading `*.` allowed).
+fn host(v: &Val, diags: &mut Diagnostics) -> Option<String> {
+    let host = values::string(v, diags)?;
+    if !is_host(&host) {
+        diags.push(
+            Diagnostic::error(codes::INVALID_VALUE, format!("`{host}` is not a valid host name"))
+                .label(v.span, "invalid host")
+                .help("write a DNS name such as \"shop.example.com\" (a leading `*.` is allowed)"),
+        );
+        return None;
+    }
+    Some(host)
+}
+
+/// A path prefix, `/` when not written.
+fn path(v: Option<Val>, diags: &mut Diagnostics) -> Option<String> {
+    let Some(v) = v else { return Some("/".to_owned()) };
+    values::string(&v, diags).filter(|p| {
+        let ok = p.starts_with('/');
+        if !ok {
+            diags.push(
+                Diagnostic::error(codes::INVALID_VALUE, format!("path `{p}` does not start with `/`"))
+                    .label(v.span, "not a path")
+                    .help(format!("write \"/{p}\"")),
+            );
+        }
+        ok
+    })
 }
 
 fn is_host(host: &str) -> bool {

@@ -28,6 +28,7 @@ const APP_SETTINGS: &[&str] = &[
     "allow",
     "cluster",
     "network-policy",
+    "default-gateway",
     "namespace",
     "registry",
     "security",
@@ -167,6 +168,7 @@ fn resolve_app(
         cluster: model::Cluster::default(),
         allows: Vec::new(),
         network_policy: None,
+        default_gateway: None,
     };
     let mut seen = container::Seen::default();
     // Settings first: they apply to every workload wherever they are written. An environment's
@@ -210,6 +212,20 @@ fn resolve_app(
                 && seen.first("network-policy".into(), "`network-policy`", span, diags)
             {
                 app.network_policy = Some(model::NetworkPolicy { ingress_namespace, span });
+            }
+            continue;
+        }
+        if child_name == "default-gateway" {
+            let mut e = child.read(diags);
+            let name = e
+                .require_arg("a Gateway's name", "default-gateway public namespace=infra", diags)
+                .and_then(|v| values::dns_label(&v, "Gateway", 253, "", diags));
+            let namespace = e.prop("namespace").and_then(|v| values::dns_label(&v, "namespace", 63, "", diags));
+            e.finish(&["namespace"], diags);
+            if let Some(name) = name
+                && seen.first("default-gateway".into(), "`default-gateway`", span, diags)
+            {
+                app.default_gateway = Some((name, namespace));
             }
             continue;
         }
@@ -281,6 +297,7 @@ fn resolve_app(
     let defaults = AppDefaults {
         registry: app.registry.as_deref(),
         security: app.security,
+        default_gateway: app.default_gateway.as_ref(),
     };
     let mut workloads: Vec<Workload> = Vec::new();
     let mut by_name: BTreeMap<String, usize> = BTreeMap::new();

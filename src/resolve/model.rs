@@ -37,6 +37,8 @@ pub struct App {
     pub allows: Vec<Allow>,
     /// NetworkPolicies from the graph of `uses` and `route` edges, when asked for.
     pub network_policy: Option<NetworkPolicy>,
+    /// The Gateway that `expose http-route` attaches to when it names none: (name, namespace).
+    pub default_gateway: Option<(String, Option<String>)>,
 }
 
 /// `network-policy`: every pod accepts traffic only along the declared edges.
@@ -681,6 +683,27 @@ pub enum Exposure {
     },
     /// Through an Ingress.
     Ingress(Ingress),
+    /// Through a Gateway API `HTTPRoute` attached to a Gateway.
+    HttpRoute(HttpRouteExposure),
+}
+
+/// An `HTTPRoute` for a workload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpRouteExposure {
+    /// The Gateway it attaches to (the app's default gateway when not written).
+    pub gateway: String,
+    /// The Gateway's namespace, when it is not the app's.
+    pub gateway_namespace: Option<String>,
+    /// A listener of the Gateway.
+    pub section: Option<String>,
+    /// Host name.
+    pub host: String,
+    /// Path prefix of the workload itself.
+    pub path: String,
+    /// Annotations on the HTTPRoute.
+    pub annotations: BTreeMap<String, String>,
+    /// Where it was declared.
+    pub span: Span,
 }
 
 /// An Ingress for a workload.

@@ -57,6 +57,8 @@ pub struct AppDefaults<'a> {
     pub registry: Option<&'a str>,
     /// Default security level.
     pub security: SecurityLevel,
+    /// The Gateway `expose http-route` attaches to when it names none.
+    pub default_gateway: Option<&'a (String, Option<String>)>,
 }
 
 /// Builds a workload from one or more layers of children.
@@ -571,7 +573,7 @@ impl WorkloadBuilder {
                 e.finish(&["to", "port"], diags);
             }
             "expose" if !kind.is_batch() => {
-                if let Some(x) = super::exposure::expose(node, diags)
+                if let Some(x) = super::exposure::expose(node, app.default_gateway, diags)
                     && self.seen.first("expose".into(), "`expose`", span, diags)
                 {
                     self.w.expose = x;
@@ -772,6 +774,7 @@ impl WorkloadBuilder {
             let span = match &self.w.expose {
                 Exposure::NodePort { span, .. } | Exposure::LoadBalancer { span, .. } => *span,
                 Exposure::Ingress(i) => i.span,
+                Exposure::HttpRoute(r) => r.span,
                 Exposure::Internal => self.w.span,
             };
             diags.push(

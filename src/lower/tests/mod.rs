@@ -34,6 +34,7 @@ fn app(workloads: Vec<Workload>) -> App {
         cluster: Default::default(),
         allows: Vec::new(),
         network_policy: None,
+        default_gateway: None,
     }
 }
 
