@@ -37,7 +37,11 @@ app shop {
 fn routes() -> Vec<serde_json::Value> {
     let c = common::compile_text("gateway.kdl", APP);
     assert!(!c.has_errors(), "{}", common::rendered(&c));
-    c.manifests.iter().filter(|m| m.object["kind"] == "HTTPRoute").map(|m| m.object.clone()).collect()
+    c.manifests
+        .iter()
+        .filter(|m| m.object["kind"] == "HTTPRoute")
+        .map(|m| m.object.clone())
+        .collect()
 }
 
 #[test]
@@ -46,18 +50,33 @@ fn an_http_route_attaches_to_its_gateway_and_splits_the_canary_by_weight() {
     assert_eq!(routes.len(), 2);
     let web = &routes[0];
     assert_eq!(web["apiVersion"], "gateway.networking.k8s.io/v1");
-    assert_eq!(web["spec"]["parentRefs"], serde_json::json!([{"name": "public", "namespace": "infra"}]));
-    assert_eq!(web["spec"]["hostnames"], serde_json::json!(["shop.example.com"]));
+    assert_eq!(
+        web["spec"]["parentRefs"],
+        serde_json::json!([{"name": "public", "namespace": "infra"}])
+    );
+    assert_eq!(
+        web["spec"]["hostnames"],
+        serde_json::json!(["shop.example.com"])
+    );
     let rules = web["spec"]["rules"].as_array().unwrap();
-    assert_eq!(rules[0]["matches"][0]["path"], serde_json::json!({"type": "PathPrefix", "value": "/"}));
+    assert_eq!(
+        rules[0]["matches"][0]["path"],
+        serde_json::json!({"type": "PathPrefix", "value": "/"})
+    );
     assert_eq!(
         rules[0]["backendRefs"],
         serde_json::json!([{"name": "web", "port": 8080, "weight": 90}, {"name": "web-canary", "port": 8080, "weight": 10}])
     );
     assert_eq!(rules[1]["matches"][0]["path"]["value"], "/api");
-    assert_eq!(rules[1]["backendRefs"], serde_json::json!([{"name": "orders", "port": 8080}]));
+    assert_eq!(
+        rules[1]["backendRefs"],
+        serde_json::json!([{"name": "orders", "port": 8080}])
+    );
     let orders = &routes[1];
-    assert_eq!(orders["spec"]["parentRefs"], serde_json::json!([{"name": "internal", "sectionName": "http"}]));
+    assert_eq!(
+        orders["spec"]["parentRefs"],
+        serde_json::json!([{"name": "internal", "sectionName": "http"}])
+    );
 }
 
 #[test]
@@ -65,7 +84,13 @@ fn an_http_route_needs_a_gateway() {
     let text = "app shop {\n    service orders {\n        image \"orders:3.1.0\"\n        port 8080\n        expose http-route host=\"orders.example.com\"\n    }\n}\n";
     let c = common::compile_text("no-gateway.kdl", text);
     assert!(c.has_errors());
-    assert!(c.diagnostics.iter().any(|d| d.code == "missing-value" && d.message.contains("Gateway")), "{}", common::rendered(&c));
+    assert!(
+        c.diagnostics
+            .iter()
+            .any(|d| d.code == "missing-value" && d.message.contains("Gateway")),
+        "{}",
+        common::rendered(&c)
+    );
 }
 
 /// Every key the emitted HTTPRoutes use is a field of the v1 API (the schema validator below
@@ -73,8 +98,25 @@ fn an_http_route_needs_a_gateway() {
 #[test]
 fn only_fields_of_the_v1_api_are_written() {
     let allowed: BTreeSet<&str> = [
-        "apiVersion", "kind", "metadata", "spec", "name", "namespace", "labels", "annotations", "parentRefs",
-        "sectionName", "hostnames", "rules", "matches", "path", "type", "value", "backendRefs", "port", "weight",
+        "apiVersion",
+        "kind",
+        "metadata",
+        "spec",
+        "name",
+        "namespace",
+        "labels",
+        "annotations",
+        "parentRefs",
+        "sectionName",
+        "hostnames",
+        "rules",
+        "matches",
+        "path",
+        "type",
+        "value",
+        "backendRefs",
+        "port",
+        "weight",
     ]
     .into();
     fn keys<'a>(v: &'a serde_json::Value, out: &mut BTreeSet<&'a str>, under_map: bool) {
@@ -97,16 +139,24 @@ fn only_fields_of_the_v1_api_are_written() {
         keys(r, &mut used, false);
     }
     let unknown: Vec<&&str> = used.iter().filter(|k| !allowed.contains(**k)).collect();
-    assert!(unknown.is_empty(), "fields outside the HTTPRoute v1 API: {unknown:?}");
+    assert!(
+        unknown.is_empty(),
+        "fields outside the HTTPRoute v1 API: {unknown:?}"
+    );
 }
 
 #[test]
 fn http_routes_pass_the_gateway_api_schema() {
     let package = common::root().join("target/gateway-api");
-    let installed = package.join("node_modules/@kubernetes-models/gateway-api").is_dir();
+    let installed = package
+        .join("node_modules/@kubernetes-models/gateway-api")
+        .is_dir();
     let node = common::external_tool("node");
     if node.is_none() || !installed {
-        assert!(std::env::var("CI").map_or(true, |v| v != "true"), "the Gateway API validator is required when CI=true; scripts/test.sh installs it");
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "the Gateway API validator is required when CI=true; scripts/test.sh installs it"
+        );
         eprintln!("note: @kubernetes-models/gateway-api not installed; run scripts/test.sh");
         return;
     }
@@ -130,11 +180,25 @@ for (const r of routes) {
 "#,
     )
     .unwrap();
-    let out = Command::new(node.unwrap()).arg(&script).arg(&input).output().unwrap();
+    let out = Command::new(node.unwrap())
+        .arg(&script)
+        .arg(&input)
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let verdicts: Vec<&str> = stdout.lines().collect();
     assert_eq!(verdicts.len(), objects.len(), "{stdout}");
-    assert!(verdicts[..verdicts.len() - 1].iter().all(|v| *v == "valid"), "{stdout}");
-    assert!(verdicts[verdicts.len() - 1].starts_with("invalid"), "the broken route must fail: {stdout}");
+    assert!(
+        verdicts[..verdicts.len() - 1].iter().all(|v| *v == "valid"),
+        "{stdout}"
+    );
+    assert!(
+        verdicts[verdicts.len() - 1].starts_with("invalid"),
+        "the broken route must fail: {stdout}"
+    );
 }
