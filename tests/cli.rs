@@ -129,7 +129,7 @@ fn build_with_errors_reports_them_and_prints_nothing() {
     let output = run(windlass(&fixtures()).args(["build", "broken.kdl"]));
     assert_eq!(output.status.code(), Some(1));
     assert!(output.stdout.is_empty());
-    assert!(text(&output.stderr).ends_with("3 errors; nothing written\n"));
+    assert!(text(&output.stderr).ends_with("3 errors, 3 warnings; nothing written\n"));
 }
 
 #[test]
@@ -285,7 +285,7 @@ fn a_failed_build_leaves_the_output_directory_untouched() {
     let second = run(windlass(dir.path()).args(["build", "-o", "out"]));
     assert_eq!(second.status.code(), Some(1));
     assert!(second.stdout.is_empty());
-    assert!(text(&second.stderr).ends_with("3 errors; nothing written\n"));
+    assert!(text(&second.stderr).ends_with("3 errors, 3 warnings; nothing written\n"));
     assert_eq!(tree(&dir.path().join("out")), before);
     assert_eq!(names(dir.path()), ["out", "windlass.kdl"]);
 }
@@ -337,7 +337,7 @@ fn a_second_build_replaces_what_the_first_wrote() {
 
     // Remove the `search` workload and change a replica count.
     let shop = std::fs::read_to_string(dir.path().join("windlass.kdl")).unwrap();
-    let search = "    stateful search {\n        image \"elasticsearch:7.17.10\"\n        port 9200\n        volume data path=\"/usr/share/elasticsearch/data\" size=\"10Gi\"\n    }\n";
+    let search = "    stateful search {\n        image \"elasticsearch:7.17.10\"\n        port 9200\n        volume data path=\"/usr/share/elasticsearch/data\" size=\"10Gi\"\n        resources cpu=\"500m\" memory=\"2Gi\"\n    }\n";
     assert!(shop.contains(search));
     std::fs::write(
         dir.path().join("windlass.kdl"),

@@ -6,8 +6,32 @@ use super::rules;
 
 /// Every lint rule, in the order they run and are documented.
 pub static RULES: &[&dyn Rule] = &[
+    // Exposure.
     &rules::nodeport_range::NodePortRange,
+    &rules::nodeport_duplicate::NodePortDuplicate,
+    &rules::ingress_duplicate_path::IngressDuplicatePath,
+    &rules::ingress_tls_conflict::IngressTlsConflict,
+    &rules::exposed_without_readiness::ExposedWithoutReadiness,
+    &rules::database_exposed::DatabaseExposed,
+    // State.
     &rules::database_without_storage::DatabaseWithoutStorage,
+    &rules::stateful_without_volume::StatefulWithoutVolume,
+    &rules::rwo_volume_shared::RwoVolumeShared,
+    // Scaling and availability.
+    &rules::autoscale_min_above_max::AutoscaleMinAboveMax,
+    &rules::replicas_outside_autoscale::ReplicasOutsideAutoscale,
+    &rules::pdb_never_evicts::PdbNeverEvicts,
+    // Containers.
+    &rules::image_tag_latest::ImageTagLatest,
+    &rules::missing_resource_requests::MissingResourceRequests,
+    &rules::limit_below_request::LimitBelowRequest,
+    &rules::probe_port_undeclared::ProbePortUndeclared,
+    &rules::secret_in_env::SecretInEnv,
+    // Security.
+    &rules::privileged_container::PrivilegedContainer,
+    &rules::host_path::HostPath,
+    &rules::host_network::HostNetwork,
+    &rules::run_as_root::RunAsRoot,
 ];
 
 /// The rule with this code.

@@ -61,6 +61,13 @@ pub fn compile_file(relative: &str) -> Compilation {
     windlass::compile(relative, Path::new(relative), text, &DiskLoader)
 }
 
+/// Compiles the description at `relative` with the rules configured as `config` says.
+pub fn compile_file_with(relative: &str, config: &windlass::check::Config) -> Compilation {
+    let text = std::fs::read_to_string(root().join(relative))
+        .unwrap_or_else(|e| panic!("{relative}: {e}"));
+    windlass::compile_with(relative, Path::new(relative), text, &DiskLoader, config)
+}
+
 /// Compiles the description at `relative` for one environment (`None`: the base app).
 pub fn compile_file_env(relative: &str, env: Option<&str>) -> Compilation {
     let text = std::fs::read_to_string(root().join(relative))

@@ -1,0 +1,99 @@
+//! `rwo-volume-shared`: a ReadWriteOnce volume on a Deployment that runs several pods.
+
+use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::declare_rule;
+use crate::diag::Diagnostic;
+use crate::resolve::model::{AccessMode, VolumeKind};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a persistent `volume` with access `ReadWriteOnce` (the default) or
+    /// `ReadWriteOncePod` on a `frontend`, `gateway` or `service` that can run more than one pod:
+    /// `replicas` above 1, or `autoscale max` above 1.
+    ///
+    /// ## Why is this bad?
+    /// A Deployment's pods share one PersistentVolumeClaim. A `ReadWriteOnce` volume attaches to
+    /// one node: pods scheduled on other nodes hang in `ContainerCreating` with a Multi-Attach
+    /// error, and a rolling update whose new pod lands elsewhere never finishes. A
+    /// `ReadWriteOncePod` volume admits a single pod, whatever the node.
+    ///
+    /// ## Example
+    /// ```kdl
+    /// service uploads {
+    ///     image "uploads:1.0.0"
+    ///     replicas 3
+    ///     volume files path="/data" size="50Gi"
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// A volume many nodes can mount (the StorageClass must support it):
+    /// ```kdl
+    /// service uploads {
+    ///     image "uploads:1.0.0"
+    ///     replicas 3
+    ///     volume files path="/data" size="50Gi" access=ReadWriteMany class="efs"
+    /// }
+    /// ```
+    /// or a `stateful` workload, where each replica gets a volume of its own.
+    ///
+    /// Counterparts: none in kube-linter, kube-score, Polaris or checkov.
+    pub struct RwoVolumeShared {
+        code: "rwo-volume-shared",
+        severity: Error,
+        summary: "a ReadWriteOnce volume shared by the pods of a Deployment with several replicas",
+    }
+}
+
+impl Rule for RwoVolumeShared {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
+        for w in cx.workloads().filter(|w| w.kind.is_deployment()) {
+            let (pods, autoscale_span) = match &w.autoscale {
+                Some(a) => (a.max, Some(a.span)),
+                None => (w.replicas.unwrap_or(1), None),
+            };
+            if pods <= 1 {
+                continue;
+            }
+            for v in &w.volumes {
+                let VolumeKind::Persistent { access, .. } = &v.kind else {
+                    continue;
+                };
+                if !matches!(
+                    access,
+                    AccessMode::ReadWriteOnce | AccessMode::ReadWriteOncePod
+                ) {
+                    continue;
+                }
+                let why = match access {
+                    AccessMode::ReadWriteOncePod => "a single pod",
+                    _ => "the pods of a single node",
+                };
+                let mut d = Diagnostic::error(
+                    Self::META.code,
+                    format!(
+                        "volume `{}` is {}, but `{}` runs up to {pods} pods",
+                        v.name,
+                        access.as_str(),
+                        w.name
+                    ),
+                )
+                .label(v.span, format!("only {why} can mount it"));
+                if let Some(span) = autoscale_span {
+                    d = d.label(span, format!("scales up to {pods}"));
+                }
+                out.push(
+                    w,
+                    d.help(format!(
+                        "make it `access=ReadWriteMany` on a StorageClass that supports it, make `{}` a `stateful` workload (a volume per replica), or run one replica with `strategy recreate`",
+                        w.name
+                    )),
+                );
+            }
+        }
+    }
+}
