@@ -37,7 +37,7 @@ fn expectations(text: &str) -> BTreeSet<Finding> {
         let Some((severity, code)) = head.split_once('[') else {
             continue;
         };
-        if !matches!(severity, "error" | "warning") {
+        if !matches!(severity, "error" | "warning" | "note") {
             continue;
         }
         let (l, c) = pos.trim().split_once(':').expect("position is LINE:COL");

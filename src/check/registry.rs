@@ -32,6 +32,7 @@ pub static RULES: &[&dyn Rule] = &[
     &rules::host_path::HostPath,
     &rules::host_network::HostNetwork,
     &rules::run_as_root::RunAsRoot,
+    &rules::canary_replica_ratio::CanaryReplicaRatio,
 ];
 
 /// The rule with this code.

@@ -1,6 +1,7 @@
 //! The lint rules, one file each, and the little they share.
 
 pub mod autoscale_min_above_max;
+pub mod canary_replica_ratio;
 pub mod database_exposed;
 pub mod database_without_storage;
 pub mod exposed_without_readiness;
