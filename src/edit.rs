@@ -16,7 +16,10 @@ pub struct EditError {
 }
 
 fn error(message: impl Into<String>, help: impl Into<String>) -> EditError {
-    EditError { message: message.into(), help: help.into() }
+    EditError {
+        message: message.into(),
+        help: help.into(),
+    }
 }
 
 /// The result of `set_image`: the new text and what changed, for the user.
@@ -42,9 +45,12 @@ pub struct Target<'a> {
 /// `version=` parameter), or with `env`, in that environment's override (`tag=`), adding the
 /// property or the override line when there is none.
 pub fn set_image(text: &str, target: &Target<'_>, tag: &str) -> Result<Edit, EditError> {
-    let doc: KdlDocument = text
-        .parse()
-        .map_err(|_| error("the description does not parse", "run `windlass check` and fix the syntax first"))?;
+    let doc: KdlDocument = text.parse().map_err(|_| {
+        error(
+            "the description does not parse",
+            "run `windlass check` and fix the syntax first",
+        )
+    })?;
     match target.env {
         None => set_in_app(text, &doc, target, tag),
         Some(env) => set_in_env(text, &doc, target, env, tag),
@@ -67,7 +73,12 @@ fn replace_value(text: &str, entry: &KdlEntry, new_value: &str) -> String {
         Some(_) => written.find('=').map_or(start, |i| start + i + 1),
         None => start,
     };
-    format!("{}{}{}", &text[..value_start], quote(new_value), &text[end..])
+    format!(
+        "{}{}{}",
+        &text[..value_start],
+        quote(new_value),
+        &text[end..]
+    )
 }
 
 fn quote(value: &str) -> String {
@@ -98,49 +109,88 @@ fn app_node(doc: &KdlDocument) -> Result<&KdlNode, EditError> {
 }
 
 fn args(node: &KdlNode) -> Vec<&KdlEntry> {
-    node.entries().iter().filter(|e| e.name().is_none()).collect()
+    node.entries()
+        .iter()
+        .filter(|e| e.name().is_none())
+        .collect()
 }
 
 fn prop<'a>(node: &'a KdlNode, key: &str) -> Option<&'a KdlEntry> {
-    node.entries().iter().rev().find(|e| e.name().is_some_and(|n| n.value() == key))
+    node.entries()
+        .iter()
+        .rev()
+        .find(|e| e.name().is_some_and(|n| n.value() == key))
 }
 
 /// The name a workload node of the app declares (the instance name for `use`).
 fn declared(node: &KdlNode) -> Option<&str> {
     let a = args(node);
-    let v = if node.name().value() == "use" { a.get(1).or(a.first()) } else { a.first() };
+    let v = if node.name().value() == "use" {
+        a.get(1).or(a.first())
+    } else {
+        a.first()
+    };
     v.and_then(|e| e.value().as_string())
 }
 
-fn set_in_app(text: &str, doc: &KdlDocument, target: &Target<'_>, tag: &str) -> Result<Edit, EditError> {
+fn set_in_app(
+    text: &str,
+    doc: &KdlDocument,
+    target: &Target<'_>,
+    tag: &str,
+) -> Result<Edit, EditError> {
     let app = app_node(doc)?;
     let node = app
         .children()
         .into_iter()
         .flat_map(KdlDocument::nodes)
         .find(|n| n.name().value() != "environment" && declared(n) == Some(target.workload))
-        .ok_or_else(|| error(format!("the app has no workload `{}`", target.workload), "name it as the app does"))?;
+        .ok_or_else(|| {
+            error(
+                format!("the app has no workload `{}`", target.workload),
+                "name it as the app does",
+            )
+        })?;
     let what = format!("image of `{}`", target.workload);
     // 1. An `image "…"` node in its block.
-    let image_node = node.children().into_iter().flat_map(KdlDocument::nodes).find(|c| c.name().value() == "image");
+    let image_node = node
+        .children()
+        .into_iter()
+        .flat_map(KdlDocument::nodes)
+        .find(|c| c.name().value() == "image");
     if let Some(entry) = image_node.and_then(|c| args(c).first().copied())
         && let Some(reference) = entry.value().as_string()
     {
-        return Ok(Edit { text: replace_value(text, entry, &retag(reference, tag)), what });
+        return Ok(Edit {
+            text: replace_value(text, entry, &retag(reference, tag)),
+            what,
+        });
     }
     // 2. An instance's `image="…"` parameter, or 3. a standard-library instance's `version=`.
     if let Some(entry) = prop(node, "image")
         && let Some(reference) = entry.value().as_string()
     {
-        return Ok(Edit { text: replace_value(text, entry, &retag(reference, tag)), what });
+        return Ok(Edit {
+            text: replace_value(text, entry, &retag(reference, tag)),
+            what,
+        });
     }
     if let Some(entry) = prop(node, "version") {
-        return Ok(Edit { text: replace_value(text, entry, tag), what });
+        return Ok(Edit {
+            text: replace_value(text, entry, tag),
+            what,
+        });
     }
     if matches!(node.name().value(), "database" | "use") {
         // The component's default version: pin it on the instance's line.
-        let end = node.entries().last().map_or(node_span(node).0, |e| span(e).1);
-        return Ok(Edit { text: insert(text, end, &format!(" version={}", quote(tag))), what });
+        let end = node
+            .entries()
+            .last()
+            .map_or(node_span(node).0, |e| span(e).1);
+        return Ok(Edit {
+            text: insert(text, end, &format!(" version={}", quote(tag))),
+            what,
+        });
     }
     Err(error(
         format!("`{}` has no image in the description", target.workload),
@@ -148,43 +198,85 @@ fn set_in_app(text: &str, doc: &KdlDocument, target: &Target<'_>, tag: &str) -> 
     ))
 }
 
-fn set_in_env(text: &str, doc: &KdlDocument, target: &Target<'_>, env: &str, tag: &str) -> Result<Edit, EditError> {
+fn set_in_env(
+    text: &str,
+    doc: &KdlDocument,
+    target: &Target<'_>,
+    env: &str,
+    tag: &str,
+) -> Result<Edit, EditError> {
     let env_node = doc
         .nodes()
         .iter()
-        .find(|n| n.name().value() == "environment" && args(n).first().and_then(|e| e.value().as_string()) == Some(env))
-        .ok_or_else(|| error(format!("the description has no environment `{env}`"), "declare it with `environment NAME { … }`"))?;
+        .find(|n| {
+            n.name().value() == "environment"
+                && args(n).first().and_then(|e| e.value().as_string()) == Some(env)
+        })
+        .ok_or_else(|| {
+            error(
+                format!("the description has no environment `{env}`"),
+                "declare it with `environment NAME { … }`",
+            )
+        })?;
     let what = format!("image of `{}` in environment `{env}`", target.workload);
-    let children: Vec<&KdlNode> = env_node.children().into_iter().flat_map(KdlDocument::nodes).collect();
-    let existing = children
-        .iter()
-        .find(|n| args(n).first().and_then(|e| e.value().as_string()) == Some(target.workload) && n.name().value() != "namespace");
+    let children: Vec<&KdlNode> = env_node
+        .children()
+        .into_iter()
+        .flat_map(KdlDocument::nodes)
+        .collect();
+    let existing = children.iter().find(|n| {
+        args(n).first().and_then(|e| e.value().as_string()) == Some(target.workload)
+            && n.name().value() != "namespace"
+    });
     if let Some(node) = existing {
         if let Some(entry) = prop(node, "tag") {
-            return Ok(Edit { text: replace_value(text, entry, tag), what });
+            return Ok(Edit {
+                text: replace_value(text, entry, tag),
+                what,
+            });
         }
         if let Some(entry) = prop(node, "image")
             && let Some(reference) = entry.value().as_string()
         {
-            return Ok(Edit { text: replace_value(text, entry, &retag(reference, tag)), what });
+            return Ok(Edit {
+                text: replace_value(text, entry, &retag(reference, tag)),
+                what,
+            });
         }
-        let end = node.entries().last().map_or(node_span(node).0, |e| span(e).1);
-        return Ok(Edit { text: insert(text, end, &format!(" tag={}", quote(tag))), what });
+        let end = node
+            .entries()
+            .last()
+            .map_or(node_span(node).0, |e| span(e).1);
+        return Ok(Edit {
+            text: insert(text, end, &format!(" tag={}", quote(tag))),
+            what,
+        });
     }
     // A new override line, indented like its siblings, before the block's closing brace.
     let (env_start, env_end) = node_span(env_node);
     let close = env_end.saturating_sub(1);
     if text.as_bytes().get(close) != Some(&b'}') {
-        return Err(error(format!("environment `{env}` has no block to add to"), format!("write `environment {env} {{ … }}`")));
+        return Err(error(
+            format!("environment `{env}` has no block to add to"),
+            format!("write `environment {env} {{ … }}`"),
+        ));
     }
     let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let env_indent: String = text[line_start(env_start)..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+    let env_indent: String = text[line_start(env_start)..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
     let indent = children
         .first()
         .map(|c| text[line_start(node_span(c).0)..node_span(c).0].to_owned())
         .filter(|i| i.chars().all(|c| c == ' ' || c == '\t'))
         .unwrap_or_else(|| format!("{env_indent}    "));
-    let line = format!("{indent}{} {} tag={}\n", target.kind, target.workload, quote(tag));
+    let line = format!(
+        "{indent}{} {} tag={}\n",
+        target.kind,
+        target.workload,
+        quote(tag)
+    );
     let close_line = line_start(close);
     let text = if text[close_line..close].trim().is_empty() {
         insert(text, close_line, &line)
@@ -211,7 +303,9 @@ impl Version {
             None => (tag, None),
         };
         let numbers: Option<Vec<u64>> = core.split('.').map(|p| p.parse().ok()).collect();
-        numbers.filter(|n| !n.is_empty() && n.len() <= 4).map(|numbers| Version { numbers, pre })
+        numbers
+            .filter(|n| !n.is_empty() && n.len() <= 4)
+            .map(|numbers| Version { numbers, pre })
     }
 }
 
@@ -259,31 +353,67 @@ mod tests {
     use super::*;
 
     fn target<'a>(workload: &'a str, kind: &'a str, env: Option<&'a str>) -> Target<'a> {
-        Target { workload, kind, env }
+        Target {
+            workload,
+            kind,
+            env,
+        }
     }
 
     const TEXT: &str = "// shop\napp shop {\n    service orders {\n        image \"orders:3.1.0\" // pinned\n    }\n    use spring pay image=\"pay:1.0.0\"\n    database db engine=mysql storage=\"1Gi\"\n}\n\nenvironment prod {\n    service orders replicas=3\n}\nenvironment dev { namespace dev }\n";
 
     #[test]
     fn changes_only_the_tag() {
-        let edit = set_image(TEXT, &target("orders", "service", None), "3.2.0").unwrap_or_else(|e| panic!("{e:?}"));
+        let edit = set_image(TEXT, &target("orders", "service", None), "3.2.0")
+            .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(edit.text, TEXT.replace("orders:3.1.0", "orders:3.2.0"));
-        let edit = set_image(TEXT, &target("pay", "service", None), "1.1.0").unwrap_or_else(|e| panic!("{e:?}"));
+        let edit = set_image(TEXT, &target("pay", "service", None), "1.1.0")
+            .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(edit.text, TEXT.replace("pay:1.0.0", "pay:1.1.0"));
-        let edit = set_image(TEXT, &target("db", "database", None), "8.0.41").unwrap_or_else(|e| panic!("{e:?}"));
-        assert_eq!(edit.text, TEXT.replace("storage=\"1Gi\"", "storage=\"1Gi\" version=\"8.0.41\""));
+        let edit = set_image(TEXT, &target("db", "database", None), "8.0.41")
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            edit.text,
+            TEXT.replace("storage=\"1Gi\"", "storage=\"1Gi\" version=\"8.0.41\"")
+        );
     }
 
     #[test]
     fn edits_an_environment() {
-        let edit = set_image(TEXT, &target("orders", "service", Some("prod")), "3.2.0").unwrap_or_else(|e| panic!("{e:?}"));
-        assert_eq!(edit.text, TEXT.replace("replicas=3", "replicas=3 tag=\"3.2.0\""));
-        let again = set_image(&edit.text, &target("orders", "service", Some("prod")), "3.3.0").unwrap_or_else(|e| panic!("{e:?}"));
-        assert_eq!(again.text, TEXT.replace("replicas=3", "replicas=3 tag=\"3.3.0\""));
-        let dev = set_image(TEXT, &target("orders", "service", Some("dev")), "3.2.0-rc1").unwrap_or_else(|e| panic!("{e:?}"));
-        assert_eq!(dev.text, TEXT.replace("{ namespace dev }", "{ namespace dev \n    service orders tag=\"3.2.0-rc1\"\n}"));
-        let pay = set_image(TEXT, &target("pay", "service", Some("prod")), "2.0.0").unwrap_or_else(|e| panic!("{e:?}"));
-        assert_eq!(pay.text, TEXT.replace("    service orders replicas=3\n}", "    service orders replicas=3\n    service pay tag=\"2.0.0\"\n}"));
+        let edit = set_image(TEXT, &target("orders", "service", Some("prod")), "3.2.0")
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            edit.text,
+            TEXT.replace("replicas=3", "replicas=3 tag=\"3.2.0\"")
+        );
+        let again = set_image(
+            &edit.text,
+            &target("orders", "service", Some("prod")),
+            "3.3.0",
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            again.text,
+            TEXT.replace("replicas=3", "replicas=3 tag=\"3.3.0\"")
+        );
+        let dev = set_image(TEXT, &target("orders", "service", Some("dev")), "3.2.0-rc1")
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            dev.text,
+            TEXT.replace(
+                "{ namespace dev }",
+                "{ namespace dev \n    service orders tag=\"3.2.0-rc1\"\n}"
+            )
+        );
+        let pay = set_image(TEXT, &target("pay", "service", Some("prod")), "2.0.0")
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            pay.text,
+            TEXT.replace(
+                "    service orders replicas=3\n}",
+                "    service orders replicas=3\n    service pay tag=\"2.0.0\"\n}"
+            )
+        );
         assert!(set_image(TEXT, &target("orders", "service", Some("qa")), "1").is_err());
         assert!(set_image(TEXT, &target("nope", "service", None), "1").is_err());
     }

@@ -272,7 +272,10 @@ impl Graph {
             }
             Exposure::HttpRoute(route) => (
                 format!("route_{name}"),
-                vec![format!("HTTPRoute via {}", route.gateway), format!("http://{}", route.host)],
+                vec![
+                    format!("HTTPRoute via {}", route.gateway),
+                    format!("http://{}", route.host),
+                ],
             ),
         };
         self.node(&id, lines, Shape::Trapezoid, Tier::Exposure);
@@ -301,7 +304,10 @@ impl Graph {
     fn calls(&mut self, app: &App, workload: &Workload) {
         let from = workload_id(&workload.name);
         let dashed = workload.kind.is_batch();
-        if !matches!(workload.expose, Exposure::Ingress(_) | Exposure::HttpRoute(_)) {
+        if !matches!(
+            workload.expose,
+            Exposure::Ingress(_) | Exposure::HttpRoute(_)
+        ) {
             for route in &workload.routes {
                 if app.workload(&route.target).is_some() {
                     let label = Some(route.path.clone());

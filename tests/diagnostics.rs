@@ -62,7 +62,9 @@ fn error_fixtures() {
             let mut config = windlass::check::Config::default();
             for rule in windlass::check::registry::RULES {
                 let meta = rule.meta();
-                if meta.severity == windlass::diag::Severity::Warning && !expected_codes.contains(meta.code) {
+                if meta.severity == windlass::diag::Severity::Warning
+                    && !expected_codes.contains(meta.code)
+                {
                     config.allow.insert(meta.code.to_owned());
                 }
             }

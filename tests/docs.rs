@@ -43,14 +43,27 @@ fn every_example_in_the_language_reference_compiles() {
         let name = format!("docs/language.md:{line}");
         let c = common::compile_text(&name, text);
         if c.has_errors() || c.manifests.is_empty() {
-            failures.push_str(&format!("block at line {line}:\n{}\n", common::rendered(&c)));
+            failures.push_str(&format!(
+                "block at line {line}:\n{}\n",
+                common::rendered(&c)
+            ));
         }
         for env in &c.environments {
             let config = windlass::check::Config::default();
             let path = std::path::Path::new(&name);
-            let e = windlass::compile_env(&name, path, text.clone(), &common::NoFiles, &config, Some(env));
+            let e = windlass::compile_env(
+                &name,
+                path,
+                text.clone(),
+                &common::NoFiles,
+                &config,
+                Some(env),
+            );
             if e.has_errors() || e.manifests.is_empty() {
-                failures.push_str(&format!("block at line {line}, environment {env}:\n{}\n", common::rendered(&e)));
+                failures.push_str(&format!(
+                    "block at line {line}, environment {env}:\n{}\n",
+                    common::rendered(&e)
+                ));
             }
         }
     }

@@ -43,11 +43,24 @@ fn examples_exist() {
 fn examples_compile_to_snapshots() {
     let settings = common::settings();
     for example in common::examples() {
-        let name = example.trim_start_matches("examples/").trim_end_matches("/windlass.kdl").to_owned();
+        let name = example
+            .trim_start_matches("examples/")
+            .trim_end_matches("/windlass.kdl")
+            .to_owned();
         for (env, c) in common::compile_every_env(&example) {
             let label = env.as_deref().unwrap_or("base");
-            assert!(!c.has_errors(), "{example} ({label}):\n{}", common::rendered(&c));
-            assert!(c.diagnostics.iter().all(|d| d.severity == windlass::diag::Severity::Note), "{example} ({label}) has warnings:\n{}", common::rendered(&c));
+            assert!(
+                !c.has_errors(),
+                "{example} ({label}):\n{}",
+                common::rendered(&c)
+            );
+            assert!(
+                c.diagnostics
+                    .iter()
+                    .all(|d| d.severity == windlass::diag::Severity::Note),
+                "{example} ({label}) has warnings:\n{}",
+                common::rendered(&c)
+            );
             let yaml = render::stream(&c.manifests, Format::Yaml);
             let snapshot = match &env {
                 None => format!("example_{name}"),
@@ -64,22 +77,51 @@ fn the_xuecheng_environments_differ_as_described() {
     let names: Vec<Option<&str>> = envs.iter().map(|(e, _)| e.as_deref()).collect();
     assert_eq!(names, [None, Some("dev"), Some("prod")]);
     let find = |c: &windlass::Compilation, kind: &str, name: &str| {
-        c.manifests.iter().find(|m| m.object["kind"] == kind && m.object["metadata"]["name"] == name).map(|m| m.object.clone())
+        c.manifests
+            .iter()
+            .find(|m| m.object["kind"] == kind && m.object["metadata"]["name"] == name)
+            .map(|m| m.object.clone())
     };
     let (_, dev) = &envs[1];
     let (_, prod) = &envs[2];
-    assert!(dev.manifests.iter().all(|m| m.object["kind"] == "Namespace" || m.object["metadata"]["namespace"] == "xuecheng-dev"));
-    assert_eq!(find(dev, "Service", "portal-external").map(|s| s["spec"]["ports"][0]["nodePort"].clone()), Some(30080.into()));
-    assert!(find(dev, "Ingress", "portal").is_none(), "dev reaches the portal through the node port");
-    assert_eq!(find(dev, "Deployment", "portal").map(|d| d["spec"]["replicas"].clone()), Some(1.into()));
+    assert!(
+        dev.manifests.iter().all(|m| m.object["kind"] == "Namespace"
+            || m.object["metadata"]["namespace"] == "xuecheng-dev")
+    );
+    assert_eq!(
+        find(dev, "Service", "portal-external").map(|s| s["spec"]["ports"][0]["nodePort"].clone()),
+        Some(30080.into())
+    );
+    assert!(
+        find(dev, "Ingress", "portal").is_none(),
+        "dev reaches the portal through the node port"
+    );
+    assert_eq!(
+        find(dev, "Deployment", "portal").map(|d| d["spec"]["replicas"].clone()),
+        Some(1.into())
+    );
     assert!(find(dev, "HorizontalPodAutoscaler", "gateway").is_none());
-    assert_eq!(find(prod, "Service", "gateway-external").map(|s| s["spec"]["type"].clone()), Some("LoadBalancer".into()));
-    assert_eq!(find(prod, "HorizontalPodAutoscaler", "gateway").map(|h| h["spec"]["minReplicas"].clone()), Some(3.into()));
+    assert_eq!(
+        find(prod, "Service", "gateway-external").map(|s| s["spec"]["type"].clone()),
+        Some("LoadBalancer".into())
+    );
+    assert_eq!(
+        find(prod, "HorizontalPodAutoscaler", "gateway").map(|h| h["spec"]["minReplicas"].clone()),
+        Some(3.into())
+    );
     let canary = find(prod, "Deployment", "content-api-canary").unwrap();
-    assert_eq!(canary["spec"]["template"]["spec"]["containers"][0]["image"], "registry.example.com/xuecheng/xc-content-api:1.3.0");
-    assert_eq!(canary["spec"]["selector"]["matchLabels"]["app.kubernetes.io/track"], "canary");
+    assert_eq!(
+        canary["spec"]["template"]["spec"]["containers"][0]["image"],
+        "registry.example.com/xuecheng/xc-content-api:1.3.0"
+    );
+    assert_eq!(
+        canary["spec"]["selector"]["matchLabels"]["app.kubernetes.io/track"],
+        "canary"
+    );
     let claim = |c: &windlass::Compilation| {
-        find(c, "StatefulSet", "mysql").map(|s| s["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"].clone())
+        find(c, "StatefulSet", "mysql").map(|s| {
+            s["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"].clone()
+        })
     };
     assert_eq!(claim(dev), Some("5Gi".into()));
     assert_eq!(claim(prod), Some("100Gi".into()));

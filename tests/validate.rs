@@ -63,8 +63,14 @@ fn examples_pass_strict_schema_validation() {
     for example in common::examples() {
         for (env, c) in common::compile_every_env(&example) {
             let label = env.as_deref().unwrap_or("base");
-            assert!(!c.has_errors(), "{example} ({label}):\n{}", common::rendered(&c));
-            let file = tmp.path().join(format!("{}-{label}.yaml", example.replace('/', "_")));
+            assert!(
+                !c.has_errors(),
+                "{example} ({label}):\n{}",
+                common::rendered(&c)
+            );
+            let file = tmp
+                .path()
+                .join(format!("{}-{label}.yaml", example.replace('/', "_")));
             std::fs::write(&file, render::stream(&c.manifests, Format::Yaml)).unwrap();
             if let Err(e) = strict_validate(&validator, &file) {
                 failures.push_str(&format!("{example} ({label}):\n{e}\n"));

@@ -64,19 +64,27 @@ pub fn run(args: &CheckArgs) -> Outcome {
         }
         checked.push(path.display().to_string());
         let mut found: Vec<(Diagnostic, Option<Location>)> = Vec::new();
-        let add = |c: crate::Compilation, env: Option<&str>, found: &mut Vec<(Diagnostic, Option<Location>)>| {
+        let add = |c: crate::Compilation,
+                   env: Option<&str>,
+                   found: &mut Vec<(Diagnostic, Option<Location>)>| {
             for mut d in c.diagnostics {
                 let loc = printer::location(&d, &c.sources);
                 // A finding the base app has too is reported once; one only an environment has
                 // says which.
-                if found.iter().any(|(f, l)| f.code == d.code && f.message == d.message && *l == loc) {
+                if found
+                    .iter()
+                    .any(|(f, l)| f.code == d.code && f.message == d.message && *l == loc)
+                {
                     continue;
                 }
                 if let Some(env) = env
                     && !d.message.contains(&format!("environment `{env}`"))
                 {
                     d.message = format!("{} (in environment `{env}`)", d.message);
-                    if found.iter().any(|(f, l)| f.code == d.code && f.message == d.message && *l == loc) {
+                    if found
+                        .iter()
+                        .any(|(f, l)| f.code == d.code && f.message == d.message && *l == loc)
+                    {
                         continue;
                     }
                 }

@@ -195,13 +195,19 @@ fn read_description(path: Option<&Path>) -> Option<(PathBuf, String)> {
 
 /// Compiles the description at `path` for an environment, reporting (exit 2) an environment the
 /// description does not declare; the returned compilation then has no app.
-fn compile_env(path: &Path, text: String, config: &crate::check::Config, env: Option<&str>) -> crate::Compilation {
+fn compile_env(
+    path: &Path,
+    text: String,
+    config: &crate::check::Config,
+    env: Option<&str>,
+) -> crate::Compilation {
     let name = path.to_string_lossy().replace('\\', "/");
     if let Some(env) = env {
         let base = crate::compile_with(&name, path, text.clone(), &FsLoader, config);
         if !base.has_errors() && !base.environments.iter().any(|e| e == env) {
             let help = if base.environments.is_empty() {
-                "the description declares no environment; declare one with `environment NAME { … }`".to_owned()
+                "the description declares no environment; declare one with `environment NAME { … }`"
+                    .to_owned()
             } else {
                 crate::resolve::values::suggest_help(
                     env,
@@ -209,10 +215,16 @@ fn compile_env(path: &Path, text: String, config: &crate::check::Config, env: Op
                     &format!("its environments are {}", base.environments.join(", ")),
                 )
             };
-            printer::fatal(&format!("{} has no environment `{env}`", path.display()), Some(&help));
-            return crate::Compilation { app: None, manifests: Vec::new(), ..base };
+            printer::fatal(
+                &format!("{} has no environment `{env}`", path.display()),
+                Some(&help),
+            );
+            return crate::Compilation {
+                app: None,
+                manifests: Vec::new(),
+                ..base
+            };
         }
     }
     crate::compile_env(&name, path, text, &FsLoader, config, env)
 }
-

@@ -27,8 +27,15 @@ pub struct SetImageArgs {
 
 /// Runs `set-image`.
 pub fn run(args: &SetImageArgs) -> Outcome {
-    let Some((workload, tag)) = args.assignment.split_once('=').filter(|(w, t)| !w.is_empty() && !t.is_empty()) else {
-        printer::fatal(&format!("`{}` is not WORKLOAD=TAG", args.assignment), Some("write it as `orders=3.2.0`"));
+    let Some((workload, tag)) = args
+        .assignment
+        .split_once('=')
+        .filter(|(w, t)| !w.is_empty() && !t.is_empty())
+    else {
+        printer::fatal(
+            &format!("`{}` is not WORKLOAD=TAG", args.assignment),
+            Some("write it as `orders=3.2.0`"),
+        );
         return Outcome::CouldNotRun;
     };
     let Some((path, text)) = super::read_description(args.file.as_deref()) else {
@@ -38,25 +45,41 @@ pub fn run(args: &SetImageArgs) -> Outcome {
     let env = args.env.as_deref();
     let before = super::compile_env(&path, text.clone(), &config, env);
     if before.has_errors() {
-        printer::err(&printer::human(&before.diagnostics, printer::color_stderr()));
+        printer::err(&printer::human(
+            &before.diagnostics,
+            printer::color_stderr(),
+        ));
         printer::err("the description has errors; nothing changed\n");
         return Outcome::InputErrors;
     }
-    let Some(app) = &before.app else { return Outcome::CouldNotRun };
+    let Some(app) = &before.app else {
+        return Outcome::CouldNotRun;
+    };
     let Some(target) = app.workload(workload) else {
         let names = app.workloads.iter().map(|w| w.name.as_str());
-        let help = crate::resolve::values::suggest_help(workload, names, "name a workload of the app");
-        printer::fatal(&format!("the app has no workload `{workload}`"), Some(&help));
+        let help =
+            crate::resolve::values::suggest_help(workload, names, "name a workload of the app");
+        printer::fatal(
+            &format!("the app has no workload `{workload}`"),
+            Some(&help),
+        );
         return Outcome::CouldNotRun;
     };
     let old = target.main.image.as_ref().and_then(|i| i.tag.clone());
     if !args.force
         && let Some(why) = edit::refusal(old.as_deref(), tag)
     {
-        printer::fatal(&format!("refusing {workload}={tag}: {why}"), Some("pass --force if this is what you mean (a rollback)"));
+        printer::fatal(
+            &format!("refusing {workload}={tag}: {why}"),
+            Some("pass --force if this is what you mean (a rollback)"),
+        );
         return Outcome::InputErrors;
     }
-    let spot = Target { workload, kind: target.kind.keyword(), env };
+    let spot = Target {
+        workload,
+        kind: target.kind.keyword(),
+        env,
+    };
     let edited = match edit::set_image(&text, &spot, tag) {
         Ok(edited) => edited,
         Err(e) => {
@@ -66,28 +89,50 @@ pub fn run(args: &SetImageArgs) -> Outcome {
     };
     // The edit must compile and give the workload the new tag, or nothing is written.
     let after = super::compile_env(&path, edited.text.clone(), &config, env);
-    let new_tag = after.app.as_ref().and_then(|a| a.workload(workload)).and_then(|w| w.main.image.as_ref()).and_then(|i| i.tag.clone());
+    let new_tag = after
+        .app
+        .as_ref()
+        .and_then(|a| a.workload(workload))
+        .and_then(|w| w.main.image.as_ref())
+        .and_then(|i| i.tag.clone());
     if after.has_errors() || new_tag.as_deref() != Some(tag) {
         printer::err(&printer::human(&after.diagnostics, printer::color_stderr()));
         printer::fatal(
-            &format!("setting {workload}={tag} did not give `{workload}` that tag; nothing changed"),
-            Some("the image may be set by a component without a parameter: pass it as one, or override it in the workload's block"),
+            &format!(
+                "setting {workload}={tag} did not give `{workload}` that tag; nothing changed"
+            ),
+            Some(
+                "the image may be set by a component without a parameter: pass it as one, or override it in the workload's block",
+            ),
         );
         return Outcome::InputErrors;
     }
     if let Err(err) = write_atomically(&path, &edited.text) {
-        printer::fatal(&format!("cannot write {}: {err}", path.display()), Some("nothing changed"));
+        printer::fatal(
+            &format!("cannot write {}: {err}", path.display()),
+            Some("nothing changed"),
+        );
         return Outcome::CouldNotRun;
     }
     let was = old.map_or_else(String::new, |o| format!(" (was {o})"));
-    printer::err(&format!("set the {} to {tag}{was} in {}\n", edited.what, path.display()));
+    printer::err(&format!(
+        "set the {} to {tag}{was} in {}\n",
+        edited.what,
+        path.display()
+    ));
     Outcome::Ok
 }
 
 /// Writes beside the file, then renames over it: a reader sees the old or the new file, whole.
-#[allow(clippy::disallowed_methods, reason = "the CLI is the one place that writes files")]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the CLI is the one place that writes files"
+)]
 pub(super) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let staging = path.with_file_name(format!(".{name}.windlass-{}", std::process::id()));
     std::fs::write(&staging, text)?;
     std::fs::rename(&staging, path).inspect_err(|_| {

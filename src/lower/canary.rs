@@ -51,7 +51,9 @@ pub fn split(workload: &Workload, default_class: Option<&str>) -> Split {
 /// The canary's replicas: as written, or by default one beside a weighted split, and enough for
 /// its weight beside the stable pods when the replica ratio decides.
 pub fn replicas(workload: &Workload, split: Split) -> u32 {
-    let Some(canary) = &workload.canary else { return 0 };
+    let Some(canary) = &workload.canary else {
+        return 0;
+    };
     if let Some(n) = canary.replicas {
         return n;
     }
@@ -73,7 +75,9 @@ pub(super) fn mark_stable(scope: &Scope<'_>, deployment: &mut Deployment) {
         return;
     }
     if let Some(meta) = deployment.spec.template.metadata.as_mut() {
-        meta.labels.get_or_insert_with(BTreeMap::new).insert(TRACK.to_owned(), "stable".to_owned());
+        meta.labels
+            .get_or_insert_with(BTreeMap::new)
+            .insert(TRACK.to_owned(), "stable".to_owned());
     }
 }
 
@@ -86,7 +90,11 @@ pub(super) fn deployment(scope: &Scope<'_>, stable: &Deployment) -> Option<Deplo
     let mut d = stable.clone();
     let name = format!("{}-canary", workload.name);
     d.metadata.name = Some(name);
-    let version = canary.image.tag.clone().filter(|t| super::is_label_value(t));
+    let version = canary
+        .image
+        .tag
+        .clone()
+        .filter(|t| super::is_label_value(t));
     let relabel = |labels: &mut BTreeMap<String, String>| {
         labels.insert(TRACK.to_owned(), "canary".to_owned());
         match &version {
@@ -99,12 +107,23 @@ pub(super) fn deployment(scope: &Scope<'_>, stable: &Deployment) -> Option<Deplo
     }
     let spec = &mut d.spec;
     spec.replicas = Some(super::int(replicas(workload, split)));
-    spec.selector.match_labels.get_or_insert_with(BTreeMap::new).insert(TRACK.to_owned(), "canary".to_owned());
-    if let Some(labels) = spec.template.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
+    spec.selector
+        .match_labels
+        .get_or_insert_with(BTreeMap::new)
+        .insert(TRACK.to_owned(), "canary".to_owned());
+    if let Some(labels) = spec
+        .template
+        .metadata
+        .as_mut()
+        .and_then(|m| m.labels.as_mut())
+    {
         relabel(labels);
     }
     let pod = spec.template.spec.as_mut()?;
-    let main = pod.containers.iter_mut().find(|c| c.name == workload.name)?;
+    let main = pod
+        .containers
+        .iter_mut()
+        .find(|c| c.name == workload.name)?;
     main.image = Some(canary.image.reference.clone());
     Some(d)
 }
@@ -113,10 +132,15 @@ pub(super) fn deployment(scope: &Scope<'_>, stable: &Deployment) -> Option<Deplo
 /// second Service `NAME-canary` the canary; with the replica ratio, one Service selects both.
 pub(super) fn services(scope: &Scope<'_>, services: &mut Vec<Service>) {
     let workload = scope.workload;
-    if workload.canary.is_none() || split(workload, scope.app.ingress_class.as_deref()) == Split::ReplicaRatio {
+    if workload.canary.is_none()
+        || split(workload, scope.app.ingress_class.as_deref()) == Split::ReplicaRatio
+    {
         return;
     }
-    let Some(index) = services.iter().position(|s| s.metadata.name.as_deref() == Some(workload.name.as_str())) else {
+    let Some(index) = services
+        .iter()
+        .position(|s| s.metadata.name.as_deref() == Some(workload.name.as_str()))
+    else {
         return;
     };
     let mut canary = services[index].clone();
@@ -142,9 +166,18 @@ pub(super) fn ingress(scope: &Scope<'_>, stable: &Ingress) -> Option<Ingress> {
     let mut ingress = stable.clone();
     let name = format!("{}-canary", workload.name);
     ingress.metadata.name = Some(name.clone());
-    let annotations = ingress.metadata.annotations.get_or_insert_with(BTreeMap::new);
-    annotations.insert("nginx.ingress.kubernetes.io/canary".to_owned(), "true".to_owned());
-    annotations.insert("nginx.ingress.kubernetes.io/canary-weight".to_owned(), canary.weight.to_string());
+    let annotations = ingress
+        .metadata
+        .annotations
+        .get_or_insert_with(BTreeMap::new);
+    annotations.insert(
+        "nginx.ingress.kubernetes.io/canary".to_owned(),
+        "true".to_owned(),
+    );
+    annotations.insert(
+        "nginx.ingress.kubernetes.io/canary-weight".to_owned(),
+        canary.weight.to_string(),
+    );
     let rule = ingress.spec.as_mut()?.rules.as_mut()?.first_mut()?;
     let paths = &mut rule.http.as_mut()?.paths;
     // Only the workload's own path: the routes to other workloads stay on the stable Ingress.

@@ -91,7 +91,12 @@ pub struct HttpBackendRef {
 
 fn rule(path: &str, backends: Vec<HttpBackendRef>) -> HttpRouteRule {
     HttpRouteRule {
-        matches: vec![HttpRouteMatch { path: HttpPathMatch { type_: "PathPrefix", value: path.to_owned() } }],
+        matches: vec![HttpRouteMatch {
+            path: HttpPathMatch {
+                type_: "PathPrefix",
+                value: path.to_owned(),
+            },
+        }],
         backend_refs: backends,
     }
 }
@@ -99,26 +104,55 @@ fn rule(path: &str, backends: Vec<HttpBackendRef>) -> HttpRouteRule {
 /// The HTTPRoute of a workload exposed through one; `None` otherwise.
 pub(super) fn http_route(scope: &Scope<'_>) -> Option<HttpRoute> {
     let workload = scope.workload;
-    let Exposure::HttpRoute(exposure) = &workload.expose else { return None };
+    let Exposure::HttpRoute(exposure) = &workload.expose else {
+        return None;
+    };
     let port = service::backend_port(workload, None)?;
     let own = match &workload.canary {
         Some(canary) => vec![
-            HttpBackendRef { name: workload.name.clone(), port, weight: Some(100 - canary.weight) },
-            HttpBackendRef { name: format!("{}-canary", workload.name), port, weight: Some(canary.weight) },
+            HttpBackendRef {
+                name: workload.name.clone(),
+                port,
+                weight: Some(100 - canary.weight),
+            },
+            HttpBackendRef {
+                name: format!("{}-canary", workload.name),
+                port,
+                weight: Some(canary.weight),
+            },
         ],
-        None => vec![HttpBackendRef { name: workload.name.clone(), port, weight: None }],
+        None => vec![HttpBackendRef {
+            name: workload.name.clone(),
+            port,
+            weight: None,
+        }],
     };
     let mut rules = vec![rule(&exposure.path, own)];
     for route in &workload.routes {
-        let Some(target) = scope.app.workload(&route.target) else { continue };
-        let Some(port) = service::backend_port(target, route.port.as_ref()) else { continue };
-        rules.push(rule(&route.path, vec![HttpBackendRef { name: target.name.clone(), port, weight: None }]));
+        let Some(target) = scope.app.workload(&route.target) else {
+            continue;
+        };
+        let Some(port) = service::backend_port(target, route.port.as_ref()) else {
+            continue;
+        };
+        rules.push(rule(
+            &route.path,
+            vec![HttpBackendRef {
+                name: target.name.clone(),
+                port,
+                weight: None,
+            }],
+        ));
     }
     Some(HttpRoute {
         api_version: "gateway.networking.k8s.io/v1",
         kind: "HTTPRoute",
         metadata: scope.meta_with(workload.name.clone(), scope.labels(), &exposure.annotations),
-        spec: HttpRouteSpec { parent_refs: vec![parent(exposure)], hostnames: vec![exposure.host.clone()], rules },
+        spec: HttpRouteSpec {
+            parent_refs: vec![parent(exposure)],
+            hostnames: vec![exposure.host.clone()],
+            rules,
+        },
     })
 }
 

@@ -11,8 +11,8 @@
 
 pub mod canary;
 mod container;
-pub mod gateway_api;
 mod exposure;
+pub mod gateway_api;
 mod network;
 mod scaling;
 mod service;

@@ -149,17 +149,34 @@ fn exposure_rules<'a>(
     }
     // Through an HTTPRoute, requests come from the Gateway's proxies, in the Gateway's namespace
     // (the app's when the route names none).
-    let mut through_gateway: std::collections::BTreeMap<&str, Vec<&Port>> = std::collections::BTreeMap::new();
-    let gateway_namespace = |r: &'a crate::resolve::model::HttpRouteExposure| r.gateway_namespace.as_deref().unwrap_or(app.namespace.as_str());
+    let mut through_gateway: std::collections::BTreeMap<&str, Vec<&Port>> =
+        std::collections::BTreeMap::new();
+    let gateway_namespace = |r: &'a crate::resolve::model::HttpRouteExposure| {
+        r.gateway_namespace
+            .as_deref()
+            .unwrap_or(app.namespace.as_str())
+    };
     if let Exposure::HttpRoute(r) = &workload.expose
         && let Some(primary) = workload.primary_port()
     {
-        through_gateway.entry(gateway_namespace(r)).or_default().push(primary);
+        through_gateway
+            .entry(gateway_namespace(r))
+            .or_default()
+            .push(primary);
     }
     for exposed in &app.workloads {
-        let Exposure::HttpRoute(r) = &exposed.expose else { continue };
-        for route in exposed.routes.iter().filter(|route| route.target == workload.name) {
-            through_gateway.entry(gateway_namespace(r)).or_default().extend(target_port(workload, route.port.as_ref()));
+        let Exposure::HttpRoute(r) = &exposed.expose else {
+            continue;
+        };
+        for route in exposed
+            .routes
+            .iter()
+            .filter(|route| route.target == workload.name)
+        {
+            through_gateway
+                .entry(gateway_namespace(r))
+                .or_default()
+                .extend(target_port(workload, route.port.as_ref()));
         }
     }
     for (namespace, ports) in through_gateway {

@@ -6,9 +6,9 @@ use std::path::{Component as PathPart, Path, PathBuf};
 
 use kdl::{KdlNode, KdlValue};
 
+use super::environment::Override;
 use super::model::{Workload, WorkloadKind};
 use super::values::{self, NodeView, Scope, Val, suggest_help};
-use super::environment::Override;
 use super::workload::{AppDefaults, WorkloadBuilder};
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::source::{FileId, Loader, Sources, Span};

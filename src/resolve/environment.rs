@@ -17,7 +17,14 @@ use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::source::{FileId, Span};
 
 /// App settings an environment may override.
-pub const ENV_SETTINGS: &[&str] = &["namespace", "registry", "security", "labels", "annotations", "ingress-class"];
+pub const ENV_SETTINGS: &[&str] = &[
+    "namespace",
+    "registry",
+    "security",
+    "labels",
+    "annotations",
+    "ingress-class",
+];
 
 /// One workload's override in the selected environment.
 pub struct Override<'a> {
@@ -42,7 +49,12 @@ pub fn names(doc: &KdlDocument) -> Vec<String> {
     doc.nodes()
         .iter()
         .filter(|n| n.name().value() == "environment")
-        .filter_map(|n| n.entries().iter().find(|e| e.name().is_none()).and_then(|e| e.value().as_string()))
+        .filter_map(|n| {
+            n.entries()
+                .iter()
+                .find(|e| e.name().is_none())
+                .and_then(|e| e.value().as_string())
+        })
         .map(str::to_owned)
         .collect()
 }
@@ -58,20 +70,36 @@ pub fn collect<'a>(
 ) -> Option<Overrides<'a>> {
     let mut seen: BTreeMap<String, Span> = BTreeMap::new();
     let mut chosen = None;
-    for node in doc.nodes().iter().filter(|n| n.name().value() == "environment") {
+    for node in doc
+        .nodes()
+        .iter()
+        .filter(|n| n.name().value() == "environment")
+    {
         let view = NodeView { node, file, scope };
         let mut e = view.read(diags);
         let name = e
             .require_arg("a name", "environment prod { … }", diags)
-            .and_then(|v| values::dns_label(&v, "environment", 63, "environment names are DNS-1123 labels", diags).map(|n| (n, v.span)));
+            .and_then(|v| {
+                values::dns_label(
+                    &v,
+                    "environment",
+                    63,
+                    "environment names are DNS-1123 labels",
+                    diags,
+                )
+                .map(|n| (n, v.span))
+            });
         e.finish(&[], diags);
         let Some((name, span)) = name else { continue };
         if let Some(first) = seen.insert(name.clone(), span) {
             diags.push(
-                Diagnostic::error(codes::DUPLICATE_NAME, format!("two environments are named `{name}`"))
-                    .label(span, "second environment with this name")
-                    .label(first, "first defined here")
-                    .help("merge them into one block"),
+                Diagnostic::error(
+                    codes::DUPLICATE_NAME,
+                    format!("two environments are named `{name}`"),
+                )
+                .label(span, "second environment with this name")
+                .label(first, "first defined here")
+                .help("merge them into one block"),
             );
             continue;
         }
@@ -84,7 +112,11 @@ pub fn collect<'a>(
 }
 
 fn read<'a>(view: NodeView<'a>, name: &str, diags: &mut Diagnostics) -> Overrides<'a> {
-    let mut overrides = Overrides { name: name.to_owned(), settings: Vec::new(), workloads: BTreeMap::new() };
+    let mut overrides = Overrides {
+        name: name.to_owned(),
+        settings: Vec::new(),
+        workloads: BTreeMap::new(),
+    };
     for child in view.children() {
         let kind = child.name();
         if ENV_SETTINGS.contains(&kind) {
@@ -92,39 +124,72 @@ fn read<'a>(view: NodeView<'a>, name: &str, diags: &mut Diagnostics) -> Override
             continue;
         }
         if !WORKLOAD_KINDS.contains(&kind) || kind == "use" {
-            let known: Vec<&str> = ENV_SETTINGS.iter().chain(WORKLOAD_KINDS.iter().filter(|k| **k != "use")).copied().collect();
+            let known: Vec<&str> = ENV_SETTINGS
+                .iter()
+                .chain(WORKLOAD_KINDS.iter().filter(|k| **k != "use"))
+                .copied()
+                .collect();
             let help = if APP_SETTINGS.contains(&kind) {
-                format!("`{kind}` is set for the whole app; environments override {}", ENV_SETTINGS.join(", "))
+                format!(
+                    "`{kind}` is set for the whole app; environments override {}",
+                    ENV_SETTINGS.join(", ")
+                )
             } else if kind == "use" {
                 "name the workload by its kind, as the app's objects are: `service orders replicas=4`".to_owned()
             } else {
-                suggest_help(kind, known.iter().copied(), &format!("an environment holds {}", known.join(", ")))
+                suggest_help(
+                    kind,
+                    known.iter().copied(),
+                    &format!("an environment holds {}", known.join(", ")),
+                )
             };
             diags.push(
-                Diagnostic::error(codes::UNKNOWN_NODE, format!("unknown node `{kind}` in an environment"))
-                    .label(child.name_span(), "unknown here")
-                    .help(help),
+                Diagnostic::error(
+                    codes::UNKNOWN_NODE,
+                    format!("unknown node `{kind}` in an environment"),
+                )
+                .label(child.name_span(), "unknown here")
+                .help(help),
             );
             continue;
         }
-        let target = child.node.entries().iter().find(|e| e.name().is_none()).and_then(|e| e.value().as_string());
+        let target = child
+            .node
+            .entries()
+            .iter()
+            .find(|e| e.name().is_none())
+            .and_then(|e| e.value().as_string());
         let Some(target) = target else {
             diags.push(
-                Diagnostic::error(codes::MISSING_VALUE, format!("`{kind}` in an environment needs the workload's name"))
-                    .label(child.name_span(), "which workload?")
-                    .help(format!("write `{kind} NAME replicas=2` or `{kind} NAME {{ … }}`")),
+                Diagnostic::error(
+                    codes::MISSING_VALUE,
+                    format!("`{kind}` in an environment needs the workload's name"),
+                )
+                .label(child.name_span(), "which workload?")
+                .help(format!(
+                    "write `{kind} NAME replicas=2` or `{kind} NAME {{ … }}`"
+                )),
             );
             continue;
         };
         if overrides.workloads.contains_key(target) {
             diags.push(
-                Diagnostic::error(codes::DUPLICATE_NODE, format!("`{target}` is overridden twice in environment `{name}`"))
-                    .label(child.name_span(), "second override")
-                    .help("put all of its overrides in one line or block"),
+                Diagnostic::error(
+                    codes::DUPLICATE_NODE,
+                    format!("`{target}` is overridden twice in environment `{name}`"),
+                )
+                .label(child.name_span(), "second override")
+                .help("put all of its overrides in one line or block"),
             );
             continue;
         }
-        overrides.workloads.insert(target.to_owned(), Override { view: child, used: Cell::new(false) });
+        overrides.workloads.insert(
+            target.to_owned(),
+            Override {
+                view: child,
+                used: Cell::new(false),
+            },
+        );
     }
     overrides
 }
@@ -136,11 +201,29 @@ pub fn check_unused(overrides: &Overrides, declared: &[(String, &str)], diags: &
             continue;
         }
         let Some((_, kind)) = declared.iter().find(|(n, _)| n == name) else {
-            let span = o.view.node.entries().iter().find(|e| e.name().is_none()).map_or(o.view.name_span(), |e| Span::from_miette(o.view.file, e.span()));
+            let span = o
+                .view
+                .node
+                .entries()
+                .iter()
+                .find(|e| e.name().is_none())
+                .map_or(o.view.name_span(), |e| {
+                    Span::from_miette(o.view.file, e.span())
+                });
             diags.push(
-                Diagnostic::error(codes::UNKNOWN_TARGET, format!("environment `{}` overrides `{name}`, which the app does not define", overrides.name))
-                    .label(span, "no workload with this name")
-                    .help(suggest_help(name, declared.iter().map(|(n, _)| n.as_str()), "an environment overrides workloads of the app; define it there first")),
+                Diagnostic::error(
+                    codes::UNKNOWN_TARGET,
+                    format!(
+                        "environment `{}` overrides `{name}`, which the app does not define",
+                        overrides.name
+                    ),
+                )
+                .label(span, "no workload with this name")
+                .help(suggest_help(
+                    name,
+                    declared.iter().map(|(n, _)| n.as_str()),
+                    "an environment overrides workloads of the app; define it there first",
+                )),
             );
             continue;
         };
@@ -148,9 +231,14 @@ pub fn check_unused(overrides: &Overrides, declared: &[(String, &str)], diags: &
         let written = o.view.name();
         if written != *kind {
             diags.push(
-                Diagnostic::error(codes::UNKNOWN_TARGET, format!("`{name}` is a {kind}, not a {written}"))
-                    .label(o.view.name_span(), format!("write `{kind} {name}`"))
-                    .help(format!("name the workload by its kind in the app: `{kind} {name} …`")),
+                Diagnostic::error(
+                    codes::UNKNOWN_TARGET,
+                    format!("`{name}` is a {kind}, not a {written}"),
+                )
+                .label(o.view.name_span(), format!("write `{kind} {name}`"))
+                .help(format!(
+                    "name the workload by its kind in the app: `{kind} {name} …`"
+                )),
             );
         }
     }

@@ -7,10 +7,20 @@ use super::values::{self, NodeView, Val};
 use super::workload::{key_values, unknown_in};
 use crate::diag::{Diagnostic, Diagnostics, codes};
 
-const FORMS: &[&str] = &["internal", "nodeport", "load-balancer", "ingress", "http-route"];
+const FORMS: &[&str] = &[
+    "internal",
+    "nodeport",
+    "load-balancer",
+    "ingress",
+    "http-route",
+];
 
 /// Reads one `expose` node.
-pub fn expose(node: &NodeView, default_gateway: Option<&(String, Option<String>)>, diags: &mut Diagnostics) -> Option<Exposure> {
+pub fn expose(
+    node: &NodeView,
+    default_gateway: Option<&(String, Option<String>)>,
+    diags: &mut Diagnostics,
+) -> Option<Exposure> {
     let mut e = node.read(diags);
     let span = node.name_span();
     let form = e
@@ -59,11 +69,19 @@ pub fn expose(node: &NodeView, default_gateway: Option<&(String, Option<String>)
         }
         "http-route" => {
             let example = "expose http-route gateway=public host=\"shop.example.com\" path=\"/\"";
-            let host = e.require_prop("host", example, diags).and_then(|v| host(&v, diags));
+            let host = e
+                .require_prop("host", example, diags)
+                .and_then(|v| host(&v, diags));
             let path = path(e.prop("path"), diags);
-            let gateway = e.prop("gateway").and_then(|v| values::dns_label(&v, "Gateway", 253, "", diags));
-            let namespace = e.prop("gateway-namespace").and_then(|v| values::dns_label(&v, "namespace", 63, "", diags));
-            let section = e.prop("section").and_then(|v| values::dns_label(&v, "listener", 253, "", diags));
+            let gateway = e
+                .prop("gateway")
+                .and_then(|v| values::dns_label(&v, "Gateway", 253, "", diags));
+            let namespace = e
+                .prop("gateway-namespace")
+                .and_then(|v| values::dns_label(&v, "namespace", 63, "", diags));
+            let section = e
+                .prop("section")
+                .and_then(|v| values::dns_label(&v, "listener", 253, "", diags));
             let gateway = match (gateway, default_gateway) {
                 (Some(g), _) => Some((g, namespace)),
                 (None, Some((g, ns))) => Some((g.clone(), namespace.or_else(|| ns.clone()))),
@@ -77,22 +95,29 @@ pub fn expose(node: &NodeView, default_gateway: Option<&(String, Option<String>)
                 }
             };
             let x = match (host, path, gateway) {
-                (Some(host), Some(path), Some((gateway, gateway_namespace))) => Some(Exposure::HttpRoute(HttpRouteExposure {
-                    gateway,
-                    gateway_namespace,
-                    section,
-                    host,
-                    path,
-                    annotations: annotations.clone(),
-                    span,
-                })),
+                (Some(host), Some(path), Some((gateway, gateway_namespace))) => {
+                    Some(Exposure::HttpRoute(HttpRouteExposure {
+                        gateway,
+                        gateway_namespace,
+                        section,
+                        host,
+                        path,
+                        annotations: annotations.clone(),
+                        span,
+                    }))
+                }
                 _ => None,
             };
-            (x, &["gateway", "gateway-namespace", "section", "host", "path"])
+            (
+                x,
+                &["gateway", "gateway-namespace", "section", "host", "path"],
+            )
         }
         _ => {
             let example = "expose ingress host=\"shop.example.com\" path=\"/\" tls=\"shop-tls\"";
-            let host = e.require_prop("host", example, diags).and_then(|v| host(&v, diags));
+            let host = e
+                .require_prop("host", example, diags)
+                .and_then(|v| host(&v, diags));
             let path = path(e.prop("path"), diags);
             let tls = e
                 .prop("tls")
@@ -132,9 +157,12 @@ fn host(v: &Val, diags: &mut Diagnostics) -> Option<String> {
     let host = values::string(v, diags)?;
     if !is_host(&host) {
         diags.push(
-            Diagnostic::error(codes::INVALID_VALUE, format!("`{host}` is not a valid host name"))
-                .label(v.span, "invalid host")
-                .help("write a DNS name such as \"shop.example.com\" (a leading `*.` is allowed)"),
+            Diagnostic::error(
+                codes::INVALID_VALUE,
+                format!("`{host}` is not a valid host name"),
+            )
+            .label(v.span, "invalid host")
+            .help("write a DNS name such as \"shop.example.com\" (a leading `*.` is allowed)"),
         );
         return None;
     }
@@ -143,14 +171,19 @@ fn host(v: &Val, diags: &mut Diagnostics) -> Option<String> {
 
 /// A path prefix, `/` when not written.
 fn path(v: Option<Val>, diags: &mut Diagnostics) -> Option<String> {
-    let Some(v) = v else { return Some("/".to_owned()) };
+    let Some(v) = v else {
+        return Some("/".to_owned());
+    };
     values::string(&v, diags).filter(|p| {
         let ok = p.starts_with('/');
         if !ok {
             diags.push(
-                Diagnostic::error(codes::INVALID_VALUE, format!("path `{p}` does not start with `/`"))
-                    .label(v.span, "not a path")
-                    .help(format!("write \"/{p}\"")),
+                Diagnostic::error(
+                    codes::INVALID_VALUE,
+                    format!("path `{p}` does not start with `/`"),
+                )
+                .label(v.span, "not a path")
+                .help(format!("write \"/{p}\"")),
             );
         }
         ok

@@ -72,9 +72,16 @@ pub fn resolve(
     {
         let known = environment::names(doc);
         diags.push(
-            Diagnostic::error(codes::UNKNOWN_TARGET, format!("the description has no environment `{name}`"))
-                .label(Span::new(file, 0, 0), "no such environment")
-                .help(suggest_help(name, known.iter().map(String::as_str), "declare it with `environment NAME { … }`")),
+            Diagnostic::error(
+                codes::UNKNOWN_TARGET,
+                format!("the description has no environment `{name}`"),
+            )
+            .label(Span::new(file, 0, 0), "no such environment")
+            .help(suggest_help(
+                name,
+                known.iter().map(String::as_str),
+                "declare it with `environment NAME { … }`",
+            )),
         );
     }
     let app = match apps.as_slice() {
@@ -104,7 +111,13 @@ pub fn resolve(
                 file,
                 scope: &empty,
             };
-            resolve_app(&view, &mut components, sources, overrides.as_ref(), &mut diags)
+            resolve_app(
+                &view,
+                &mut components,
+                sources,
+                overrides.as_ref(),
+                &mut diags,
+            )
         }
     };
     (app, diags)
@@ -173,7 +186,10 @@ fn resolve_app(
     let mut seen = container::Seen::default();
     // Settings first: they apply to every workload wherever they are written. An environment's
     // settings come after the app's, as a layer that replaces them.
-    let app_settings: Vec<NodeView> = view.children().filter(|c| APP_SETTINGS.contains(&c.name())).collect();
+    let app_settings: Vec<NodeView> = view
+        .children()
+        .filter(|c| APP_SETTINGS.contains(&c.name()))
+        .collect();
     let env_settings = overrides.map(|o| o.settings.clone()).unwrap_or_default();
     let first_env = app_settings.len();
     for (i, child) in app_settings.into_iter().chain(env_settings).enumerate() {
@@ -204,23 +220,34 @@ fn resolve_app(
         if child_name == "network-policy" {
             let mut e = child.read(diags);
             let namespace = match e.prop("ingress-namespace") {
-                Some(v) => values::dns_label(&v, "namespace", 63, "namespaces are DNS-1123 labels", diags),
+                Some(v) => {
+                    values::dns_label(&v, "namespace", 63, "namespaces are DNS-1123 labels", diags)
+                }
                 None => Some("ingress-nginx".to_owned()),
             };
             e.finish(&["ingress-namespace"], diags);
             if let Some(ingress_namespace) = namespace
                 && seen.first("network-policy".into(), "`network-policy`", span, diags)
             {
-                app.network_policy = Some(model::NetworkPolicy { ingress_namespace, span });
+                app.network_policy = Some(model::NetworkPolicy {
+                    ingress_namespace,
+                    span,
+                });
             }
             continue;
         }
         if child_name == "default-gateway" {
             let mut e = child.read(diags);
             let name = e
-                .require_arg("a Gateway's name", "default-gateway public namespace=infra", diags)
+                .require_arg(
+                    "a Gateway's name",
+                    "default-gateway public namespace=infra",
+                    diags,
+                )
                 .and_then(|v| values::dns_label(&v, "Gateway", 253, "", diags));
-            let namespace = e.prop("namespace").and_then(|v| values::dns_label(&v, "namespace", 63, "", diags));
+            let namespace = e
+                .prop("namespace")
+                .and_then(|v| values::dns_label(&v, "namespace", 63, "", diags));
             e.finish(&["namespace"], diags);
             if let Some(name) = name
                 && seen.first("default-gateway".into(), "`default-gateway`", span, diags)
@@ -363,7 +390,10 @@ fn resolve_app(
     }
     check_references(&workloads, &declared, diags);
     if let Some(o) = overrides {
-        let kinds: Vec<(String, &str)> = workloads.iter().map(|w| (w.name.clone(), w.kind.keyword())).collect();
+        let kinds: Vec<(String, &str)> = workloads
+            .iter()
+            .map(|w| (w.name.clone(), w.kind.keyword()))
+            .collect();
         environment::check_unused(o, &kinds, diags);
     }
     app.workloads = workloads;

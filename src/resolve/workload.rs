@@ -7,8 +7,8 @@ use kdl::KdlValue;
 
 use super::container::{self, ImageCtx, Seen, abs_path, upsert};
 use super::model::{
-    AccessMode, Allow, Autoscale, Canary, Concurrency, ConfigFile, Container, CronSpec, Disruption, Edge,
-    Exposure, IntOrPercent, JobSpec, PortRef, Route, RunAs, SecurityLevel, ServiceAccount,
+    AccessMode, Allow, Autoscale, Canary, Concurrency, ConfigFile, Container, CronSpec, Disruption,
+    Edge, Exposure, IntOrPercent, JobSpec, PortRef, Route, RunAs, SecurityLevel, ServiceAccount,
     Strategy, Toleration, Volume, VolumeKind, Workload, WorkloadKind,
 };
 use super::values::{self, Entries, NodeView, Prop, Val, suggest_help};
@@ -122,7 +122,13 @@ impl WorkloadBuilder {
     }
 
     /// Applies an environment's shorthand property: `replicas=`, `image=` or `tag=`.
-    pub fn apply_shorthand(&mut self, prop: &Prop, app: &AppDefaults, extra: &[&str], diags: &mut Diagnostics) {
+    pub fn apply_shorthand(
+        &mut self,
+        prop: &Prop,
+        app: &AppDefaults,
+        extra: &[&str],
+        diags: &mut Diagnostics,
+    ) {
         match prop.key.as_str() {
             "replicas" if !self.w.kind.is_batch() => {
                 if let Some(n) = values::count(&prop.val, 0, diags) {
@@ -136,7 +142,9 @@ impl WorkloadBuilder {
                 }
             }
             "tag" => {
-                let Some(tag) = values::string(&prop.val, diags) else { return };
+                let Some(tag) = values::string(&prop.val, diags) else {
+                    return;
+                };
                 match &mut self.w.main.image {
                     Some(image) => {
                         let retagged = format!("{}:{tag}", image.repository);
@@ -160,7 +168,11 @@ impl WorkloadBuilder {
             key => {
                 let mut known: Vec<&str> = vec!["replicas", "image", "tag"];
                 known.extend(extra);
-                let list = known.iter().map(|k| format!("`{k}=`")).collect::<Vec<_>>().join(", ");
+                let list = known
+                    .iter()
+                    .map(|k| format!("`{k}=`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 diags.push(
                     Diagnostic::error(codes::UNKNOWN_PROPERTY, format!("an environment cannot set `{key}=` on `{}`", self.w.name))
                         .label(prop.span, "unknown property")
@@ -288,14 +300,19 @@ impl WorkloadBuilder {
                 }
             }
             "autoscale" | "canary"
-                if node.node.entries().first().is_some_and(|e| e.name().is_none() && e.value().as_string() == Some("none")) =>
+                if node.node.entries().first().is_some_and(|e| {
+                    e.name().is_none() && e.value().as_string() == Some("none")
+                }) =>
             {
                 // `autoscale none` / `canary none`: an environment or instance block removes what
                 // the workload has.
                 let mut e = node.read(diags);
                 let _none = e.next_arg();
                 e.finish(&[], diags);
-                if self.seen.first(name.to_owned(), &format!("`{name}`"), span, diags) {
+                if self
+                    .seen
+                    .first(name.to_owned(), &format!("`{name}`"), span, diags)
+                {
                     if name == "autoscale" {
                         self.w.autoscale = None;
                     } else {
@@ -610,12 +627,19 @@ impl WorkloadBuilder {
     }
 
     /// `canary image="…" weight=10 [replicas=N]`, or `tag="…"` for the stable image's repository.
-    fn canary(&self, node: &NodeView, app: &AppDefaults, diags: &mut Diagnostics) -> Option<Canary> {
+    fn canary(
+        &self,
+        node: &NodeView,
+        app: &AppDefaults,
+        diags: &mut Diagnostics,
+    ) -> Option<Canary> {
         let mut e = node.read(diags);
         let example = "canary image=\"orders:3.2.0\" weight=10";
         let image = e.prop("image");
         let tag = e.prop("tag");
-        let weight = e.require_prop("weight", example, diags).and_then(|v| values::int(&v, 1, 99, diags));
+        let weight = e
+            .require_prop("weight", example, diags)
+            .and_then(|v| values::int(&v, 1, 99, diags));
         let replicas = e.prop("replicas").and_then(|v| values::count(&v, 1, diags));
         e.finish(&["image", "tag", "weight", "replicas"], diags);
         let image = match (image, tag) {
@@ -624,26 +648,41 @@ impl WorkloadBuilder {
                 let tag = values::string(&v, diags)?;
                 let Some(stable) = &self.w.main.image else {
                     diags.push(
-                        Diagnostic::error(codes::MISSING_IMAGE, "`canary tag=` needs the workload's image first")
-                            .label(v.span, "no image to retag")
-                            .help("write `canary image=\"repository:tag\" weight=10`"),
+                        Diagnostic::error(
+                            codes::MISSING_IMAGE,
+                            "`canary tag=` needs the workload's image first",
+                        )
+                        .label(v.span, "no image to retag")
+                        .help("write `canary image=\"repository:tag\" weight=10`"),
                     );
                     return None;
                 };
-                let retagged = Val { value: KdlValue::String(format!("{}:{tag}", stable.repository)), span: v.span, raw: None };
+                let retagged = Val {
+                    value: KdlValue::String(format!("{}:{tag}", stable.repository)),
+                    span: v.span,
+                    raw: None,
+                };
                 container::image(&retagged, None, diags)
             }
             _ => {
                 diags.push(
-                    Diagnostic::error(codes::MISSING_VALUE, "`canary` needs exactly one of `image=` or `tag=`")
-                        .label(node.name_span(), "which version?")
-                        .help(example),
+                    Diagnostic::error(
+                        codes::MISSING_VALUE,
+                        "`canary` needs exactly one of `image=` or `tag=`",
+                    )
+                    .label(node.name_span(), "which version?")
+                    .help(example),
                 );
                 None
             }
         };
         let weight = u32::try_from(weight?).ok()?;
-        Some(Canary { image: image?, weight, replicas, span: node.name_span() })
+        Some(Canary {
+            image: image?,
+            weight,
+            replicas,
+            span: node.name_span(),
+        })
     }
 
     fn cron_node(&mut self, node: &NodeView, diags: &mut Diagnostics) {
