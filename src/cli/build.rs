@@ -97,7 +97,11 @@ pub fn run(args: &BuildArgs) -> Outcome {
                 printer::summary(&compilation.diagnostics, &line)
             ));
             if let Some(before) = before {
-                printer::err(&super::diff::build_summary(dir, &before, &compilation.manifests));
+                printer::err(&super::diff::build_summary(
+                    dir,
+                    &before,
+                    &compilation.manifests,
+                ));
             }
             Outcome::Ok
         }
@@ -113,7 +117,13 @@ pub fn run(args: &BuildArgs) -> Outcome {
 
 /// `build -o DIR --all-envs`: every environment compiled, then written together, one folder
 /// each; nothing is written unless all compile.
-fn all_envs(args: &BuildArgs, path: &Path, text: &str, config: &crate::check::Config, format: Format) -> Outcome {
+fn all_envs(
+    args: &BuildArgs,
+    path: &Path,
+    text: &str,
+    config: &crate::check::Config,
+    format: Format,
+) -> Outcome {
     let base = super::compile_env(path, text.to_owned(), config, None);
     if base.environments.is_empty() {
         printer::err(&printer::human(&base.diagnostics, printer::color_stderr()));
@@ -121,7 +131,11 @@ fn all_envs(args: &BuildArgs, path: &Path, text: &str, config: &crate::check::Co
             &format!("{} declares no environment", path.display()),
             Some("declare them with `environment NAME { … }`, or build without --all-envs"),
         );
-        return if base.has_errors() { Outcome::InputErrors } else { Outcome::CouldNotRun };
+        return if base.has_errors() {
+            Outcome::InputErrors
+        } else {
+            Outcome::CouldNotRun
+        };
     }
     let color = printer::color_stderr();
     let mut files = Vec::new();
@@ -132,17 +146,24 @@ fn all_envs(args: &BuildArgs, path: &Path, text: &str, config: &crate::check::Co
         printer::err(&printer::human(&c.diagnostics, color));
         objects += c.manifests.len();
         for f in render::files(&c.manifests, format) {
-            files.push(OutputFile { name: format!("{env}/{}", f.name), content: f.content });
+            files.push(OutputFile {
+                name: format!("{env}/{}", f.name),
+                content: f.content,
+            });
         }
         all.extend(c.diagnostics);
     }
     let errors = all.iter().any(|d| d.is_error());
-    let warnings = all.iter().any(|d| d.severity == crate::diag::Severity::Warning);
+    let warnings = all
+        .iter()
+        .any(|d| d.severity == crate::diag::Severity::Warning);
     if errors || (args.rules.deny_warnings() && warnings) {
         printer::err(&format!("{}\n", printer::summary(&all, "nothing written")));
         return Outcome::InputErrors;
     }
-    let Some(dir) = &args.out else { return Outcome::CouldNotRun };
+    let Some(dir) = &args.out else {
+        return Outcome::CouldNotRun;
+    };
     match write_dir(dir, &files) {
         Ok(()) => {
             let line = format!(
@@ -155,7 +176,10 @@ fn all_envs(args: &BuildArgs, path: &Path, text: &str, config: &crate::check::Co
             Outcome::Ok
         }
         Err(err) => {
-            printer::fatal(&format!("cannot write {}: {err}", dir.display()), Some("nothing in the directory was changed"));
+            printer::fatal(
+                &format!("cannot write {}: {err}", dir.display()),
+                Some("nothing in the directory was changed"),
+            );
             Outcome::CouldNotRun
         }
     }
@@ -163,7 +187,10 @@ fn all_envs(args: &BuildArgs, path: &Path, text: &str, config: &crate::check::Co
 
 /// Whether `dir` holds only what a build wrote: a kustomization.yaml, or folders that each hold
 /// one (`--all-envs`).
-#[allow(clippy::disallowed_methods, reason = "the CLI is the one place that reads files")]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the CLI is the one place that reads files"
+)]
 fn written_by_windlass(dir: &Path) -> io::Result<bool> {
     let mut entries = std::fs::read_dir(dir)?.peekable();
     if entries.peek().is_none() || dir.join("kustomization.yaml").exists() {
