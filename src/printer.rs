@@ -14,6 +14,11 @@ pub fn color_stderr() -> bool {
     io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// Whether stdout gets colour: a terminal, and `NO_COLOR` unset.
+pub fn color_stdout() -> bool {
+    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 /// Renders diagnostics the way a person reads them: miette's report with the KDL snippet.
 pub fn human(diagnostics: &[Diagnostic], color: bool) -> String {
     let theme = if color {

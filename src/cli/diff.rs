@@ -1,22 +1,368 @@
 //! `windlass diff`: what a change does to the cluster, compared with the previous output.
+//!
+//! The previous output is read from disk (`--against`: a directory, a YAML stream or JSON file,
+//! or `-` for stdin) or compiled from the description at a git revision (`--base`: read with
+//! `git show`, its imports too); `--env` compares one environment on both sides. Exit codes:
+//! 0 nothing dangerous, 1 with `--exit-code` when anything changed (and when a description has
+//! errors), 3 when a change is breaking or loses data (unless `--allow-dangerous`), 2 when the
+//! command could not run.
 
-use std::path::PathBuf;
+use std::io::{self, Read as _};
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use clap::Args;
+use clap::{ArgGroup, Args, ValueEnum};
+use serde_json::Value;
 
 use super::Outcome;
+use crate::check::Config;
+use crate::diff::read::{self, Syntax};
+use crate::diff::{self, Key, Report};
+use crate::lower::Manifest;
 use crate::printer;
+use crate::source::Loader;
 
 /// Arguments of `diff`.
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("previous").required(true).args(["against", "base"])))]
 pub struct DiffArgs {
     /// The description (default: windlass.kdl).
     pub file: Option<PathBuf>,
+    /// The previous output: a directory of manifests (its *.yaml, *.yml and *.json files, not
+    /// its subdirectories; kustomization.yaml is skipped), a YAML stream or JSON file, or `-`
+    /// for stdin.
+    #[arg(long, value_name = "PATH")]
+    pub against: Option<PathBuf>,
+    /// The previous output is the description at this git revision (with its imports), compiled
+    /// by this windlass.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Compare this environment instead of the base app, on both sides.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: DiffFormat,
+    /// Exit with 1 when anything changed.
+    #[arg(long)]
+    pub exit_code: bool,
+    /// Do not fail (exit 3) on breaking or data-loss changes.
+    #[arg(long)]
+    pub allow_dangerous: bool,
+}
+
+/// Output format of `diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For a terminal: coloured when stdout is one and NO_COLOR is unset.
+    Human,
+    /// For a pull-request comment.
+    Markdown,
+    /// For programs: every change with its resource, path, old and new value, class and reason.
+    Json,
 }
 
 /// Runs `diff`.
 pub fn run(args: &DiffArgs) -> Outcome {
-    let _ = args;
-    printer::fatal("diff is not available yet", None);
-    Outcome::CouldNotRun
+    let Some((path, text)) = super::read_description(args.file.as_deref()) else {
+        return Outcome::CouldNotRun;
+    };
+    let name = display_name(&path);
+    let color = printer::color_stderr();
+    let env = args.env.as_deref();
+    let now = super::compile_env(&path, text, &Config::default(), env);
+    if now.app.is_none() && env.is_some() && !now.has_errors() {
+        // No such environment; reported.
+        return Outcome::CouldNotRun;
+    }
+    // Warnings are `check`'s business; a diff reports them only beside the errors that stop it.
+    if now.has_errors() {
+        printer::err(&printer::human(&now.diagnostics, color));
+    }
+    let previous = match (&args.against, &args.base) {
+        (Some(against), _) => match read_previous(against) {
+            Ok(objects) => objects,
+            Err(message) => {
+                printer::fatal(
+                    &message,
+                    Some(
+                        "--against names the output of an earlier build: a directory, a YAML or JSON file, or - for stdin",
+                    ),
+                );
+                return Outcome::CouldNotRun;
+            }
+        },
+        (None, Some(rev)) => match compile_at(rev, &path, &name, env) {
+            Base::Manifests(manifests) => manifests.into_iter().map(|m| m.object).collect(),
+            Base::Missing(what) => {
+                printer::err(&format!(
+                    "note: {what} does not exist at {rev}; everything is new\n"
+                ));
+                Vec::new()
+            }
+            Base::Errors(diagnostics) => {
+                printer::err(&printer::human(&diagnostics, color));
+                let outcome =
+                    format!("the description at {rev} does not compile; nothing compared");
+                printer::err(&format!("{}\n", printer::summary(&diagnostics, &outcome)));
+                return Outcome::InputErrors;
+            }
+            Base::Failed(message, help) => {
+                printer::fatal(&message, Some(&help));
+                return Outcome::CouldNotRun;
+            }
+        },
+        (None, None) => return Outcome::CouldNotRun,
+    };
+    if now.has_errors() {
+        printer::err(&format!(
+            "{}\n",
+            printer::summary(&now.diagnostics, "nothing compared")
+        ));
+        return Outcome::InputErrors;
+    }
+    let report = diff::diff(&previous, now.manifests.iter().map(|m| &m.object));
+    printer::out(&match args.format {
+        DiffFormat::Human => diff::render::human(&report, printer::color_stdout()),
+        DiffFormat::Markdown => diff::render::markdown(&report),
+        DiffFormat::Json => diff::render::json(&report),
+    });
+    outcome(&report, args)
+}
+
+/// The exit code of a finished comparison.
+fn outcome(report: &Report, args: &DiffArgs) -> Outcome {
+    if report.is_dangerous() && !args.allow_dangerous {
+        let counts = report.class_counts();
+        let found: Vec<String> = [diff::Class::Breaking, diff::Class::DataLoss]
+            .into_iter()
+            .filter(|class| counts[*class as usize] > 0)
+            .map(|class| {
+                let n = counts[class as usize];
+                format!(
+                    "{n} {} change{}",
+                    class.label(),
+                    if n == 1 { "" } else { "s" }
+                )
+            })
+            .collect();
+        let total = counts[diff::Class::Breaking as usize] + counts[diff::Class::DataLoss as usize];
+        printer::err(&format!(
+            "error: {}; review the report, then pass --allow-dangerous to accept {}\n",
+            found.join(" and "),
+            if total == 1 { "it" } else { "them" }
+        ));
+        Outcome::Dangerous
+    } else if args.exit_code && !report.is_empty() {
+        Outcome::Changes
+    } else {
+        Outcome::Ok
+    }
+}
+
+/// The path as diagnostics show it, with `/` on every platform.
+fn display_name(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// The objects of the previous output at `path`: a directory, a file, or `-` (stdin).
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the CLI is the one place that reads files"
+)]
+fn read_previous(path: &Path) -> Result<Vec<Value>, String> {
+    let mut files: Vec<(String, String)> = Vec::new();
+    if path == Path::new("-") {
+        let mut text = String::new();
+        io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("cannot read stdin: {e}"))?;
+        files.push(("<stdin>".to_owned(), text));
+    } else if path.is_dir() {
+        let entries =
+            std::fs::read_dir(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let mut names: Vec<PathBuf> = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.path().is_file() && read::is_manifest_file(&name) {
+                names.push(entry.path());
+            }
+        }
+        // The order files are read in decides nothing but the order of error messages.
+        names.sort();
+        for file in names {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            files.push((file.display().to_string(), text));
+        }
+    } else {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        files.push((path.display().to_string(), text));
+    }
+    let mut objects = Vec::new();
+    let mut seen: std::collections::BTreeMap<Key, String> = std::collections::BTreeMap::new();
+    for (file, text) in files {
+        let syntax = Syntax::of(&file);
+        let found = read::objects(&text, syntax).map_err(|e| format!("{file}: {e}"))?;
+        for object in found {
+            if let Some(key) = Key::of(&object)
+                && let Some(first) = seen.insert(key.clone(), file.clone())
+            {
+                return Err(format!(
+                    "{key} is in the previous output twice ({first} and {file})"
+                ));
+            }
+            objects.push(object);
+        }
+    }
+    Ok(objects)
+}
+
+/// The previous side compiled from git.
+enum Base {
+    /// The manifests of the description at the revision.
+    Manifests(Vec<Manifest>),
+    /// The revision has no such file, or no such environment (named): everything is new.
+    Missing(String),
+    /// The description at the revision has errors.
+    Errors(Vec<crate::diag::Diagnostic>),
+    /// Git could not be asked: a message and a help line.
+    Failed(String, String),
+}
+
+/// Compiles the description at `path` as it was at `rev`, for the environment `env`.
+fn compile_at(rev: &str, path: &Path, name: &str, env: Option<&str>) -> Base {
+    let loader = match GitLoader::new(rev) {
+        Ok(loader) => loader,
+        Err((message, help)) => return Base::Failed(message, help),
+    };
+    let text = match loader.load(path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Base::Missing(name.to_owned()),
+        Err(err) => {
+            return Base::Failed(
+                format!("cannot read {name} at {rev}: {err}"),
+                "the description must be UTF-8 text in that revision".to_owned(),
+            );
+        }
+    };
+    let shown = format!("{rev}:{name}");
+    let config = Config::default();
+    let compilation = crate::compile_env(&shown, path, text.clone(), &loader, &config, env);
+    if let Some(env) = env
+        && !compilation.environments.iter().any(|e| e == env)
+    {
+        // An environment added since `rev` is all new, unless the base does not compile at all.
+        let base = crate::compile_env(&shown, path, text, &loader, &config, None);
+        if base.has_errors() {
+            return Base::Errors(base.diagnostics);
+        }
+        return Base::Missing(format!("environment `{env}` of {name}"));
+    }
+    if compilation.has_errors() {
+        Base::Errors(compilation.diagnostics)
+    } else {
+        Base::Manifests(compilation.manifests)
+    }
+}
+
+/// Reads files as they were at a git revision, with `git show REV:PATH`.
+struct GitLoader {
+    /// The revision, as the user named it.
+    rev: String,
+    /// The root of the working tree, for absolute paths.
+    toplevel: PathBuf,
+}
+
+impl GitLoader {
+    /// A loader for `rev`, once git confirms it names a commit of the repository we are in.
+    fn new(rev: &str) -> Result<Self, (String, String)> {
+        let toplevel = git(&["rev-parse", "--show-toplevel"]).map_err(|e| {
+            (
+                format!("--base needs a git repository: {e}"),
+                "run windlass inside the repository, or compare with --against".to_owned(),
+            )
+        })?;
+        git(&["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")]).map_err(|_| {
+            (
+                format!("`{rev}` is not a revision of this repository"),
+                "name a branch, tag or commit; in CI, fetch the base branch first (actions/checkout with fetch-depth: 0)".to_owned(),
+            )
+        })?;
+        Ok(GitLoader {
+            rev: rev.to_owned(),
+            toplevel: PathBuf::from(toplevel.trim_end()),
+        })
+    }
+
+    /// The path in git's `REV:PATH` syntax: relative to the working directory (`./…`), or to the
+    /// top of the working tree for an absolute path.
+    fn spec(&self, path: &Path) -> io::Result<String> {
+        let relative = if path.is_absolute() {
+            let canonical = self
+                .toplevel
+                .canonicalize()
+                .unwrap_or_else(|_| self.toplevel.clone());
+            path.strip_prefix(&self.toplevel)
+                .or_else(|_| path.strip_prefix(&canonical))
+                .map(display_name)
+                .map_err(|_| {
+                    io::Error::other(format!("{} is outside the git repository", path.display()))
+                })?
+        } else {
+            format!("./{}", display_name(path))
+        };
+        Ok(format!("{}:{relative}", self.rev))
+    }
+}
+
+impl Loader for GitLoader {
+    fn load(&self, path: &Path) -> io::Result<String> {
+        let spec = self.spec(path)?;
+        if git(&["cat-file", "-e", &spec]).is_err() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("no such file at {}", self.rev),
+            ));
+        }
+        git(&["show", &spec])
+    }
+}
+
+/// Runs git with `args`; its stdout, or its first line of stderr as the error.
+fn git(args: &[&str]) -> io::Result<String> {
+    let output = Command::new("git").args(args).output()?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let first = stderr
+            .lines()
+            .next()
+            .unwrap_or("git failed")
+            .trim_start_matches("fatal: ");
+        return Err(io::Error::other(first.to_owned()));
+    }
+    String::from_utf8(output.stdout)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text"))
+}
+
+/// The objects an earlier `build -o` left in `dir` (one with a kustomization.yaml), read before
+/// the directory is replaced; `None` when there was no earlier build or it cannot be read.
+pub(super) fn previous_build(dir: &Path) -> Option<Vec<Value>> {
+    if !dir.join("kustomization.yaml").is_file() {
+        return None;
+    }
+    read_previous(dir).ok()
+}
+
+/// The line `build -o DIR` prints about what changed in DIR:
+/// `since the last build in DIR: 1 added, 2 changed; 9 unchanged`.
+pub(super) fn build_summary(dir: &Path, before: &[Value], manifests: &[Manifest]) -> String {
+    let report = diff::diff(before, manifests.iter().map(|m| &m.object));
+    format!(
+        "since the last build in {}: {}\n",
+        dir.display(),
+        diff::render::summary(&report)
+    )
 }

@@ -1,0 +1,182 @@
+//! Reading previous output: YAML streams and JSON, written by `windlass build`, by hand, or by
+//! another tool. The text comes from the CLI, which reads the files.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+/// Why a text could not be read as Kubernetes objects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadError {
+    /// The document (1-based) of a YAML stream the problem is in; `None` for JSON.
+    pub document: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.document {
+            Some(n) => write!(f, "document {n}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// The syntax of a text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Syntax {
+    /// A YAML stream of documents separated by `---`.
+    Yaml,
+    /// One JSON value.
+    Json,
+}
+
+impl Syntax {
+    /// The syntax of a file, by its name: `.json` is JSON, anything else YAML.
+    pub fn of(file_name: &str) -> Syntax {
+        if file_name.to_ascii_lowercase().ends_with(".json") {
+            Syntax::Json
+        } else {
+            Syntax::Yaml
+        }
+    }
+}
+
+/// Whether a file with this name holds resources: `*.yaml`, `*.yml` or `*.json`, but not a
+/// kustomization (which lists resources, and is not one).
+pub fn is_manifest_file(file_name: &str) -> bool {
+    let lower = file_name.to_ascii_lowercase();
+    let manifest = [".yaml", ".yml", ".json"]
+        .iter()
+        .any(|e| lower.ends_with(e));
+    let kustomization = matches!(
+        lower.as_str(),
+        "kustomization.yaml" | "kustomization.yml" | "kustomization"
+    );
+    manifest && !kustomization && !file_name.starts_with('.')
+}
+
+/// Every Kubernetes object in `text`: each document of a stream, with the `items` of a `List`
+/// spread out. Empty documents are skipped; YAML merge keys (`<<`) are applied.
+pub fn objects(text: &str, syntax: Syntax) -> Result<Vec<Value>, ReadError> {
+    let mut out = Vec::new();
+    match syntax {
+        Syntax::Json => {
+            let value: Value = serde_json::from_str(text).map_err(|e| ReadError {
+                document: None,
+                message: e.to_string(),
+            })?;
+            spread(value, None, &mut out)?;
+        }
+        Syntax::Yaml => {
+            // Merge keys need serde_yaml's own tree; without them, straight to JSON values is
+            // several times faster.
+            let merges = text.contains("<<");
+            for (i, document) in serde_yaml::Deserializer::from_str(text).enumerate() {
+                let fail = |message: String| ReadError {
+                    document: Some(i + 1),
+                    message,
+                };
+                let value = if merges {
+                    let mut yaml = serde_yaml::Value::deserialize(document)
+                        .map_err(|e| fail(e.to_string()))?;
+                    yaml.apply_merge().map_err(|e| fail(e.to_string()))?;
+                    serde_json::to_value(yaml).map_err(|e| fail(e.to_string()))?
+                } else {
+                    Value::deserialize(document).map_err(|e| fail(e.to_string()))?
+                };
+                spread(value, Some(i + 1), &mut out)?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Adds `value` to `out`: nothing for an empty document, the items of a `List`, or the object,
+/// which must name its `apiVersion`, `kind` and `metadata.name`.
+fn spread(value: Value, document: Option<usize>, out: &mut Vec<Value>) -> Result<(), ReadError> {
+    let fail = |message: String| ReadError { document, message };
+    match value {
+        Value::Null => Ok(()),
+        Value::Object(ref map)
+            if map
+                .get("kind")
+                .and_then(Value::as_str)
+                .is_some_and(|k| k.ends_with("List"))
+                && map.get("items").is_some() =>
+        {
+            let Some(Value::Array(items)) = map.get("items") else {
+                return Err(fail("the `items` of a List must be a list".to_owned()));
+            };
+            for item in items.clone() {
+                spread(item, document, out)?;
+            }
+            Ok(())
+        }
+        Value::Object(_) => {
+            if super::Key::of(&value).is_none() {
+                return Err(fail(
+                    "not a Kubernetes object: it needs `apiVersion`, `kind` and `metadata.name`"
+                        .to_owned(),
+                ));
+            }
+            out.push(value);
+            Ok(())
+        }
+        _ => Err(fail(
+            "not a Kubernetes object: a document must be a map".to_owned(),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_lists_and_empty_documents() {
+        let text = "---\n# nothing\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n";
+        let objects = objects(text, Syntax::Yaml).unwrap();
+        let names: Vec<&str> = objects
+            .iter()
+            .map(|o| o["metadata"]["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["a", "b"]);
+    }
+
+    #[test]
+    fn json_lists() {
+        let text = r#"{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"shop"}}]}"#;
+        assert_eq!(objects(text, Syntax::Json).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn merge_keys_are_applied() {
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: &l {x: '1'}\ndata:\n  <<: *l\n";
+        let objects = objects(text, Syntax::Yaml).unwrap();
+        assert_eq!(objects[0]["data"]["x"], "1");
+    }
+
+    #[test]
+    fn documents_that_are_not_objects_are_errors() {
+        let err = objects(
+            "apiVersion: v1\nkind: X\nmetadata: {name: a}\n---\n- 1\n",
+            Syntax::Yaml,
+        )
+        .unwrap_err();
+        assert_eq!(err.document, Some(2));
+        let err = objects("kind: ConfigMap\n", Syntax::Yaml).unwrap_err();
+        assert!(err.message.contains("apiVersion"), "{err}");
+        assert!(objects("key: [unclosed\n", Syntax::Yaml).is_err());
+    }
+
+    #[test]
+    fn manifest_files() {
+        assert!(is_manifest_file("service-orders.yaml"));
+        assert!(is_manifest_file("a.YML"));
+        assert!(is_manifest_file("list.json"));
+        assert!(!is_manifest_file("kustomization.yaml"));
+        assert!(!is_manifest_file("README.md"));
+        assert!(!is_manifest_file(".hidden.yaml"));
+    }
+}

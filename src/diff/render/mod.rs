@@ -1,0 +1,100 @@
+//! The three ways a [`Report`] is shown: [`human`] for a terminal, [`markdown`] for a
+//! pull-request comment, [`json`] for programs. Each returns a `String`; the CLI prints it.
+
+mod human;
+mod json;
+mod markdown;
+
+pub use human::human;
+pub use json::json;
+pub use markdown::markdown;
+
+use serde_json::Value;
+use similar::TextDiff;
+
+use super::{Class, Report, ResourceDiff, Status};
+
+/// Lines of context around each change in the YAML diffs.
+const CONTEXT: usize = 3;
+
+/// One line about the resources: `1 added, 2 changed, 1 removed; 9 unchanged`, or
+/// `no changes; 14 unchanged`.
+pub fn summary(report: &Report) -> String {
+    let counts = report.status_counts();
+    let parts: Vec<String> = [
+        (counts.added, "added"),
+        (counts.changed, "changed"),
+        (counts.removed, "removed"),
+        (counts.renamed, "renamed"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, word)| format!("{n} {word}"))
+    .collect();
+    let what = if parts.is_empty() {
+        "no changes".to_owned()
+    } else {
+        parts.join(", ")
+    };
+    format!("{what}; {} unchanged", report.unchanged)
+}
+
+/// The number of changes per class, the classes with none left out: `1 breaking, 3 rollout`.
+pub fn class_summary(report: &Report) -> String {
+    let counts = report.class_counts();
+    Class::ALL
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| *n > 0)
+        .map(|(class, n)| format!("{n} {}", class.label()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What happened to a resource, in words: `changed`, `renamed from Deployment shop/orders`.
+fn status_text(resource: &ResourceDiff) -> String {
+    match &resource.status {
+        Status::Renamed { from } => format!("renamed from {from}"),
+        other => other.label().to_owned(),
+    }
+}
+
+/// The unified diff of a resource's YAML, without file headers; empty when the text is the same.
+fn yaml_diff(resource: &ResourceDiff) -> String {
+    let text = |v: &Option<Value>| v.as_ref().map(crate::render::yaml).unwrap_or_default();
+    let (before, after) = (text(&resource.before), text(&resource.after));
+    TextDiff::from_lines(&before, &after)
+        .unified_diff()
+        .context_radius(CONTEXT)
+        .missing_newline_hint(false)
+        .to_string()
+}
+
+/// A value in a line of text: `(none)` when absent, strings bare (`""` when empty, the first line
+/// and `…` when they have several), anything else as compact JSON, cut at `max` characters.
+fn value_text(value: Option<&Value>, max: usize) -> String {
+    let text = match value {
+        None => return "(none)".to_owned(),
+        Some(Value::String(s)) if s.is_empty() => "\"\"".to_owned(),
+        Some(Value::String(s)) => match s.split_once('\n') {
+            Some((first, _)) => format!("{first}…"),
+            None => s.clone(),
+        },
+        Some(other) => other.to_string(),
+    };
+    if text.chars().count() > max {
+        let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+        format!("{cut}…")
+    } else {
+        text
+    }
+}
+
+/// The field of a change in a line of text: its path, or what happened to the whole resource.
+fn field_text(path: &str, resource: &ResourceDiff) -> String {
+    if path.is_empty() {
+        format!("(resource {})", status_text(resource))
+    } else {
+        path.to_owned()
+    }
+}
