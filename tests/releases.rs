@@ -313,3 +313,34 @@ fn canaries_pass_strict_schema_validation() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn the_diff_shows_a_promotion_as_such() {
+    let canary = "app shop {\n    service orders {\n        image \"orders:3.1.0\"\n        replicas 4\n        port 8080\n        canary tag=\"3.2.0\" weight=10\n    }\n}\n";
+    let promoted = canary
+        .replace("orders:3.1.0", "orders:3.2.0")
+        .replace("        canary tag=\"3.2.0\" weight=10\n", "");
+    let abandoned = canary.replace("        canary tag=\"3.2.0\" weight=10\n", "");
+    let before = objects(canary);
+    for (after, says) in [
+        (
+            promoted,
+            "canary promoted: `orders` now runs its image orders:3.2.0",
+        ),
+        (abandoned, "removed without promotion"),
+    ] {
+        let after = objects(&after);
+        let report = windlass::diff::diff(&before, &after);
+        let removed = report
+            .resources
+            .iter()
+            .find(|r| r.key.name == "orders-canary")
+            .unwrap();
+        assert!(
+            removed.changes.iter().all(|c| c.reason.contains(says)),
+            "{:?}",
+            removed.changes
+        );
+        assert!(!report.is_dangerous());
+    }
+}

@@ -282,11 +282,68 @@ pub fn diff<'a>(
             None => unchanged += 1,
         }
     }
+    name_promotions(&mut resources);
     // Worst first; within a class, the order of the output (removed resources after the rest).
     resources.sort_by_key(|(position, r)| (r.class, *position));
     Report {
         resources: resources.into_iter().map(|(_, r)| r).collect(),
         unchanged,
+    }
+}
+
+/// The first container image of a workload object's pod template.
+fn pod_image(object: &Value) -> Option<&str> {
+    object
+        .pointer("/spec/template/spec/containers/0/image")?
+        .as_str()
+}
+
+/// A canary Deployment removed while the stable one takes its image is a promotion: say so,
+/// rather than a bare "Deployment removed". A canary removed while the stable image stays is a
+/// canary abandoned.
+fn name_promotions(resources: &mut [(usize, ResourceDiff)]) {
+    const TRACK: &str = "app.kubernetes.io/track";
+    let stable_images: Vec<(Key, Option<String>)> = resources
+        .iter()
+        .filter(|(_, r)| r.key.kind == "Deployment" && r.status == Status::Changed)
+        .map(|(_, r)| {
+            (
+                r.key.clone(),
+                r.after.as_ref().and_then(pod_image).map(str::to_owned),
+            )
+        })
+        .collect();
+    for (_, r) in resources.iter_mut() {
+        let Some(before) = &r.before else { continue };
+        let canary = r.status == Status::Removed
+            && r.key.kind == "Deployment"
+            && before
+                .pointer("/metadata/labels")
+                .and_then(|l| l.get(TRACK))
+                .and_then(Value::as_str)
+                == Some("canary");
+        if !canary {
+            continue;
+        }
+        let Some(stable_name) = r.key.name.strip_suffix("-canary") else {
+            continue;
+        };
+        let image = pod_image(before).map(str::to_owned);
+        let stable = stable_images
+            .iter()
+            .find(|(k, _)| k.name == stable_name && k.namespace == r.key.namespace);
+        let reason = match (stable, &image) {
+            (Some((_, Some(new))), Some(canary_image)) if new == canary_image => {
+                format!("canary promoted: `{stable_name}` now runs its image {canary_image}")
+            }
+            (_, Some(canary_image)) => {
+                format!("canary of `{stable_name}` ({canary_image}) removed without promotion")
+            }
+            _ => format!("canary of `{stable_name}` removed"),
+        };
+        for change in &mut r.changes {
+            change.reason = reason.clone();
+        }
     }
 }
 
