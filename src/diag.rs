@@ -103,6 +103,42 @@ impl Diagnostic {
         self
     }
 
+    /// Whether the snippet would be unreadably wide: the line under the primary label is longer
+    /// than `max` bytes (a minified value, a whole file on one line).
+    pub fn snippet_too_wide(&self, max: usize) -> bool {
+        let (Some(source), Some(span)) = (&self.source, self.span()) else {
+            return false;
+        };
+        let text = source.inner();
+        let at = (span.start as usize).min(text.len());
+        let start = text.as_bytes()[..at]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let end = text.as_bytes()[at..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(text.len(), |i| at + i);
+        end - start > max
+    }
+
+    /// The diagnostic without its snippet: the file, line and column go into the message.
+    pub fn without_snippet(mut self) -> Self {
+        if let (Some(source), Some(span)) = (&self.source, self.span()) {
+            let text = source.inner();
+            let mut at = (span.start as usize).min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let before = &text[..at];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            self.message = format!("{} (at {}:{line}:{column})", self.message, source.name());
+        }
+        self.source = None;
+        self
+    }
+
     /// Whether this stops the compilation.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error

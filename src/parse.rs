@@ -105,8 +105,15 @@ fn syntax_errors(text: &str, file: FileId, error: &kdl::KdlError) -> Diagnostics
 /// The span to show for a parser error. The parser sometimes reports a span from the start of
 /// the file to the mistake; then the token that ends there is meant (the value, for `key=value`).
 fn token_span(text: &str, start: usize, end: usize) -> (usize, usize) {
-    let end = end.min(text.len());
-    let start = start.min(end);
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let end = floor(end);
+    let start = floor(start.min(end));
     let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
     if start >= line_start {
         let token_end = text[start..]
@@ -117,8 +124,10 @@ fn token_span(text: &str, start: usize, end: usize) -> (usize, usize) {
     // Walk back from the end to the start of the token, then past `key=`.
     let before = text[..end].trim_end();
     let token_start = before
-        .rfind(|c: char| c.is_whitespace())
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let token = &before[token_start..];
     match token.find('=') {
         Some(eq) if eq + 1 < token.len() => (token_start + eq + 1, before.len()),

@@ -19,8 +19,26 @@ pub fn color_stdout() -> bool {
     io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// Diagnostics rendered with their snippet; the rest are counted, and `--format json` lists them
+/// all. Thousands of findings would take seconds to render and nobody reads them.
+const MAX_SHOWN: usize = 100;
+/// Lines wider than this are not shown as a snippet: the location goes into the message instead.
+const MAX_SNIPPET_LINE: usize = 1000;
+
 /// Renders diagnostics the way a person reads them: miette's report with the KDL snippet.
 pub fn human(diagnostics: &[Diagnostic], color: bool) -> String {
+    let shown = diagnostics.len().min(MAX_SHOWN);
+    let mut out = human_all(&diagnostics[..shown], color);
+    if diagnostics.len() > shown {
+        out.push_str(&format!(
+            "… and {} more findings, not shown; `--format json` lists every one\n\n",
+            diagnostics.len() - shown
+        ));
+    }
+    out
+}
+
+fn human_all(diagnostics: &[Diagnostic], color: bool) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -32,7 +50,11 @@ pub fn human(diagnostics: &[Diagnostic], color: bool) -> String {
     let mut out = String::new();
     for d in diagnostics {
         // Writing into a String cannot fail.
-        let _ = handler.render_report(&mut out, d);
+        if d.snippet_too_wide(MAX_SNIPPET_LINE) {
+            let _ = handler.render_report(&mut out, &d.clone().without_snippet());
+        } else {
+            let _ = handler.render_report(&mut out, d);
+        }
         out.push('\n');
     }
     out

@@ -66,6 +66,31 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The text.
     pub text: Arc<String>,
+    /// Byte offsets where lines start, computed on first use.
+    lines: std::sync::OnceLock<Vec<usize>>,
+}
+
+impl SourceFile {
+    /// Byte offsets where lines start.
+    fn line_starts(&self) -> &[usize] {
+        self.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
+    }
+
+    /// The line holding byte `offset`: its start and end (without the newline).
+    pub fn line_around(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let starts = self.line_starts();
+        let line = starts.partition_point(|s| *s <= offset).saturating_sub(1);
+        let start = starts.get(line).copied().unwrap_or(0);
+        let end = starts
+            .get(line + 1)
+            .map_or(self.text.len(), |next| next.saturating_sub(1));
+        (start, end.max(start))
+    }
 }
 
 /// Every file that took part in a compilation.
@@ -92,6 +117,7 @@ impl Sources {
             name: name.into(),
             path: path.into(),
             text: Arc::new(text),
+            lines: std::sync::OnceLock::new(),
         });
         id
     }
@@ -129,10 +155,18 @@ impl Sources {
         let Some(file) = self.get(id) else {
             return (1, 1);
         };
-        let offset = (offset as usize).min(file.text.len());
-        let before = file.text.get(..offset).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let mut offset = (offset as usize).min(file.text.len());
+        while !file.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let starts = file.line_starts();
+        let line = starts.partition_point(|s| *s <= offset).max(1);
+        let start = starts.get(line - 1).copied().unwrap_or(0);
+        let col = file
+            .text
+            .get(start..offset)
+            .map_or(0, |l| l.chars().count())
+            + 1;
         (line, col)
     }
 }

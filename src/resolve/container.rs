@@ -44,6 +44,8 @@ enum ProbeSlot {
 #[derive(Default)]
 pub struct Seen {
     keys: BTreeMap<String, Span>,
+    /// Every key any layer has set, so a new one is appended without searching the list.
+    ever: std::collections::BTreeSet<String>,
 }
 
 impl Seen {
@@ -63,8 +65,14 @@ impl Seen {
             );
             return false;
         }
+        self.ever.insert(key.clone());
         self.keys.insert(key, span);
         true
+    }
+
+    /// Whether an earlier layer set `key` (so an entry with it must be replaced, not appended).
+    pub fn in_earlier_layer(&self, key: &str) -> bool {
+        self.ever.contains(key) && !self.keys.contains_key(key)
     }
 }
 
@@ -273,13 +281,20 @@ fn env(c: &mut Container, node: &NodeView, seen: &mut Seen, diags: &mut Diagnost
     let span = node.name_span();
     let scope = format!("{}/", c.name);
     let mut push = |var: EnvVar, seen: &mut Seen, diags: &mut Diagnostics| {
+        let key = format!("{scope}env:{}", var.name);
+        let replaces = seen.in_earlier_layer(&key);
         if seen.first(
-            format!("{scope}env:{}", var.name),
+            key,
             &format!("environment variable `{}`", var.name),
             var.span,
             diags,
         ) {
-            upsert(&mut c.env, var, |a, b| a.name == b.name);
+            // Searching only when an earlier layer set it keeps thousands of variables linear.
+            if replaces {
+                upsert(&mut c.env, var, |a, b| a.name == b.name);
+            } else {
+                c.env.push(var);
+            }
         }
     };
     // `env GREETING=Hello world`: a property first, then a stray word — an unquoted value with a
