@@ -45,7 +45,7 @@ pub struct Target<'a> {
 /// `version=` parameter), or with `env`, in that environment's override (`tag=`), adding the
 /// property or the override line when there is none.
 pub fn set_image(text: &str, target: &Target<'_>, tag: &str) -> Result<Edit, EditError> {
-    let doc: KdlDocument = text.parse().map_err(|_| {
+    let doc: KdlDocument = crate::reader::read(text).map_err(|_| {
         error(
             "the description does not parse",
             "run `windlass check` and fix the syntax first",

@@ -1020,13 +1020,12 @@ fn inputs_are_deterministic() {
     assert_eq!(cases::Class::ALL.len(), 7);
 }
 
-/// The inputs on which `check` crashes today: the reproducers in `tests/fixtures/bad_input/`
+/// The inputs on which `check` crashed before it read KDL with its own reader: the reproducers in `tests/fixtures/bad_input/`
 /// and the generated cases marked [`Known::StackOverflow`] (exit 134, SIGABRT) or
 /// [`Known::Panic`] (exit 101). Only the CLI runs them. The slow cases ([`Known::Slow`]) are
 /// measured by `benches/bad_input.rs`.
 #[test]
-#[ignore = "known problems, reported: see tests/fixtures/bad_input/README.md"]
-fn inputs_that_crash_check_today() {
+fn inputs_that_crashed_check_before_the_reader() {
     let mut cases = cases::reproducers();
     cases.extend(
         cases::deep(10_000)
@@ -1042,7 +1041,12 @@ fn inputs_that_crash_check_today() {
     for case in &cases {
         std::fs::write(&file, &case.bytes).unwrap();
         let check = windlass(dir.path()).arg("check").output().unwrap();
-        if !matches!(check.status.code(), Some(0..=2)) || (case.broken && check.status.success()) {
+        // The stack overflows were the `kdl` crate's on valid text (long comments, slashdash
+        // runs): with the reader those files may well be valid descriptions.
+        let valid_now = matches!(case.known, Some(Known::StackOverflow));
+        if !matches!(check.status.code(), Some(0..=2))
+            || (case.broken && !valid_now && check.status.success())
+        {
             failures.push(format!(
                 "{}: check: {}",
                 case.name,

@@ -1,0 +1,154 @@
+//! Reading speed of `windlass::reader` against `kdl::KdlDocument::parse`, on the example
+//! applications and on generated descriptions of 10, 100, 1000 and 5000 services, in MB/s
+//! (10^6 bytes per second of the median run; the document is dropped after the clock stops).
+//! Speed is reported, never asserted; the run fails only when the two readers disagree on an
+//! input's nodes.
+//!
+//! Run with `cargo bench --bench reader`. `WINDLASS_BENCH_QUICK=1` or `--quick` (and running the
+//! binary without cargo's `--bench`, as `cargo test --all-targets` does) times one run of each,
+//! a smoke run.
+
+#![allow(
+    clippy::disallowed_methods,
+    reason = "the benchmark reads the examples from disk; the compiler core stays IO-free"
+)]
+
+mod generate;
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use generate::Databases;
+use kdl::KdlDocument;
+
+/// The least number of timed runs of a cell (outside quick mode).
+const MIN_RUNS: usize = 5;
+/// The least total time of a cell's runs (outside quick mode).
+const MIN_TOTAL: Duration = Duration::from_millis(300);
+/// The most runs of a cell.
+const MAX_RUNS: usize = 100_000;
+
+/// The median time of `run`, after one warm-up run that sizes the loop. What `run` returns is
+/// dropped after the clock stops, as the pipeline benchmark does: the time is the reading alone.
+fn median<T>(quick: bool, mut run: impl FnMut() -> T) -> Duration {
+    let mut sample = || {
+        let start = Instant::now();
+        let out = black_box(run());
+        let elapsed = start.elapsed();
+        drop(out);
+        elapsed
+    };
+    let runs = if quick {
+        1
+    } else {
+        let warm = sample().max(Duration::from_nanos(1));
+        usize::try_from(MIN_TOTAL.as_nanos().div_ceil(warm.as_nanos()))
+            .unwrap_or(MAX_RUNS)
+            .clamp(MIN_RUNS, MAX_RUNS)
+    };
+    let mut samples: Vec<Duration> = (0..runs).map(|_| sample()).collect();
+    samples.sort_unstable();
+    samples[samples.len() / 2]
+}
+
+/// Nodes at every depth, to check that both readers saw the same document.
+fn count_nodes(doc: &KdlDocument) -> usize {
+    doc.nodes()
+        .iter()
+        .map(|n| 1 + n.children().map_or(0, count_nodes))
+        .sum()
+}
+
+/// Every `.kdl` file under `dir`, sorted.
+fn kdl_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            kdl_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "kdl") {
+            out.push(path);
+        }
+    }
+}
+
+/// The inputs: `(name, text)`.
+fn inputs() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = Vec::new();
+    kdl_files(&root.join("examples"), &mut paths);
+    let mut out: Vec<(String, String)> = paths
+        .iter()
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(p).ok()?;
+            let name = p.strip_prefix(root).unwrap_or(p).display().to_string();
+            Some((name, text))
+        })
+        .collect();
+    let databases = Databases::detect();
+    for size in [10, 100, 1000, 5000] {
+        out.push((
+            format!("generated, {size} services"),
+            generate::application(size, databases),
+        ));
+    }
+    out
+}
+
+fn mb_per_s(bytes: usize, time: Duration) -> f64 {
+    bytes as f64 / time.as_secs_f64().max(1e-12) / 1e6
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let has = |a: &str| args.iter().any(|x| x == a);
+    let quick = std::env::var("WINDLASS_BENCH_QUICK").is_ok_and(|v| v == "1")
+        || has("--quick")
+        || !has("--bench");
+    let mode = if quick {
+        "quick mode: ONE run per cell, a smoke run — not a measurement"
+    } else {
+        "median of >= 5 runs and >= 300 ms per cell, after one warm-up run"
+    };
+    println!("KDL reading speed: windlass::reader vs kdl::KdlDocument::parse ({mode})");
+    println!("MB = 10^6 bytes; times are the median run\n");
+    println!(
+        "{:<44} {:>9} {:>7} {:>11} {:>11} {:>12} {:>12} {:>8}",
+        "input", "KB", "nodes", "reader ms", "kdl ms", "reader MB/s", "kdl MB/s", "speedup"
+    );
+    let mut failed = false;
+    for (name, text) in inputs() {
+        let (ours, theirs) = (windlass::reader::read(&text), KdlDocument::parse(&text));
+        let nodes = match (&ours, &theirs) {
+            (Ok(a), Ok(b)) if count_nodes(a) == count_nodes(b) => count_nodes(a),
+            _ => {
+                eprintln!("error: the readers disagree on {name}");
+                failed = true;
+                continue;
+            }
+        };
+        let reader = median(quick, || windlass::reader::read(black_box(&text)));
+        let kdl = median(quick, || KdlDocument::parse(black_box(&text)));
+        println!(
+            "{:<44} {:>9.1} {:>7} {:>11.3} {:>11.3} {:>12.1} {:>12.2} {:>7.0}x",
+            name,
+            text.len() as f64 / 1e3,
+            nodes,
+            reader.as_secs_f64() * 1e3,
+            kdl.as_secs_f64() * 1e3,
+            mb_per_s(text.len(), reader),
+            mb_per_s(text.len(), kdl),
+            kdl.as_secs_f64() / reader.as_secs_f64().max(1e-12),
+        );
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
