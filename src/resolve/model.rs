@@ -229,6 +229,48 @@ pub struct Canary {
 }
 
 impl Workload {
+    /// A workload with nothing but its name, kind and security level: what resolution starts
+    /// from, and every setting at its default.
+    pub fn new(
+        name: impl Into<String>,
+        span: Span,
+        kind: WorkloadKind,
+        security: SecurityLevel,
+    ) -> Self {
+        let name = name.into();
+        Workload {
+            main: Container::new(name.clone(), span),
+            name,
+            span,
+            kind,
+            component: None,
+            replicas: None,
+            init: Vec::new(),
+            sidecars: Vec::new(),
+            volumes: Vec::new(),
+            files: Vec::new(),
+            autoscale: None,
+            strategy: None,
+            disruption: Disruption::Auto,
+            service_account: ServiceAccount::None,
+            security,
+            run_as: None,
+            read_only_root: false,
+            node_selector: BTreeMap::new(),
+            tolerations: Vec::new(),
+            labels: BTreeMap::new(),
+            annotations: BTreeMap::new(),
+            expose: Exposure::Internal,
+            routes: Vec::new(),
+            uses: Vec::new(),
+            job: None,
+            cron: None,
+            host_network: false,
+            allows: Vec::new(),
+            canary: None,
+        }
+    }
+
     /// The primary port: the first declared.
     pub fn primary_port(&self) -> Option<&Port> {
         self.main.ports.first()

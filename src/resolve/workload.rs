@@ -75,39 +75,8 @@ pub struct WorkloadBuilder {
 impl WorkloadBuilder {
     /// An empty workload named `name`.
     pub fn new(name: String, span: Span, kind: WorkloadKind, app: &AppDefaults) -> Self {
-        let main = Container::new(name.clone(), span);
         WorkloadBuilder {
-            w: Workload {
-                name,
-                span,
-                kind,
-                component: None,
-                replicas: None,
-                main,
-                init: Vec::new(),
-                sidecars: Vec::new(),
-                volumes: Vec::new(),
-                files: Vec::new(),
-                autoscale: None,
-                strategy: None,
-                disruption: Disruption::Auto,
-                service_account: ServiceAccount::None,
-                security: app.security,
-                run_as: None,
-                read_only_root: false,
-                node_selector: BTreeMap::new(),
-                tolerations: Vec::new(),
-                labels: BTreeMap::new(),
-                annotations: BTreeMap::new(),
-                expose: Exposure::Internal,
-                routes: Vec::new(),
-                uses: Vec::new(),
-                job: None,
-                cron: None,
-                host_network: false,
-                allows: Vec::new(),
-                canary: None,
-            },
+            w: Workload::new(name, span, kind, app.security),
             seen: Seen::default(),
             job: JobSpec::default(),
             cron: None,
@@ -300,9 +269,10 @@ impl WorkloadBuilder {
                 }
             }
             "autoscale" | "canary"
-                if node.node.entries().first().is_some_and(|e| {
-                    e.name().is_none() && e.value().as_string() == Some("none")
-                }) =>
+                if takes(kind, name)
+                    && node.node.entries().first().is_some_and(|e| {
+                        e.name().is_none() && e.value().as_string() == Some("none")
+                    }) =>
             {
                 // `autoscale none` / `canary none`: an environment or instance block removes what
                 // the workload has.
@@ -500,19 +470,13 @@ impl WorkloadBuilder {
                 e.finish(&["user", "group", "fs-group"], diags);
             }
             "read-only-root" => {
-                let mut e = node.read(diags);
-                let on = match e.next_arg() {
-                    Some(v) => values::boolean(&v, diags),
-                    None => Some(true),
-                };
-                if let Some(on) = on
+                if let Some(on) = flag(node, diags)
                     && self
                         .seen
                         .first("read-only-root".into(), "`read-only-root`", span, diags)
                 {
                     self.w.read_only_root = on;
                 }
-                e.finish(&[], diags);
             }
             "node-selector" | "labels" | "annotations" => {
                 let map = key_values(node, name != "annotations", diags);
@@ -982,19 +946,23 @@ fn resolve_probe_ports(w: &mut Workload, diags: &mut Diagnostics) {
     }
 }
 
+/// Whether a workload of `kind` takes the workload node `name` (jobs have no replicas or
+/// exposure; only Deployments have canaries).
+fn takes(kind: WorkloadKind, name: &str) -> bool {
+    match name {
+        "replicas" | "autoscale" | "strategy" | "disruption" | "expose" => !kind.is_batch(),
+        "canary" => kind.is_deployment(),
+        _ => true,
+    }
+}
+
 fn unknown_node(node: &NodeView, kind: WorkloadKind, diags: &mut Diagnostics) {
     let mut known: Vec<&str> = container::CONTAINER_NODES
         .iter()
         .copied()
         .filter(|n| *n != "mount")
         .collect();
-    known.extend(WORKLOAD_NODES.iter().copied().filter(|n| {
-        !(kind.is_batch()
-            && matches!(
-                *n,
-                "replicas" | "autoscale" | "strategy" | "disruption" | "expose"
-            ))
-    }));
+    known.extend(WORKLOAD_NODES.iter().copied().filter(|n| takes(kind, n)));
     if kind.is_batch() {
         known.extend(JOB_NODES);
     }

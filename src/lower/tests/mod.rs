@@ -72,37 +72,9 @@ fn workload(name: &str, kind: WorkloadKind) -> Workload {
     if !kind.is_batch() {
         main.ports.push(port(8080, "http"));
     }
-    Workload {
-        name: name.into(),
-        span: Span::default(),
-        kind,
-        component: None,
-        replicas: None,
-        main,
-        init: Vec::new(),
-        sidecars: Vec::new(),
-        volumes: Vec::new(),
-        files: Vec::new(),
-        autoscale: None,
-        strategy: None,
-        disruption: Disruption::Auto,
-        service_account: ServiceAccount::None,
-        security: SecurityLevel::Hardened,
-        run_as: None,
-        read_only_root: false,
-        node_selector: BTreeMap::new(),
-        tolerations: Vec::new(),
-        labels: BTreeMap::new(),
-        annotations: BTreeMap::new(),
-        expose: Exposure::Internal,
-        routes: Vec::new(),
-        uses: Vec::new(),
-        job: None,
-        cron: None,
-        host_network: false,
-        allows: Vec::new(),
-        canary: None,
-    }
+    let mut w = Workload::new(name, Span::default(), kind, SecurityLevel::Hardened);
+    w.main = main;
+    w
 }
 
 fn autoscale(min: u32, max: u32) -> Autoscale {
