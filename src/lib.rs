@@ -76,6 +76,34 @@ pub fn compile_with(
     compile_env(name, path, text, loader, config, None)
 }
 
+/// The findings of a compilation of the base app or of one environment, with their places.
+pub type Findings = Vec<(Diagnostic, Option<printer::Location>)>;
+
+/// Adds the findings of `compilation` (of environment `env`, or the base app) to `found`: a
+/// finding already there is reported once, and one only an environment has says which.
+pub fn merge_findings(found: &mut Findings, compilation: Compilation, env: Option<&str>) {
+    let seen = |found: &Findings, d: &Diagnostic, loc: &Option<printer::Location>| {
+        found
+            .iter()
+            .any(|(f, l)| f.code == d.code && f.message == d.message && l == loc)
+    };
+    for mut d in compilation.diagnostics {
+        let loc = printer::location(&d, &compilation.sources);
+        if seen(found, &d, &loc) {
+            continue;
+        }
+        if let Some(env) = env
+            && !d.message.contains(&format!("environment `{env}`"))
+        {
+            d.message = format!("{} (in environment `{env}`)", d.message);
+            if seen(found, &d, &loc) {
+                continue;
+            }
+        }
+        found.push((d, loc));
+    }
+}
+
 /// Compiles for one environment (`environment NAME { … }`), or the base app with `None`.
 pub fn compile_env(
     name: &str,

@@ -63,40 +63,13 @@ pub fn run(args: &CheckArgs) -> Outcome {
             continue;
         }
         checked.push(path.display().to_string());
-        let mut found: Vec<(Diagnostic, Option<Location>)> = Vec::new();
-        let add = |c: crate::Compilation,
-                   env: Option<&str>,
-                   found: &mut Vec<(Diagnostic, Option<Location>)>| {
-            for mut d in c.diagnostics {
-                let loc = printer::location(&d, &c.sources);
-                // A finding the base app has too is reported once; one only an environment has
-                // says which.
-                if found
-                    .iter()
-                    .any(|(f, l)| f.code == d.code && f.message == d.message && *l == loc)
-                {
-                    continue;
-                }
-                if let Some(env) = env
-                    && !d.message.contains(&format!("environment `{env}`"))
-                {
-                    d.message = format!("{} (in environment `{env}`)", d.message);
-                    if found
-                        .iter()
-                        .any(|(f, l)| f.code == d.code && f.message == d.message && *l == loc)
-                    {
-                        continue;
-                    }
-                }
-                found.push((d, loc));
-            }
-        };
+        let mut found = crate::Findings::new();
         let environments = compilation.environments.clone();
-        add(compilation, args.env.as_deref(), &mut found);
+        crate::merge_findings(&mut found, compilation, args.env.as_deref());
         if args.env.is_none() {
             for env in &environments {
                 let c = super::compile_env(&path, text.clone(), &config, Some(env));
-                add(c, Some(env), &mut found);
+                crate::merge_findings(&mut found, c, Some(env));
             }
         }
         if args.format == CheckFormat::Human {
