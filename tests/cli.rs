@@ -14,30 +14,16 @@
 
 mod common;
 
+use common::{run, text, windlass};
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
-
-/// `windlass` run in `dir`, without colour.
-fn windlass(dir: &Path) -> Command {
-    let mut cmd = Command::new(get_cargo_bin("windlass"));
-    cmd.current_dir(dir).env("NO_COLOR", "1");
-    cmd
-}
+use insta_cmd::assert_cmd_snapshot;
 
 /// `tests/fixtures/cli`, where `shop.kdl` (valid) and `broken.kdl` (three errors) live.
 fn fixtures() -> PathBuf {
     common::root().join("tests/fixtures/cli")
-}
-
-fn run(cmd: &mut Command) -> Output {
-    cmd.output().expect("windlass runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
 }
 
 /// A temporary directory holding `windlass.kdl` (a copy of the fixture `name`).

@@ -16,26 +16,13 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+use insta_cmd::assert_cmd_snapshot;
 use windlass::render::{self, Format};
 use windlass::source::Sources;
 
-/// `windlass` run in `dir`, without colour.
-fn windlass(dir: &Path) -> Command {
-    let mut cmd = Command::new(get_cargo_bin("windlass"));
-    cmd.current_dir(dir).env("NO_COLOR", "1");
-    cmd
-}
-
-fn run(cmd: &mut Command) -> Output {
-    cmd.output().expect("windlass runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
-}
+use common::{run, text, windlass};
 
 /// `tests/fixtures/fmt`.
 fn fixtures() -> PathBuf {

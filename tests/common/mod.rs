@@ -134,3 +134,20 @@ pub fn external_tool(name: &str) -> Option<PathBuf> {
     }
     found
 }
+
+/// `windlass` run in `dir`, without colour.
+pub fn windlass(dir: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(insta_cmd::get_cargo_bin("windlass"));
+    cmd.current_dir(dir).env("NO_COLOR", "1");
+    cmd
+}
+
+/// Runs a command to completion.
+pub fn run(cmd: &mut std::process::Command) -> std::process::Output {
+    cmd.output().expect("windlass runs")
+}
+
+/// Output bytes as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
+}
