@@ -11,34 +11,9 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use common::expectations;
 
-/// `(severity, code, line, column)` expected by the fixture's comments.
-fn expectations(text: &str) -> BTreeSet<(String, String, usize, usize)> {
-    let mut out = BTreeSet::new();
-    for line in text.lines() {
-        let Some(rest) = line.trim().strip_prefix("// ") else {
-            continue;
-        };
-        let Some((head, pos)) = rest.split_once("]: ") else {
-            continue;
-        };
-        let Some((severity, code)) = head.split_once('[') else {
-            continue;
-        };
-        if !matches!(severity, "error" | "warning") {
-            continue;
-        }
-        let (l, c) = pos.trim().split_once(':').expect("position is LINE:COL");
-        out.insert((
-            severity.to_owned(),
-            code.to_owned(),
-            l.parse().unwrap(),
-            c.parse().unwrap(),
-        ));
-    }
-    out
-}
+use std::collections::BTreeSet;
 
 #[test]
 fn error_fixtures() {

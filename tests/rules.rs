@@ -14,6 +14,8 @@
 
 mod common;
 
+use common::expectations;
+
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -21,36 +23,7 @@ use windlass::Compilation;
 use windlass::check::{Config, registry};
 use windlass::diag::Severity;
 
-/// `(severity, code, line, column)`.
-type Finding = (String, String, usize, usize);
-
-/// What the fixture's comments expect. The same format as `tests/diagnostics.rs`.
-fn expectations(text: &str) -> BTreeSet<Finding> {
-    let mut out = BTreeSet::new();
-    for line in text.lines() {
-        let Some(rest) = line.trim().strip_prefix("// ") else {
-            continue;
-        };
-        let Some((head, pos)) = rest.split_once("]: ") else {
-            continue;
-        };
-        let Some((severity, code)) = head.split_once('[') else {
-            continue;
-        };
-        if !matches!(severity, "error" | "warning" | "note") {
-            continue;
-        }
-        let (l, c) = pos.trim().split_once(':').expect("position is LINE:COL");
-        out.insert((
-            severity.to_owned(),
-            code.to_owned(),
-            l.parse().unwrap(),
-            c.parse().unwrap(),
-        ));
-    }
-    out
-}
-
+use common::Finding;
 /// What the compilation reported, in the same form.
 fn found(c: &Compilation) -> BTreeSet<Finding> {
     c.diagnostics

@@ -151,3 +151,33 @@ pub fn run(cmd: &mut std::process::Command) -> std::process::Output {
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
 }
+
+/// A finding a fixture expects, or one reported: (severity, code, line, column).
+pub type Finding = (String, String, usize, usize);
+
+/// The findings a fixture states in comments: `// error[CODE]: LINE:COL` (also `warning`, `note`).
+pub fn expectations(text: &str) -> std::collections::BTreeSet<Finding> {
+    let mut out = std::collections::BTreeSet::new();
+    for line in text.lines() {
+        let Some(rest) = line.trim().strip_prefix("// ") else {
+            continue;
+        };
+        let Some((head, pos)) = rest.split_once("]: ") else {
+            continue;
+        };
+        let Some((severity, code)) = head.split_once('[') else {
+            continue;
+        };
+        if !matches!(severity, "error" | "warning" | "note") {
+            continue;
+        }
+        let (l, c) = pos.trim().split_once(':').expect("position is LINE:COL");
+        out.insert((
+            severity.to_owned(),
+            code.to_owned(),
+            l.parse().unwrap(),
+            c.parse().unwrap(),
+        ));
+    }
+    out
+}
