@@ -24,6 +24,7 @@ pub mod graph;
 pub mod lower;
 pub mod parse;
 pub mod printer;
+pub mod quantity;
 pub mod reader;
 pub mod render;
 pub mod resolve;

@@ -305,40 +305,13 @@ fn same_scalar(path: &Path, old: &Value, new: &Value) -> bool {
         }
 }
 
-/// The amount a Kubernetes quantity stands for: `500m` → 0.5, `1Gi` → 1073741824, `1e3` → 1000.
+/// The amount a quantity in a manifest stands for (see [`crate::quantity::amount`]).
 pub fn quantity(value: &Value) -> Option<f64> {
-    let text = match value {
-        Value::Number(n) => return n.as_f64(),
-        Value::String(s) => s.trim(),
-        _ => return None,
-    };
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '+' | '-')))
-        .unwrap_or(text.len());
-    let (number, suffix) = text.split_at(split);
-    let number: f64 = number.parse().ok()?;
-    let binary = |power: i32| 1024_f64.powi(power);
-    let factor = match suffix {
-        "" => 1.0,
-        "m" => 1e-3,
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        "P" => 1e15,
-        "E" => 1e18,
-        "Ki" => binary(1),
-        "Mi" => binary(2),
-        "Gi" => binary(3),
-        "Ti" => binary(4),
-        "Pi" => binary(5),
-        "Ei" => binary(6),
-        exponent => {
-            let digits = exponent.strip_prefix(['e', 'E'])?;
-            10_f64.powi(digits.parse().ok()?)
-        }
-    };
-    Some(number * factor)
+    match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => crate::quantity::amount(s),
+        _ => None,
+    }
 }
 
 /// The content of an object as a sorted multiset of hashed `(path, value)` leaves, lists merged

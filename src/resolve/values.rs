@@ -579,33 +579,6 @@ pub fn is_quantity(s: &str) -> bool {
     }
 }
 
-/// The bytes a quantity stands for, when it is a plain or suffixed integer; for comparisons.
-pub fn quantity_value(s: &str) -> Option<f64> {
-    let number_len = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(s.len());
-    let (number, suffix) = s.split_at(number_len);
-    let n: f64 = number.parse().ok()?;
-    let factor = match suffix {
-        "" => 1.0,
-        "m" => 1e-3,
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        "P" => 1e15,
-        "E" => 1e18,
-        "Ki" => 1024.0,
-        "Mi" => 1024.0 * 1024.0,
-        "Gi" => 1024.0 * 1024.0 * 1024.0,
-        "Ti" => 1024.0_f64.powi(4),
-        "Pi" => 1024.0_f64.powi(5),
-        "Ei" => 1024.0_f64.powi(6),
-        _ => return None,
-    };
-    Some(n * factor)
-}
-
 /// A duration in whole seconds: `10`, `"10s"`, `"2m"`, `"1h30m"`.
 pub fn duration(val: &Val, diags: &mut Diagnostics) -> Option<u32> {
     let secs = match &val.value {
@@ -769,8 +742,6 @@ mod tests {
         for bad in ["1Gb", "", "Gi", "1gi", "1.2.3", "1 Gi", "12MB", "e3"] {
             assert!(!is_quantity(bad), "{bad}");
         }
-        assert_eq!(quantity_value("1Gi"), Some(1073741824.0));
-        assert_eq!(quantity_value("500m"), Some(0.5));
     }
 
     #[test]

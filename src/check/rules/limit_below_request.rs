@@ -4,7 +4,7 @@ use super::{containers, describe};
 use crate::check::{Context, Findings, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::diag::Diagnostic;
-use crate::resolve::values::quantity_value;
+use crate::quantity::amount;
 
 declare_rule! {
     /// ## What it does
@@ -54,7 +54,7 @@ impl Rule for LimitBelowRequest {
                     let (Some(request), Some(limit)) = (request, limit) else {
                         continue;
                     };
-                    let (Some(req), Some(lim)) = (quantity_value(request), quantity_value(limit))
+                    let (Some(req), Some(lim)) = (amount(request), amount(limit))
                     else {
                         continue;
                     };
