@@ -54,8 +54,7 @@ impl Rule for LimitBelowRequest {
                     let (Some(request), Some(limit)) = (request, limit) else {
                         continue;
                     };
-                    let (Some(req), Some(lim)) = (amount(request), amount(limit))
-                    else {
+                    let (Some(req), Some(lim)) = (amount(request), amount(limit)) else {
                         continue;
                     };
                     if lim >= req {
