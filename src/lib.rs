@@ -105,6 +105,26 @@ pub fn merge_findings(found: &mut Findings, compilation: Compilation, env: Optio
     }
 }
 
+/// How far a compilation goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Goal {
+    /// Every finding, and the manifests when there is no error (`build`, `diff`).
+    Manifests,
+    /// Every finding only (`check`): lowering reports nothing, so it is skipped and
+    /// `manifests` stays empty.
+    Findings,
+}
+
+/// The environments a description declares, in order; `None` when it does not parse (compiling
+/// it reports why).
+pub fn environments(name: &str, path: &Path, text: String) -> Option<Vec<String>> {
+    let mut sources = Sources::new();
+    let file = sources.add(name, path, text);
+    parse::parse(&sources, file)
+        .ok()
+        .map(|doc| resolve::environments(&doc))
+}
+
 /// Compiles for one environment (`environment NAME { … }`), or the base app with `None`.
 pub fn compile_env(
     name: &str,
@@ -113,6 +133,19 @@ pub fn compile_env(
     loader: &dyn Loader,
     config: &check::Config,
     env: Option<&str>,
+) -> Compilation {
+    compile_to(name, path, text, loader, config, env, Goal::Manifests)
+}
+
+/// Compiles for one environment, or the base app with `None`, as far as `goal`.
+pub fn compile_to(
+    name: &str,
+    path: &Path,
+    text: String,
+    loader: &dyn Loader,
+    config: &check::Config,
+    env: Option<&str>,
+    goal: Goal,
 ) -> Compilation {
     let mut sources = Sources::new();
     let file = sources.add(name, path, text);
@@ -125,10 +158,12 @@ pub fn compile_env(
         Ok(doc) => {
             environments = resolve::environments(&doc);
             let (model, found) = resolve::resolve(&doc, file, &mut sources, loader, env);
+            // The syntax tree is several times the size of its text; lowering needs only the model.
+            drop(doc);
             diagnostics.extend(found);
             if let Some(model) = model {
                 diagnostics.extend(check::check(&model, config));
-                if !diagnostics.has_errors() {
+                if goal == Goal::Manifests && !diagnostics.has_errors() {
                     manifests = lower::lower(&model);
                 }
                 app = Some(model);

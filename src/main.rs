@@ -4,6 +4,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// A compile allocates hundreds of thousands of small maps and strings: with mimalloc, `build` of a
+/// 1,000-service description took 74 ms instead of 125 ms with the system's malloc (whole process).
+/// Without transparent huge pages, a small run does not clear 2 MiB pages it barely uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = windlass::cli::Cli::parse();
     windlass::cli::run(cli).into()

@@ -7,6 +7,8 @@ use crate::lower::Manifest;
 
 mod yaml;
 
+pub(crate) use yaml::is_plain_safe;
+
 /// Output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -74,12 +76,13 @@ pub fn files(manifests: &[Manifest], format: Format) -> Vec<OutputFile> {
 fn render(objects: &[&serde_json::Value], format: Format) -> String {
     match format {
         Format::Yaml => {
-            let mut out = String::new();
+            // About 1.2 KB of YAML an object, written straight into one buffer.
+            let mut out = String::with_capacity(objects.len() * 1200);
             for (i, object) in objects.iter().enumerate() {
                 if i > 0 {
                     out.push_str("---\n");
                 }
-                out.push_str(&yaml(object));
+                yaml::write_document(&mut out, object);
             }
             out
         }

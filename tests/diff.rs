@@ -370,3 +370,35 @@ fn markdown_fences_and_tables_survive_hostile_values() {
         "a fence longer than the value's:\n{markdown}"
     );
 }
+
+/// `diff --against` reads an earlier build with a reader for the emitter's own layout; it must
+/// take every build of every example and environment, and read exactly what serde_yaml reads.
+#[test]
+fn own_output_is_read_by_the_fast_reader_as_serde_yaml_reads_it() {
+    let mut texts = Vec::new();
+    for example in common::examples() {
+        for (env, c) in common::compile_every_env(&example) {
+            let label = format!("{example} ({})", env.as_deref().unwrap_or("base"));
+            texts.push((label.clone(), render::stream(&c.manifests, Format::Yaml)));
+            for file in render::files(&c.manifests, Format::Yaml) {
+                texts.push((format!("{label}: {}", file.name), file.content));
+            }
+        }
+    }
+    for scenario in scenarios() {
+        for side in ["before", "after"] {
+            let c = common::compile_file(&format!("tests/fixtures/diff/{scenario}/{side}.kdl"));
+            let text = render::stream(&c.manifests, Format::Yaml);
+            texts.push((format!("{scenario}/{side}"), text));
+        }
+    }
+    assert!(texts.len() > 20);
+    for (label, text) in texts {
+        let fast = diff::own_yaml::documents(&text)
+            .unwrap_or_else(|| panic!("{label}: the fast reader gave up on our own output"));
+        let slow: Vec<Value> = serde_yaml::Deserializer::from_str(&text)
+            .map(|d| serde::Deserialize::deserialize(d).unwrap())
+            .collect();
+        assert_eq!(fast, slow, "{label}");
+    }
+}

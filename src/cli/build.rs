@@ -47,7 +47,13 @@ pub fn run(args: &BuildArgs) -> Outcome {
     if args.all_envs {
         return all_envs(args, &path, &text, &config, format);
     }
-    let compilation = super::compile_env(&path, text, &config, args.env.as_deref());
+    // The process ends after this command: the OS reclaims the objects faster than freeing them.
+    let compilation = std::mem::ManuallyDrop::new(super::compile_env(
+        &path,
+        text,
+        &config,
+        args.env.as_deref(),
+    ));
     if compilation.app.is_none() && args.env.is_some() && !compilation.has_errors() {
         return Outcome::CouldNotRun;
     }

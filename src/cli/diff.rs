@@ -70,7 +70,8 @@ pub fn run(args: &DiffArgs) -> Outcome {
     let name = display_name(&path);
     let color = printer::color_stderr();
     let env = args.env.as_deref();
-    let now = super::compile_env(&path, text, &Config::default(), env);
+    // The process ends after this command: the OS reclaims the objects faster than freeing them.
+    let now = std::mem::ManuallyDrop::new(super::compile_env(&path, text, &Config::default(), env));
     if now.app.is_none() && env.is_some() && !now.has_errors() {
         // No such environment; reported.
         return Outcome::CouldNotRun;
@@ -121,7 +122,8 @@ pub fn run(args: &DiffArgs) -> Outcome {
         ));
         return Outcome::InputErrors;
     }
-    let report = diff::diff(&previous, now.manifests.iter().map(|m| &m.object));
+    let previous = std::mem::ManuallyDrop::new(previous);
+    let report = diff::diff(&*previous, now.manifests.iter().map(|m| &m.object));
     printer::out(&match args.format {
         DiffFormat::Human => diff::render::human(&report, printer::color_stdout()),
         DiffFormat::Markdown => diff::render::markdown(&report),

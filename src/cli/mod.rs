@@ -201,30 +201,43 @@ fn compile_env(
     config: &crate::check::Config,
     env: Option<&str>,
 ) -> crate::Compilation {
+    compile_to(path, text, config, env, crate::Goal::Manifests)
+}
+
+/// As [`compile_env`], as far as `goal`.
+fn compile_to(
+    path: &Path,
+    text: String,
+    config: &crate::check::Config,
+    env: Option<&str>,
+    goal: crate::Goal,
+) -> crate::Compilation {
     let name = path.to_string_lossy().replace('\\', "/");
-    if let Some(env) = env {
-        let base = crate::compile_with(&name, path, text.clone(), &FsLoader, config);
-        if !base.has_errors() && !base.environments.iter().any(|e| e == env) {
-            let help = if base.environments.is_empty() {
-                "the description declares no environment; declare one with `environment NAME { … }`"
-                    .to_owned()
-            } else {
-                crate::resolve::values::suggest_help(
-                    env,
-                    base.environments.iter().map(String::as_str),
-                    &format!("its environments are {}", base.environments.join(", ")),
-                )
-            };
-            printer::fatal(
-                &format!("{} has no environment `{env}`", path.display()),
-                Some(&help),
-            );
-            return crate::Compilation {
-                app: None,
-                manifests: Vec::new(),
-                ..base
-            };
-        }
+    if let Some(env) = env
+        && let Some(environments) = crate::environments(&name, path, text.clone())
+        && !environments.iter().any(|e| e == env)
+    {
+        let help = if environments.is_empty() {
+            "the description declares no environment; declare one with `environment NAME { … }`"
+                .to_owned()
+        } else {
+            crate::resolve::values::suggest_help(
+                env,
+                environments.iter().map(String::as_str),
+                &format!("its environments are {}", environments.join(", ")),
+            )
+        };
+        printer::fatal(
+            &format!("{} has no environment `{env}`", path.display()),
+            Some(&help),
+        );
+        return crate::Compilation {
+            sources: crate::source::Sources::new(),
+            app: None,
+            manifests: Vec::new(),
+            diagnostics: Vec::new(),
+            environments,
+        };
     }
-    crate::compile_env(&name, path, text, &FsLoader, config, env)
+    crate::compile_to(&name, path, text, &FsLoader, config, env, goal)
 }

@@ -22,6 +22,7 @@ mod classify;
 mod fields;
 mod matching;
 mod normal;
+pub mod own_yaml;
 pub mod read;
 pub mod render;
 

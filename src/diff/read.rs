@@ -68,6 +68,11 @@ pub fn objects(text: &str, syntax: Syntax) -> Result<Vec<Value>, ReadError> {
             })?;
             spread(value, None, &mut out)?;
         }
+        Syntax::Yaml if let Some(documents) = super::own_yaml::documents(text) => {
+            for (i, value) in documents.into_iter().enumerate() {
+                spread(value, Some(i + 1), &mut out)?;
+            }
+        }
         Syntax::Yaml => {
             // Merge keys need serde_yaml's own tree; without them, straight to JSON values is
             // several times faster.

@@ -11,19 +11,30 @@ use serde_json::Value;
 /// The YAML text of one document (without `---`).
 pub fn to_string(value: &Value) -> String {
     let mut out = String::with_capacity(1024);
-    match value {
-        Value::Object(map) if !map.is_empty() => write_map(&mut out, map, 0),
-        Value::Array(items) if !items.is_empty() => write_seq(&mut out, items, 0),
-        scalar => {
-            write_scalar(&mut out, scalar, 0);
-            out.push('\n');
-        }
-    }
+    write_document(&mut out, value);
     out
 }
 
+/// Appends the YAML text of one document (without `---`) to `out`.
+pub fn write_document(out: &mut String, value: &Value) {
+    match value {
+        Value::Object(map) if !map.is_empty() => write_map(out, map, 0),
+        Value::Array(items) if !items.is_empty() => write_seq(out, items, 0),
+        scalar => {
+            write_scalar(out, scalar, 0);
+            out.push('\n');
+        }
+    }
+}
+
 fn indent(out: &mut String, n: usize) {
-    out.extend(std::iter::repeat_n(' ', n));
+    const SPACES: &str = "                                                                ";
+    let mut left = n;
+    while left > 0 {
+        let step = left.min(SPACES.len());
+        out.push_str(&SPACES[..step]);
+        left -= step;
+    }
 }
 
 fn write_map(out: &mut String, map: &serde_json::Map<String, Value>, level: usize) {
@@ -82,7 +93,10 @@ fn write_scalar(out: &mut String, value: &Value, block_indent: usize) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::Number(n) => {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{n}");
+        }
         Value::String(s) => write_string(out, s, block_indent, false),
         Value::Object(_) => out.push_str("{}"),
         Value::Array(_) => out.push_str("[]"),
@@ -118,52 +132,117 @@ fn write_literal_block(out: &mut String, s: &str, block_indent: usize) {
     }
 }
 
+/// Whether `s` can be a literal block that YAML 1.1 and 1.2 readers read back as the same text:
+/// multi-line, and every character printable in YAML (`c-printable`) and no line break but
+/// `\n` — CR, NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029) are line
+/// breaks in YAML 1.1, and the readers Kubernetes uses (libyaml, go-yaml, PyYAML) break the
+/// line there. Tabs, other control characters and a byte order mark are left to the
+/// double-quoted form, which escapes them.
 fn is_literal_block_safe(s: &str) -> bool {
     s.contains('\n')
         && !s.starts_with([' ', '\n'])
-        && s.chars()
-            .all(|c| c == '\n' || (!c.is_control() && c != '\u{feff}'))
+        && s.chars().all(|c| {
+            matches!(c,
+                '\n'
+                | ' '..='~'
+                | '\u{A0}'..='\u{2027}'
+                | '\u{202A}'..='\u{D7FF}'
+                | '\u{E000}'..='\u{FEFE}'
+                | '\u{FF00}'..='\u{FFFD}'
+                | '\u{10000}'..='\u{10FFFF}'
+            )
+        })
         && !s.lines().any(|l| l.ends_with(' '))
 }
 
 fn write_double_quoted(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+    // Runs of characters that need no escape are copied whole.
+    let mut run = 0;
+    for (i, c) in s.char_indices() {
+        let escape = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\t' => "\\t",
+            '\r' => "\\r",
+            // Control characters (NEL, U+0085, among them), the byte order mark, the line and
+            // paragraph separators, and what YAML does not allow in a stream (U+FFFE, U+FFFF).
+            c if c.is_control()
+                || matches!(
+                    c,
+                    '\u{feff}' | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}'
+                ) =>
+            {
+                ""
             }
-            c => out.push(c),
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        if escape.is_empty() {
+            use std::fmt::Write as _;
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push_str(escape);
         }
+        run = i + c.len_utf8();
     }
+    out.push_str(&s[run..]);
     out.push('"');
 }
 
+/// The ASCII characters a plain string may hold: letters, digits and ` ./_-:@$()=+,;~^%`.
+const PLAIN: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut c = 0;
+    while c < 128 {
+        table[c] = (c as u8).is_ascii_alphanumeric();
+        c += 1;
+    }
+    let others = b" ./_-:@$()=+,;~^%";
+    let mut i = 0;
+    while i < others.len() {
+        table[others[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// Whether `s` can be written without quotes and be read back as the same string by YAML 1.1
 /// and 1.2 readers alike.
-fn is_plain_safe(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
+pub(crate) fn is_plain_safe(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return false;
     };
-    if s.trim() != s || s.contains(": ") || s.contains(" #") || s.ends_with(':') {
+    // Leading or trailing spaces, `key:` and `a: b` read as something else; every other
+    // character outside the allowed set (`#`, `*`, `!`, quotes, tabs, …) needs quotes too.
+    if first == b' ' || last == b' ' || last == b':' {
         return false;
     }
-    if !s
-        .chars()
-        .all(|c| c.is_alphanumeric() || " ./_-:@$()=+,;~^%".contains(c) && c != '\t')
-    {
+    let mut prev = 0;
+    for &b in bytes {
+        let allowed = if b.is_ascii() {
+            PLAIN[usize::from(b)]
+        } else {
+            // Checked by character below.
+            true
+        };
+        if !allowed || (prev == b':' && b == b' ') {
+            return false;
+        }
+        prev = b;
+    }
+    if !s.is_ascii() && !s.chars().all(|c| c.is_ascii() || c.is_alphanumeric()) {
         return false;
     }
-    let dash_word = first == '-' && s.len() > 1 && !s[1..].starts_with(' ');
-    if !(first.is_alphanumeric() || "/._$(".contains(first) || dash_word) {
-        return false;
-    }
-    if s.starts_with("---") || s.starts_with("...") {
+    let dash_word = first == b'-' && bytes.len() > 1 && bytes[1] != b' ';
+    let first_ok = if first.is_ascii() {
+        first.is_ascii_alphanumeric() || b"/._$(".contains(&first) || dash_word
+    } else {
+        true
+    };
+    if !first_ok || s.starts_with("---") || s.starts_with("...") {
         return false;
     }
     !is_special_word(s) && !looks_numeric(s)
@@ -174,12 +253,12 @@ fn is_special_word(s: &str) -> bool {
     const WORDS: &[&str] = &[
         "y", "yes", "n", "no", "true", "false", "on", "off", "null", "~",
     ];
-    let lower = s.to_ascii_lowercase();
-    WORDS.contains(&lower.as_str())
-        || matches!(
-            lower.as_str(),
-            ".inf" | "-.inf" | "+.inf" | ".nan" | "<<" | "="
-        )
+    const OTHERS: &[&str] = &[".inf", "-.inf", "+.inf", ".nan", "<<", "="];
+    s.len() <= 5
+        && WORDS
+            .iter()
+            .chain(OTHERS)
+            .any(|w| w.eq_ignore_ascii_case(s))
 }
 
 /// Numbers in any YAML version: ints (decimal, octal, hex, binary, with `_`), floats,
@@ -318,6 +397,49 @@ mod tests {
         for s in ["a\nb", "a\nb\n", "a\n\nb\n\n", "a\n  b"] {
             let text = to_string(&json!({ "k": s }));
             let back: serde_json::Value = serde_yaml::from_str(&text).unwrap_or_default();
+            assert_eq!(back["k"], s, "{s:?} round-trips through {text}");
+        }
+    }
+
+    #[test]
+    fn multi_line_strings_with_other_line_breaks_or_unprintable_characters_are_double_quoted() {
+        // NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR and CR are line breaks in YAML 1.1; the
+        // others are not printable in YAML (tab, other control characters, the byte order mark
+        // and U+FFFE/U+FFFF are left to the double-quoted form too). None may be raw in a block.
+        for c in [
+            '\u{85}', '\u{2028}', '\u{2029}', '\r', '\t', '\u{7}', '\u{7f}', '\u{9f}', '\u{feff}',
+            '\u{fffe}', '\u{ffff}',
+        ] {
+            for s in [
+                format!("one{c}two\nthree"),
+                format!("one\ntwo{c}"),
+                format!("{c}\n"),
+            ] {
+                assert!(!is_literal_block_safe(&s), "{s:?}");
+                let text = to_string(&json!({ "k": s }));
+                assert!(
+                    text.starts_with("k: \""),
+                    "{s:?} must be double-quoted: {text}"
+                );
+                assert!(text.is_ascii(), "{s:?} is escaped: {text}");
+                let back: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+                assert_eq!(back["k"], s.as_str(), "{s:?} round-trips through {text}");
+            }
+        }
+        assert_eq!(
+            to_string(&json!({ "k": "one\u{2028}two\nthree\u{85}" })),
+            "k: \"one\\u2028two\\nthree\\u0085\"\n"
+        );
+        // Printable characters outside ASCII stay in a literal block.
+        for s in [
+            "caf\u{e9}\nna\u{ef}ve\n",
+            "\u{a0}x\n\u{202f}\n",
+            "\u{1f600}\n\u{d7ff}\u{e000}",
+        ] {
+            assert!(is_literal_block_safe(s), "{s:?}");
+            let text = to_string(&json!({ "k": s }));
+            assert!(text.starts_with("k: |"), "{s:?} is a literal block: {text}");
+            let back: serde_json::Value = serde_yaml::from_str(&text).unwrap();
             assert_eq!(back["k"], s, "{s:?} round-trips through {text}");
         }
     }
