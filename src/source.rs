@@ -175,4 +175,13 @@ impl Sources {
 pub trait Loader {
     /// The text of the file at `path`.
     fn load(&self, path: &Path) -> std::io::Result<String>;
+
+    /// Where `path` really is: its canonical path, every symbolic link followed, or `None` when
+    /// it cannot be known (no such file, or no file system: the default). Imports are refused
+    /// when it lies outside the real project directory; with `None` only the path's text is
+    /// checked.
+    fn real_path(&self, path: &Path) -> Option<PathBuf> {
+        let _ = path;
+        None
+    }
 }

@@ -158,6 +158,10 @@ impl Loader for FsLoader {
     fn load(&self, path: &Path) -> std::io::Result<String> {
         std::fs::read_to_string(path)
     }
+
+    fn real_path(&self, path: &Path) -> Option<PathBuf> {
+        std::fs::canonicalize(path).ok()
+    }
 }
 
 /// Reads the description at `path` (default `windlass.kdl`), or reports why it cannot.

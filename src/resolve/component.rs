@@ -39,8 +39,9 @@ struct ComponentDef {
 pub struct Components {
     defs: BTreeMap<String, ComponentDef>,
     stdlib_loaded: BTreeMap<String, bool>,
-    /// An imported file could not be read or parsed (already reported): a component that is
-    /// not found may be defined there, so "unknown component" would only repeat that error.
+    /// An import was refused, or its file could not be read or parsed (already reported): a
+    /// component that is not found may be defined there, so "unknown component" would only
+    /// repeat that error.
     import_failed: bool,
 }
 
@@ -74,8 +75,25 @@ impl Components {
             let pname = p
                 .require_arg("a name", "param version default=\"8.0\"", diags)
                 .and_then(|v| values::string(&v, diags));
-            let default = p.prop("default");
+            let mut default = p.prop("default");
             p.finish(&["default"], diags);
+            // As for an instance's values: a decimal's digits, or an integer's written other than
+            // in decimal, do not survive substitution (`default=8.10` would become `mysql:8.1`).
+            // Reported once here; the rest reads the value as the quoted text it should be.
+            if let Some(d) = default.as_mut() {
+                let error = if matches!(d.value, KdlValue::Float(_)) {
+                    Some(values::decimal_error(d))
+                } else if values::respelled(d).is_some() {
+                    Some(values::respelled_error(d))
+                } else {
+                    None
+                };
+                if let Some(error) = error {
+                    diags.push(error);
+                    let written = d.raw.take().unwrap_or_else(|| values::display(&d.value));
+                    d.value = KdlValue::String(written);
+                }
+            }
             let Some(pname) = pname else { continue };
             if matches!(pname.as_str(), "name" | "app") {
                 diags.push(
@@ -166,7 +184,10 @@ impl Components {
             .and_then(|f| f.path.parent())
             .unwrap_or(Path::new(""))
             .to_path_buf();
+        // A refused import may have defined the components the app uses: "unknown component"
+        // would only repeat its error. (A cycle refuses nothing: the file is being read already.)
         let Some(path) = normalize(&base.join(&relative)) else {
+            self.import_failed = true;
             fail(
                 format!("`{relative}` leaves the project directory"),
                 "imports are files inside the directory of the main description",
@@ -177,9 +198,31 @@ impl Components {
         if Path::new(&relative).is_absolute()
             || !path.starts_with(normalize(&root).unwrap_or_default())
         {
+            self.import_failed = true;
             fail(
                 format!("`{relative}` is outside the project directory"),
                 "imports are relative paths to files inside the directory of the main description",
+                diags,
+            );
+            return;
+        }
+        // The text stays inside; where it leads may not, through a symbolic link. Asked of the
+        // loader, which alone sees the file system (a loader without one answers nothing).
+        let root_dir = if root.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            root.as_path()
+        };
+        if let Some(real) = loader.real_path(&path)
+            && let Some(real_root) = loader.real_path(root_dir)
+            && !real.starts_with(&real_root)
+        {
+            self.import_failed = true;
+            fail(
+                format!(
+                    "`{relative}` resolves outside the project directory, through a symbolic link"
+                ),
+                "imports are files inside the directory of the main description, and a symbolic link may not lead out of it; copy the file into the project",
                 diags,
             );
             return;
@@ -197,6 +240,7 @@ impl Components {
             return;
         }
         if stack.len() >= MAX_IMPORT_DEPTH {
+            self.import_failed = true;
             fail(
                 format!("imports nest deeper than {MAX_IMPORT_DEPTH} files"),
                 "flatten the chain of imports",
@@ -414,6 +458,11 @@ impl Components {
             if matches!(prop.val.value, KdlValue::Float(_)) {
                 ok = false;
                 diags.push(values::decimal_error(&prop.val));
+            }
+            // Nor do an integer's, written other than in decimal: `release=007` would become `7`.
+            if values::respelled(&prop.val).is_some() {
+                ok = false;
+                diags.push(values::respelled_error(&prop.val));
             }
         }
         for param in &def.params {

@@ -256,6 +256,11 @@ pub struct Entries {
 }
 
 impl Entries {
+    /// Names the node in messages by the form being read (`canary none` rather than `canary`).
+    pub fn set_form(&mut self, form: String) {
+        self.node_name = form;
+    }
+
     /// Span of the node's name.
     pub fn node_span(&self) -> Span {
         self.node_span
@@ -394,8 +399,13 @@ pub fn string(val: &Val, diags: &mut Diagnostics) -> Option<String> {
             diags.push(decimal_error(val));
             None
         }
-        KdlValue::Integer(i) => {
-            diags.push(type_error(val, "a string", &format!("quote it: \"{i}\"")));
+        KdlValue::Integer(_) => {
+            let written = val.raw.clone().unwrap_or_else(|| display(&val.value));
+            diags.push(type_error(
+                val,
+                "a string",
+                &format!("quote it: \"{written}\""),
+            ));
             None
         }
         _ => {
@@ -420,8 +430,34 @@ pub fn text(val: &Val, diags: &mut Diagnostics) -> Option<String> {
             diags.push(decimal_error(val));
             None
         }
+        KdlValue::Integer(_) if respelled(val).is_some() => {
+            diags.push(respelled_error(val));
+            None
+        }
         other => Some(display(other)),
     }
+}
+
+/// How an integer was written when that is not its decimal spelling (`007`, `0x10`, `1_000`,
+/// `+1`): as text it would become other digits (`7`, `16`, `1000`, `1`).
+pub fn respelled(val: &Val) -> Option<&str> {
+    match (&val.value, &val.raw) {
+        (KdlValue::Integer(i), Some(raw)) if *raw != i.to_string() => Some(raw),
+        _ => None,
+    }
+}
+
+/// An integer where text is meant, written other than in its decimal spelling: the text would
+/// not be what was written, so it must be quoted.
+pub fn respelled_error(val: &Val) -> Diagnostic {
+    let shown = display(&val.value);
+    let written = respelled(val).map_or_else(|| shown.clone(), str::to_owned);
+    Diagnostic::error(
+        codes::INVALID_TYPE,
+        format!("the integer `{written}` would be written as `{shown}`"),
+    )
+    .label(val.span, "an integer here")
+    .help(format!("quote it to keep it as written: \"{written}\""))
 }
 
 /// A whole number in `min..=max`.

@@ -235,13 +235,6 @@ impl WorkloadBuilder {
                 }
                 e.finish(&[], diags);
             }
-            "canary" if kind.is_deployment() => {
-                if let Some(canary) = self.canary(node, app, diags)
-                    && self.seen.first("canary".into(), "`canary`", span, diags)
-                {
-                    self.w.canary = Some(canary);
-                }
-            }
             "allow" => {
                 if let Some(allow) = allow(node, diags) {
                     self.w.allows.push(allow);
@@ -277,6 +270,7 @@ impl WorkloadBuilder {
                 // `autoscale none` / `canary none`: an environment or instance block removes what
                 // the workload has.
                 let mut e = node.read(diags);
+                e.set_form(format!("{name} none"));
                 let _none = e.next_arg();
                 e.finish(&[], diags);
                 if self
@@ -288,6 +282,14 @@ impl WorkloadBuilder {
                     } else {
                         self.w.canary = None;
                     }
+                }
+            }
+            // Below the arm for `autoscale none` / `canary none`, which must see `none` first.
+            "canary" if kind.is_deployment() => {
+                if let Some(canary) = self.canary(node, app, diags)
+                    && self.seen.first("canary".into(), "`canary`", span, diags)
+                {
+                    self.w.canary = Some(canary);
                 }
             }
             "autoscale" if !kind.is_batch() => {
