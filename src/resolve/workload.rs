@@ -538,20 +538,24 @@ impl WorkloadBuilder {
                 let port = container::opt_port_ref(&mut e, diags);
                 if let (Some(path), Some(t)) = (path, target)
                     && let Some(target) = values::string(&t, diags)
-                    && self.seen.first(
-                        format!("route:{path}"),
-                        &format!("route `{path}`"),
-                        span,
-                        diags,
-                    )
                 {
-                    let route = Route {
-                        path,
-                        target,
-                        port,
-                        span: t.span,
-                    };
-                    upsert(&mut self.w.routes, route, |a, b| a.path == b.path);
+                    let key = format!("route:{path}");
+                    // Searching only when an earlier layer set it keeps a gateway with thousands
+                    // of routes linear.
+                    let replaces = self.seen.in_earlier_layer(&key);
+                    if self.seen.first(key, &format!("route `{path}`"), span, diags) {
+                        let route = Route {
+                            path,
+                            target,
+                            port,
+                            span: t.span,
+                        };
+                        if replaces {
+                            upsert(&mut self.w.routes, route, |a, b| a.path == b.path);
+                        } else {
+                            self.w.routes.push(route);
+                        }
+                    }
                 }
                 e.finish(&["to", "port"], diags);
             }
