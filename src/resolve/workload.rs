@@ -543,7 +543,10 @@ impl WorkloadBuilder {
                     // Searching only when an earlier layer set it keeps a gateway with thousands
                     // of routes linear.
                     let replaces = self.seen.in_earlier_layer(&key);
-                    if self.seen.first(key, &format!("route `{path}`"), span, diags) {
+                    if self
+                        .seen
+                        .first(key, &format!("route `{path}`"), span, diags)
+                    {
                         let route = Route {
                             path,
                             target,
