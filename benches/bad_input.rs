@@ -15,6 +15,8 @@
 //!
 //! Exits with 0 after printing, whatever it found: crashes and slow inputs are findings to read.
 
+mod common;
+
 #[path = "../tests/bad_input.rs"]
 #[allow(
     dead_code,
@@ -63,11 +65,7 @@ struct Settings {
 
 impl Settings {
     fn from_env() -> Self {
-        let args: Vec<String> = std::env::args().skip(1).collect();
-        let has = |a: &str| args.iter().any(|x| x == a);
-        let quick = std::env::var("WINDLASS_BENCH_QUICK").is_ok_and(|v| v == "1")
-            || has("--quick")
-            || !has("--bench");
+        let quick = common::quick_mode();
         let timeout = std::env::var("WINDLASS_BENCH_TIMEOUT")
             .ok()
             .and_then(|v| v.parse().ok())

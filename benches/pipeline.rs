@@ -1,58 +1,52 @@
 //! Times each stage of the pipeline — parse, resolve, check, lower, render — and the whole
-//! compilation, on generated applications of 10, 100 and 1000 workloads (and 5000 with
-//! `WINDLASS_BENCH_LARGE=1`), and prints a table of medians. Speed is reported, never asserted.
+//! compilation, and the two stages of `windlass diff --against FILE` — reading the previous YAML
+//! stream and diffing — on generated applications of 10, 100, 1000 and 5000 workloads, and prints
+//! a table of medians. Speed is reported, never asserted.
+//!
+//! The diff is the one a pull request makes: the previous output is the YAML of the application
+//! (`generate::application`), the new objects those of the version with every tenth service
+//! changed (`generate::changed_application`).
 //!
 //! Run with `cargo bench --bench pipeline` (or `bash scripts/bench.sh`, which adds whole-process
-//! timings). Environment:
+//! timings and peak memory). Environment:
 //!
-//! - `WINDLASS_BENCH_LARGE=1` — add the 5000-workload size.
+//! - `WINDLASS_BENCH_SIZES="10 100"` — the sizes to measure (default `10 100 1000 5000`, and
+//!   `10 100 1000` in quick mode).
 //! - `WINDLASS_BENCH_QUICK=1` — one iteration per cell, a smoke run. Also chosen by `--quick`, and
 //!   when the binary runs without cargo's `--bench` flag (as `cargo test --all-targets` runs it).
-//! - `WINDLASS_BENCH_WRITE=DIR` — write the generated descriptions `DIR/app-SIZE.kdl` and exit.
+//! - `WINDLASS_BENCH_WRITE=DIR` — write the generated descriptions `DIR/app-SIZE.kdl` and their
+//!   changed versions `DIR/app-SIZE-changed.kdl`, print their paths, and exit.
 //!
 //! Exits with 1 (after printing the diagnostics) when a generated description does not compile
-//! cleanly, so a broken generator or a regression in the compiler is noticed; 2 when writing fails.
+//! cleanly or the diff is not the expected rollouts, so a broken generator or a regression in the
+//! compiler is noticed; 2 when writing fails or `WINDLASS_BENCH_SIZES` is not a list of sizes.
 
+mod common;
 mod generate;
 
-use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use common::{Cell, NoImports, Timer};
 use generate::Databases;
+use serde_json::Value;
+use windlass::diff::read::{self, Syntax};
 use windlass::render::{self, Format};
-use windlass::source::{Loader, Sources};
+use windlass::source::Sources;
 use windlass::{check, lower, parse, resolve};
 
-/// The sizes always measured.
-const SIZES: &[usize] = &[10, 100, 1000];
-/// The size added by `WINDLASS_BENCH_LARGE=1`.
-const LARGE: usize = 5000;
-/// The least number of timed iterations of a cell (outside quick mode).
-const MIN_ITERATIONS: usize = 5;
-/// The most timed iterations of a cell, so microsecond-long stages finish in bounded time.
-const MAX_ITERATIONS: usize = 100_000;
+/// The sizes measured by default.
+const SIZES: &[usize] = &[10, 100, 1000, 5000];
+/// The sizes measured by default in quick mode (`cargo test` runs a debug build).
+const QUICK_SIZES: &[usize] = &[10, 100, 1000];
 /// The least total time of a cell's samples (outside quick mode).
 const MIN_TOTAL: Duration = Duration::from_millis(200);
 
-/// Generated descriptions import nothing: every load is an error.
-struct NoImports;
-
-impl Loader for NoImports {
-    /// Refuses every path: nothing is imported.
-    fn load(&self, path: &Path) -> std::io::Result<String> {
-        Err(std::io::Error::new(
-            std::io::ErrorKind::NotFound,
-            format!("generated descriptions import nothing ({})", path.display()),
-        ))
-    }
-}
-
 /// How the benchmark runs, from the environment and the command line.
 struct Settings {
-    /// One iteration per cell, no warm-up.
-    quick: bool,
+    /// How each cell is timed.
+    timer: Timer,
     /// The sizes to measure.
     sizes: Vec<usize>,
     /// Write the descriptions here and exit, instead of measuring.
@@ -60,77 +54,39 @@ struct Settings {
 }
 
 impl Settings {
-    /// Reads `WINDLASS_BENCH_*` and the arguments cargo passes.
-    fn from_env() -> Self {
-        let flag = |name: &str| std::env::var(name).is_ok_and(|v| v == "1");
-        let args: Vec<String> = std::env::args().skip(1).collect();
-        let has = |a: &str| args.iter().any(|x| x == a);
-        let quick = flag("WINDLASS_BENCH_QUICK") || has("--quick") || !has("--bench");
-        let mut sizes = SIZES.to_vec();
-        if flag("WINDLASS_BENCH_LARGE") {
-            sizes.push(LARGE);
-        }
+    /// Reads `WINDLASS_BENCH_*` and the arguments cargo passes; `Err` when
+    /// `WINDLASS_BENCH_SIZES` is not a list of sizes.
+    fn from_env() -> Result<Self, String> {
+        let quick = common::quick_mode();
+        let sizes = match std::env::var("WINDLASS_BENCH_SIZES") {
+            Ok(list) if !list.trim().is_empty() => list
+                .split([' ', ','])
+                .filter(|s| !s.is_empty())
+                .map(|s| match s.parse::<usize>() {
+                    Ok(n) if n > 0 => Ok(n),
+                    _ => Err(format!(
+                        "WINDLASS_BENCH_SIZES: `{s}` is not a size (a whole number of workloads)"
+                    )),
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            _ if quick => QUICK_SIZES.to_vec(),
+            _ => SIZES.to_vec(),
+        };
         let write = std::env::var_os("WINDLASS_BENCH_WRITE")
             .filter(|v| !v.is_empty())
             .map(PathBuf::from);
-        Settings {
-            quick,
+        Ok(Settings {
+            timer: Timer::new(quick, MIN_TOTAL),
             sizes,
             write,
-        }
+        })
     }
 }
 
-/// The median time of one measured cell, and how many samples it took.
-#[derive(Clone, Copy)]
-struct Cell {
-    /// The median sample.
-    median: Duration,
-    /// The number of timed samples.
-    samples: usize,
-}
-
-/// Times `run` on a fresh input from `setup` (untimed) until there are enough samples, and returns
-/// the median. The output of `run` is dropped after the clock stops.
-fn measure<S, T>(
-    settings: &Settings,
-    mut setup: impl FnMut() -> S,
-    mut run: impl FnMut(S) -> T,
-) -> Cell {
-    let mut sample = || {
-        let input = setup();
-        let start = Instant::now();
-        let output = black_box(run(black_box(input)));
-        let elapsed = start.elapsed();
-        drop(output);
-        elapsed
-    };
-    let iterations = if settings.quick {
-        1
-    } else {
-        // The warm-up sample fills caches and sizes the run; it is not counted.
-        let warm = sample().max(Duration::from_nanos(1));
-        let needed = MIN_TOTAL.as_nanos().div_ceil(warm.as_nanos());
-        usize::try_from(needed)
-            .unwrap_or(MAX_ITERATIONS)
-            .clamp(MIN_ITERATIONS, MAX_ITERATIONS)
-    };
-    let mut samples: Vec<Duration> = (0..iterations).map(|_| sample()).collect();
-    samples.sort_unstable();
-    Cell {
-        median: median(&samples),
-        samples: samples.len(),
-    }
-}
-
-/// The median of sorted samples (the mean of the middle two for an even count).
-fn median(sorted: &[Duration]) -> Duration {
-    match sorted.len() {
-        0 => Duration::ZERO,
-        n if n % 2 == 1 => sorted[n / 2],
-        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2,
-    }
-}
+/// Column titles of the stage timings, in the order of [`Row::cells`].
+const STAGES: [&str; 9] = [
+    "parse", "resolve", "check", "lower", "render", "read", "diff", "compile", "build",
+];
 
 /// The figures of one size.
 struct Row {
@@ -142,33 +98,36 @@ struct Row {
     output: usize,
     /// Kubernetes objects emitted.
     objects: usize,
-    /// Medians of parse, resolve, check, lower, render, `compile`, and `compile` + render.
-    cells: [Cell; 7],
+    /// Medians of the [`STAGES`].
+    cells: [Cell; 9],
 }
 
-/// Column titles of the stage timings, in the order of [`Row::cells`].
-const STAGES: [&str; 7] = [
-    "parse", "resolve", "check", "lower", "render", "compile", "build",
-];
-
-/// Compiles the description of `size` once, checks it is clean, and times every stage.
-/// `Err` carries the rendered diagnostics when the description does not compile.
+/// Compiles the description of `size` and its changed version once, checks they are clean and
+/// that their diff is the expected rollouts, and times every stage. `Err` says what is wrong.
 fn bench_size(settings: &Settings, size: usize, databases: Databases) -> Result<Row, String> {
+    let timer = &settings.timer;
     let text = generate::application(size, databases);
     let name = format!("app-{size}.kdl");
     let path = PathBuf::from(&name);
 
-    // One untimed compilation checks the input and provides each stage's input.
-    let compilation = windlass::compile(&name, &path, text.clone(), &NoImports);
-    if !compilation.diagnostics.is_empty() {
-        let report = windlass::printer::human(&compilation.diagnostics, false);
-        if compilation.has_errors() {
-            return Err(report);
-        }
-        eprintln!("warning: the description of size {size} has findings:\n{report}");
-    }
+    // Untimed: check the inputs and provide each stage's input.
+    let compilation = common::compile(&name, &text)?;
     let manifests = compilation.manifests;
     let yaml = render::stream(&manifests, Format::Yaml);
+
+    let changed_name = format!("app-{size}-changed.kdl");
+    let changed = common::compile(
+        &changed_name,
+        &generate::changed_application(size, databases),
+    )?;
+    let new_objects: Vec<Value> = changed.manifests.iter().map(|m| m.object.clone()).collect();
+    let previous = read::objects(&yaml, Syntax::Yaml)
+        .map_err(|err| format!("the YAML of {name} does not read back: {err}"))?;
+    common::expect_rollouts(
+        &windlass::diff::diff(&previous, &new_objects),
+        generate::changed_count(size),
+    )
+    .map_err(|err| format!("diff of {name} and {changed_name}: {err}"))?;
 
     let mut base = Sources::new();
     let file = base.add(name.as_str(), path.as_path(), text.clone());
@@ -178,33 +137,24 @@ fn bench_size(settings: &Settings, size: usize, databases: Databases) -> Result<
     let (model, _) = resolve::resolve(&doc, file, &mut resolved_sources, &NoImports, None);
     let model = model.ok_or_else(|| "the description resolved to no app".to_owned())?;
 
-    let parse = measure(settings, || (), |()| parse::parse(&base, file));
-    let resolve = measure(
-        settings,
+    let parse = timer.measure(|| parse::parse(&base, file));
+    let resolve = timer.measure_with(
         || base.clone(),
         |mut sources| {
             let out = resolve::resolve(&doc, file, &mut sources, &NoImports, None);
             (sources, out)
         },
     );
-    let check = measure(
-        settings,
-        || (),
-        |()| check::check(&model, &check::Config::default()),
-    );
-    let lower = measure(settings, || (), |()| lower::lower(&model));
-    let render = measure(
-        settings,
-        || (),
-        |()| render::stream(&manifests, Format::Yaml),
-    );
-    let compile = measure(
-        settings,
+    let check = timer.measure(|| check::check(&model, &check::Config::default()));
+    let lower = timer.measure(|| lower::lower(&model));
+    let render = timer.measure(|| render::stream(&manifests, Format::Yaml));
+    let read = timer.measure(|| read::objects(&yaml, Syntax::Yaml));
+    let diff = timer.measure(|| windlass::diff::diff(&previous, &new_objects));
+    let compile = timer.measure_with(
         || text.clone(),
         |text| windlass::compile(&name, &path, text, &NoImports),
     );
-    let build = measure(
-        settings,
+    let build = timer.measure_with(
         || text.clone(),
         |text| {
             let c = windlass::compile(&name, &path, text, &NoImports);
@@ -217,38 +167,36 @@ fn bench_size(settings: &Settings, size: usize, databases: Databases) -> Result<
         input: text.len(),
         output: yaml.len(),
         objects: manifests.len(),
-        cells: [parse, resolve, check, lower, render, compile, build],
+        cells: [
+            parse, resolve, check, lower, render, read, diff, compile, build,
+        ],
     })
-}
-
-/// Milliseconds with four decimals (sub-microsecond stages still show a figure).
-fn ms(d: Duration) -> String {
-    format!("{:.4}", d.as_secs_f64() * 1e3)
 }
 
 /// Prints the header of the table.
 fn print_header(settings: &Settings, databases: Databases) {
-    let mode = if settings.quick {
-        "quick mode: ONE iteration per cell, a smoke run — not a measurement".to_owned()
-    } else {
-        format!(
-            "median of >= {MIN_ITERATIONS} runs and >= {} ms of samples per cell, after one warm-up run",
-            MIN_TOTAL.as_millis()
-        )
-    };
     let dbs = match databases {
         Databases::Stdlib => "`database dbK engine=postgres` (stdlib component)",
         Databases::Stateful => {
             "`stateful dbK { … }` (NOTE: stdlib has no `postgres` component yet)"
         }
     };
-    println!("windlass pipeline benchmark ({mode})");
     println!(
-        "app of size N: frontend + gateway + N-2 services + N/10 databases as {dbs}; \
-         times in ms; KB = 1000 bytes, MB = 10^6 bytes"
+        "windlass pipeline benchmark ({})",
+        settings.timer.describe()
     );
+    println!("app of size N: frontend + gateway + N-2 services + N/10 databases as {dbs}");
+    println!("times in ms; KB = 1000 bytes, MB = 10^6 bytes");
     println!(
         "compile = windlass::compile (parse..lower); build = compile + YAML render (what `windlass build` does in-process)"
+    );
+    println!(
+        "read = reading the YAML stream (out KB) back into objects; diff = windlass::diff::diff of those objects \
+         and the ones of the version"
+    );
+    println!(
+        "with every {}th service changed (what `windlass diff --against FILE` does after reading and compiling)",
+        generate::CHANGE_EVERY
     );
     println!();
     let mut header = format!(
@@ -273,7 +221,8 @@ fn print_row(row: &Row) {
         row.objects
     );
     for cell in &row.cells {
-        line.push_str(&format!(" {:>10}", ms(cell.median)));
+        // Four decimals, so sub-microsecond stages still show a figure.
+        line.push_str(&format!(" {:>10}", common::ms(cell.median, 4)));
     }
     let parse = row.cells[0].median.as_secs_f64();
     let throughput = if parse > 0.0 {
@@ -287,7 +236,8 @@ fn print_row(row: &Row) {
     println!("{line}");
 }
 
-/// Writes the description of every size to `dir/app-SIZE.kdl`.
+/// Writes the description of every size to `dir/app-SIZE.kdl` and its changed version to
+/// `dir/app-SIZE-changed.kdl`, and prints their paths.
 #[allow(
     clippy::disallowed_methods,
     reason = "the benchmark writes its inputs for scripts/bench.sh; the compiler core stays IO-free"
@@ -298,13 +248,22 @@ fn write_descriptions(dir: &Path, sizes: &[usize], databases: Databases) -> std:
         let path = dir.join(format!("app-{size}.kdl"));
         std::fs::write(&path, generate::application(size, databases))?;
         println!("{}", path.display());
+        let path = dir.join(format!("app-{size}-changed.kdl"));
+        std::fs::write(&path, generate::changed_application(size, databases))?;
+        println!("{}", path.display());
     }
     Ok(())
 }
 
 /// Runs the benchmark, or writes the descriptions when asked to.
 fn main() -> ExitCode {
-    let settings = Settings::from_env();
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    };
     let databases = Databases::detect();
     if let Some(dir) = &settings.write {
         return match write_descriptions(dir, &settings.sizes, databases) {
@@ -320,9 +279,7 @@ fn main() -> ExitCode {
         match bench_size(&settings, size, databases) {
             Ok(row) => print_row(&row),
             Err(report) => {
-                eprintln!(
-                    "error: the generated description of size {size} does not compile:\n{report}"
-                );
+                eprintln!("error: the generated application of size {size}: {report}");
                 return ExitCode::FAILURE;
             }
         }

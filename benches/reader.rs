@@ -13,45 +13,20 @@
     reason = "the benchmark reads the examples from disk; the compiler core stays IO-free"
 )]
 
+mod common;
 mod generate;
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use common::Timer;
 use generate::Databases;
 use kdl::KdlDocument;
 
-/// The least number of timed runs of a cell (outside quick mode).
-const MIN_RUNS: usize = 5;
 /// The least total time of a cell's runs (outside quick mode).
 const MIN_TOTAL: Duration = Duration::from_millis(300);
-/// The most runs of a cell.
-const MAX_RUNS: usize = 100_000;
-
-/// The median time of `run`, after one warm-up run that sizes the loop. What `run` returns is
-/// dropped after the clock stops, as the pipeline benchmark does: the time is the reading alone.
-fn median<T>(quick: bool, mut run: impl FnMut() -> T) -> Duration {
-    let mut sample = || {
-        let start = Instant::now();
-        let out = black_box(run());
-        let elapsed = start.elapsed();
-        drop(out);
-        elapsed
-    };
-    let runs = if quick {
-        1
-    } else {
-        let warm = sample().max(Duration::from_nanos(1));
-        usize::try_from(MIN_TOTAL.as_nanos().div_ceil(warm.as_nanos()))
-            .unwrap_or(MAX_RUNS)
-            .clamp(MIN_RUNS, MAX_RUNS)
-    };
-    let mut samples: Vec<Duration> = (0..runs).map(|_| sample()).collect();
-    samples.sort_unstable();
-    samples[samples.len() / 2]
-}
 
 /// Nodes at every depth, to check that both readers saw the same document.
 fn count_nodes(doc: &KdlDocument) -> usize {
@@ -111,17 +86,12 @@ fn mb_per_s(bytes: usize, time: Duration) -> f64 {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let has = |a: &str| args.iter().any(|x| x == a);
-    let quick = std::env::var("WINDLASS_BENCH_QUICK").is_ok_and(|v| v == "1")
-        || has("--quick")
-        || !has("--bench");
-    let mode = if quick {
-        "quick mode: ONE run per cell, a smoke run — not a measurement"
-    } else {
-        "median of >= 5 runs and >= 300 ms per cell, after one warm-up run"
-    };
-    println!("KDL reading speed: windlass::reader vs kdl::KdlDocument::parse ({mode})");
+    let timer = Timer::new(common::quick_mode(), MIN_TOTAL);
+    let quick = timer.quick;
+    println!(
+        "KDL reading speed: windlass::reader vs kdl::KdlDocument::parse ({})",
+        timer.describe()
+    );
     println!("MB = 10^6 bytes; times are the median run\n");
     println!(
         "{:<44} {:>9} {:>7} {:>11} {:>11} {:>12} {:>12} {:>8}",
@@ -138,8 +108,12 @@ fn main() -> ExitCode {
                 continue;
             }
         };
-        let reader = median(quick, || windlass::reader::read(black_box(&text)));
-        let kdl = median(quick, || KdlDocument::parse(black_box(&text)));
+        let reader = timer
+            .measure(|| windlass::reader::read(black_box(&text)))
+            .median;
+        let kdl = timer
+            .measure(|| KdlDocument::parse(black_box(&text)))
+            .median;
         println!(
             "{:<44} {:>9.1} {:>7} {:>11.3} {:>11.3} {:>12.1} {:>12.2} {:>7.0}x",
             name,

@@ -10,7 +10,17 @@
 //!   reference, an HTTP probe, resources, and a `uses` edge to one database;
 //! - `n / 10` (at least one) PostgreSQL databases `db1` …, which the services share round-robin.
 //!
+//! [`changed_application`] is the same application after a typical pull request: every tenth
+//! service (`svc1`, `svc11`, `svc21`, …, so at least one even at size 10) gets the next patch
+//! release of its image and a `DB_URL` with TLS required, so `windlass diff` between the two finds
+//! [`changed_count`] Deployments that roll out.
+//!
 //! The output depends only on the arguments, so every run benchmarks the same text.
+
+#![allow(
+    dead_code,
+    reason = "each benchmark, test or fuzz target that includes this module uses part of it"
+)]
 
 use std::fmt::Write as _;
 
@@ -45,8 +55,34 @@ pub fn database_count(n: usize) -> usize {
     (n / 10).max(1)
 }
 
+/// Every this-many-th service differs in [`changed_application`].
+pub const CHANGE_EVERY: usize = 10;
+
+/// The number of services that differ in [`changed_application`] of size `n`: every
+/// [`CHANGE_EVERY`]-th one, starting with the first (one in ten, rounded up).
+pub fn changed_count(n: usize) -> usize {
+    service_count(n).div_ceil(CHANGE_EVERY)
+}
+
+/// Whether service `svcI` (`i` from 1) differs in [`changed_application`].
+fn is_changed(i: usize) -> bool {
+    (i - 1).is_multiple_of(CHANGE_EVERY)
+}
+
 /// The description of an application of size `n`, as KDL 2.0 text.
 pub fn application(n: usize, databases: Databases) -> String {
+    write_application(n, databases, false)
+}
+
+/// The description of [`application`] of size `n` with every [`CHANGE_EVERY`]-th service changed:
+/// the next patch release of its image, and a `DB_URL` with `?sslmode=require`. The rest of the
+/// text is identical, so `windlass diff` finds [`changed_count`] rollouts and nothing else.
+pub fn changed_application(n: usize, databases: Databases) -> String {
+    write_application(n, databases, true)
+}
+
+/// The description of an application of size `n`; `changed` selects [`changed_application`].
+fn write_application(n: usize, databases: Databases, changed: bool) -> String {
     let services = service_count(n);
     let dbs = database_count(n);
     // About 500 bytes per service plus the gateway's route for it.
@@ -93,6 +129,7 @@ pub fn application(n: usize, databases: Databases) -> String {
     );
     for i in 1..=services {
         let db = (i - 1) % dbs + 1;
+        let bump = changed && is_changed(i);
         let _ = write!(
             out,
             r#"
@@ -101,7 +138,7 @@ pub fn application(n: usize, databases: Databases) -> String {
         replicas 2
         port 8080
         env SPRING_PROFILES_ACTIVE=prod LOG_LEVEL=info WORKERS=4
-        env DB_URL="jdbc:postgresql://db{db}:5432/svc{i}"
+        env DB_URL="jdbc:postgresql://db{db}:5432/svc{i}{tls}"
         env DB_PASSWORD secret=db{db}-credentials key=password
         uses db{db}
         probe http "/actuator/health"
@@ -109,7 +146,8 @@ pub fn application(n: usize, databases: Databases) -> String {
     }}
 "#,
             minor = i % 7,
-            patch = i % 13,
+            patch = i % 13 + usize::from(bump),
+            tls = if bump { "?sslmode=require" } else { "" },
         );
     }
     out.push('\n');
