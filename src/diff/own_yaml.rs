@@ -218,9 +218,14 @@ fn key_split(text: &str) -> Option<(String, &str)> {
             _ => rest.strip_prefix(' ').map(|r| (key, r)),
         };
     }
-    let (key, rest) = match text.find(": ") {
-        Some(i) => (&text[..i], &text[i + 2..]),
-        None => (text.strip_suffix(':')?, ""),
+    // A byte scan: the general substring search costs more than the line on short keys.
+    let bytes = text.as_bytes();
+    let colon =
+        (0..bytes.len()).find(|&i| bytes[i] == b':' && bytes.get(i + 1).is_none_or(|&b| b == b' '));
+    let (key, rest) = match colon {
+        Some(i) if i + 1 < bytes.len() => (&text[..i], &text[i + 2..]),
+        Some(i) => (&text[..i], ""),
+        None => return None,
     };
     (is_plain_safe(key) && !rest.starts_with(' ')).then(|| (key.to_owned(), rest))
 }
