@@ -202,3 +202,19 @@ fn yaml_reads_back_as_the_objects_it_was_written_from() {
         }
     }
 }
+
+/// `windlass build` to stdout lowers and renders a component at a time; the text is the same as
+/// rendering every object at once, for every example and environment.
+#[test]
+fn streamed_yaml_is_the_rendered_stream() {
+    for example in common::examples() {
+        for (env, c) in common::compile_every_env(&example) {
+            let app = c.app.as_ref().expect("the example compiles");
+            assert_eq!(
+                render::yaml_stream_of(app),
+                render::stream(&c.manifests, Format::Yaml),
+                "{example} ({env:?})"
+            );
+        }
+    }
+}

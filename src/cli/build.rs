@@ -47,12 +47,20 @@ pub fn run(args: &BuildArgs) -> Outcome {
     if args.all_envs {
         return all_envs(args, &path, &text, &config, format);
     }
+    // A YAML stream on stdout is lowered and rendered a component at a time, after the compile.
+    let streamed = args.out.is_none() && format == Format::Yaml;
+    let goal = if streamed {
+        crate::Goal::Findings
+    } else {
+        crate::Goal::Manifests
+    };
     // The process ends after this command: the OS reclaims the objects faster than freeing them.
-    let compilation = std::mem::ManuallyDrop::new(super::compile_env(
+    let compilation = std::mem::ManuallyDrop::new(super::compile_to(
         &path,
         text,
         &config,
         args.env.as_deref(),
+        goal,
     ));
     if compilation.app.is_none() && args.env.is_some() && !compilation.has_errors() {
         return Outcome::CouldNotRun;
@@ -85,7 +93,10 @@ pub fn run(args: &BuildArgs) -> Outcome {
         return Outcome::InputErrors;
     }
     let Some(dir) = &args.out else {
-        printer::out(&render::stream(&compilation.manifests, format));
+        match (&compilation.app, streamed) {
+            (Some(app), true) => printer::out(&render::yaml_stream_of(app)),
+            _ => printer::out(&render::stream(&compilation.manifests, format)),
+        }
         return Outcome::Ok;
     };
     let files = render::files(&compilation.manifests, format);

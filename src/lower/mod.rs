@@ -44,7 +44,17 @@ pub struct Manifest {
 /// Lowers a model without errors into its objects, in a stable order.
 pub fn lower(app: &App) -> Vec<Manifest> {
     let mut out = Vec::new();
+    lower_each(app, |batch| out.extend(batch));
+    out
+}
+
+/// Lowers a model without errors, handing the objects to `sink` a component at a time (the
+/// Namespace, then each workload's), in the order of [`lower`]: a consumer that renders each
+/// batch and drops it never holds every object at once.
+pub fn lower_each(app: &App, mut sink: impl FnMut(Vec<Manifest>)) {
+    let mut out = Vec::new();
     push(&mut out, "namespace", &namespace(app));
+    sink(std::mem::take(&mut out));
     for workload in &app.workloads {
         let scope = Scope { app, workload };
         let component = &component_of(workload);
@@ -81,8 +91,8 @@ pub fn lower(app: &App) -> Vec<Manifest> {
         if let Some(policy) = network::network_policy(&scope) {
             push(&mut out, component, &policy);
         }
+        sink(std::mem::take(&mut out));
     }
-    out
 }
 
 /// The component a workload's objects belong to: its kind and name, `service-orders`.
