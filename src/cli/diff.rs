@@ -70,8 +70,21 @@ pub fn run(args: &DiffArgs) -> Outcome {
     let name = display_name(&path);
     let color = printer::color_stderr();
     let env = args.env.as_deref();
+    // The previous output is read on its own thread while the description compiles.
+    let (now, against) = std::thread::scope(|scope| {
+        let against = args
+            .against
+            .as_deref()
+            .map(|against| scope.spawn(move || read_previous(against)));
+        let now = super::compile_env(&path, text, &Config::default(), env);
+        let against = against.map(|t| {
+            t.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (now, against)
+    });
     // The process ends after this command: the OS reclaims the objects faster than freeing them.
-    let now = std::mem::ManuallyDrop::new(super::compile_env(&path, text, &Config::default(), env));
+    let now = std::mem::ManuallyDrop::new(now);
     if now.app.is_none() && env.is_some() && !now.has_errors() {
         // No such environment; reported.
         return Outcome::CouldNotRun;
@@ -80,8 +93,8 @@ pub fn run(args: &DiffArgs) -> Outcome {
     if now.has_errors() {
         printer::err(&printer::human(&now.diagnostics, color));
     }
-    let previous = match (&args.against, &args.base) {
-        (Some(against), _) => match read_previous(against) {
+    let previous = match (against, &args.base) {
+        (Some(against), _) => match against {
             Ok(objects) => objects,
             Err(message) => {
                 printer::fatal(
