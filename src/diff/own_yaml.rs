@@ -14,6 +14,11 @@ use crate::render::is_plain_safe;
 
 /// The documents of a YAML stream written by Windlass, or `None` when the text uses anything else.
 pub fn documents(text: &str) -> Option<Vec<Value>> {
+    // The emitter ends every document with a line break; without one, the last line of a block
+    // scalar keeps no final newline.
+    if !text.ends_with('\n') {
+        return None;
+    }
     // Tabs, CRs, other control characters, and the characters YAML reads as line breaks or
     // refuses: the emitter writes them escaped, never raw.
     if text.bytes().any(|b| (b < 0x20 && b != b'\n') || b == 0x7f) {
@@ -338,6 +343,10 @@ mod tests {
             "a: b\r\n",
             "a: |\n  one\u{2028}two\n",
             "a: |\n  bell\u{7}\n",
+            // Found by the `diff` fuzz target: a clipped block at the end of a text without a
+            // final line break has no final newline.
+            "a: |\n  server {\n      listen 80;\n  end",
+            "a: 1",
             "a: b\na: c\n",
             "",
             "---\na: 1\n",
