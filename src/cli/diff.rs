@@ -75,8 +75,15 @@ pub fn run(args: &DiffArgs) -> Outcome {
         let against = args
             .against
             .as_deref()
-            .map(|against| scope.spawn(move || read_previous(against)));
-        let now = super::compile_env(&path, text, &Config::default(), env);
+            .map(|against| scope.spawn(move || read_files(against)));
+        // Against an earlier output, the objects are lowered and rendered a workload at a time
+        // below, and kept as text; against a revision, all at once.
+        let goal = if args.against.is_some() {
+            crate::Goal::Findings
+        } else {
+            crate::Goal::Manifests
+        };
+        let now = super::compile_to(&path, text, &Config::default(), env, goal);
         let against = against.map(|t| {
             t.join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
@@ -93,19 +100,28 @@ pub fn run(args: &DiffArgs) -> Outcome {
     if now.has_errors() {
         printer::err(&printer::human(&now.diagnostics, color));
     }
+    // Documents of the previous output byte-identical to what the description builds now are
+    // unchanged objects: they are matched by text and never parsed nor compared field by field.
+    let rendered = match (&now.app, now.has_errors()) {
+        (Some(app), false) if args.against.is_some() => rendered_objects(app),
+        _ => Vec::new(),
+    };
+    let mut unchanged = Vec::new();
     let previous = match (against, &args.base) {
-        (Some(against), _) => match against {
-            Ok(objects) => objects,
-            Err(message) => {
-                printer::fatal(
-                    &message,
-                    Some(
-                        "--against names the output of an earlier build: a directory, a YAML or JSON file, or - for stdin",
-                    ),
-                );
-                return Outcome::CouldNotRun;
+        (Some(against), _) => {
+            match against.and_then(|files| previous_objects(files, &rendered, &mut unchanged)) {
+                Ok(objects) => objects,
+                Err(message) => {
+                    printer::fatal(
+                        &message,
+                        Some(
+                            "--against names the output of an earlier build: a directory, a YAML or JSON file, or - for stdin",
+                        ),
+                    );
+                    return Outcome::CouldNotRun;
+                }
             }
-        },
+        }
         (None, Some(rev)) => match compile_at(rev, &path, &name, env) {
             Base::Manifests(manifests) => manifests.into_iter().map(|m| m.object).collect(),
             Base::Missing(what) => {
@@ -136,7 +152,34 @@ pub fn run(args: &DiffArgs) -> Outcome {
         return Outcome::InputErrors;
     }
     let previous = std::mem::ManuallyDrop::new(previous);
-    let report = diff::diff(&*previous, now.manifests.iter().map(|m| &m.object));
+    // The new objects the previous output does not hold as they are, read back from their text
+    // (which gives the same objects: the emitter's round trip is tested).
+    let mut same = vec![false; rendered.len()];
+    for &i in &unchanged {
+        same[i] = true;
+    }
+    let mut changed = Vec::new();
+    for (_, text) in rendered
+        .iter()
+        .zip(&same)
+        .filter(|(_, same)| !**same)
+        .map(|(r, _)| r)
+    {
+        match read::objects(text, Syntax::Yaml) {
+            Ok(objects) => changed.extend(objects),
+            Err(err) => {
+                printer::fatal(&format!("cannot read back the new output: {err}"), None);
+                return Outcome::CouldNotRun;
+            }
+        }
+    }
+    let new: Vec<&Value> = if args.against.is_some() {
+        changed.iter().collect()
+    } else {
+        now.manifests.iter().map(|m| &m.object).collect()
+    };
+    let mut report = diff::diff(&*previous, new);
+    report.unchanged += unchanged.len();
     printer::out(&match args.format {
         DiffFormat::Human => diff::render::human(&report, printer::color_stdout()),
         DiffFormat::Markdown => diff::render::markdown(&report),
@@ -180,12 +223,13 @@ fn display_name(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-/// The objects of the previous output at `path`: a directory, a file, or `-` (stdin).
+/// The files of the previous output at `path`: a directory's manifests, a file, or `-` (stdin),
+/// each with the name its errors show.
 #[allow(
     clippy::disallowed_methods,
     reason = "the CLI is the one place that reads files"
 )]
-fn read_previous(path: &Path) -> Result<Vec<Value>, String> {
+fn read_files(path: &Path) -> Result<Vec<(String, String)>, String> {
     let mut files: Vec<(String, String)> = Vec::new();
     if path == Path::new("-") {
         let mut text = String::new();
@@ -216,11 +260,55 @@ fn read_previous(path: &Path) -> Result<Vec<Value>, String> {
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         files.push((path.display().to_string(), text));
     }
+    Ok(files)
+}
+
+/// Every object of the previous output at `path`.
+fn read_previous(path: &Path) -> Result<Vec<Value>, String> {
+    read_files(path).and_then(|files| previous_objects(files, &[], &mut Vec::new()))
+}
+
+/// The key and YAML text of every object of `app`, lowered and rendered a workload at a time so
+/// that the objects themselves are never all held at once.
+fn rendered_objects(app: &crate::resolve::model::App) -> Vec<(Option<Key>, String)> {
+    let mut out = Vec::new();
+    crate::lower::lower_each(app, |batch| {
+        for m in &batch {
+            out.push((Key::of(&m.object), crate::render::yaml(&m.object)));
+        }
+    });
+    out
+}
+
+/// The objects of the previous output's `files` that differ from the new objects, whose keys and
+/// YAML texts are `rendered` (empty: compare everything); the indices of the new objects found
+/// unchanged are added to `unchanged`. An object twice in the previous output is an error.
+fn previous_objects(
+    files: Vec<(String, String)>,
+    rendered: &[(Option<Key>, String)],
+    unchanged: &mut Vec<usize>,
+) -> Result<Vec<Value>, String> {
+    let mut now: std::collections::HashMap<&str, usize> = rendered
+        .iter()
+        .enumerate()
+        .map(|(i, (_, text))| (text.as_str(), i))
+        .collect();
     let mut objects = Vec::new();
     let mut seen: std::collections::BTreeMap<Key, String> = std::collections::BTreeMap::new();
     for (file, text) in files {
         let syntax = Syntax::of(&file);
-        let found = read::objects(&text, syntax).map_err(|e| format!("{file}: {e}"))?;
+        let (found, same) =
+            read::changed_objects(&text, syntax, &mut now).map_err(|e| format!("{file}: {e}"))?;
+        for i in same {
+            if let Some(key) = &rendered[i].0
+                && let Some(first) = seen.insert(key.clone(), file.clone())
+            {
+                return Err(format!(
+                    "{key} is in the previous output twice ({first} and {file})"
+                ));
+            }
+            unchanged.push(i);
+        }
         for object in found {
             if let Some(key) = Key::of(&object)
                 && let Some(first) = seen.insert(key.clone(), file.clone())

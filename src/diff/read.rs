@@ -1,6 +1,8 @@
 //! Reading previous output: YAML streams and JSON, written by `windlass build`, by hand, or by
 //! another tool. The text comes from the CLI, which reads the files.
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -97,6 +99,61 @@ pub fn objects(text: &str, syntax: Syntax) -> Result<Vec<Value>, ReadError> {
     Ok(out)
 }
 
+/// The objects of a previous text that differ from the new ones. `now` maps the YAML text of
+/// each new object not yet matched (as `windlass build` writes it) to its index. A document of a
+/// YAML stream byte-identical to one of them is that object, unchanged: it is never parsed, its
+/// index is removed from `now` and returned. The other documents are read as [`objects`] reads
+/// them, errors numbered as in the whole stream. JSON, and streams with directives, `...` or
+/// `---` followed by more on its line, are read whole.
+pub fn changed_objects(
+    text: &str,
+    syntax: Syntax,
+    now: &mut HashMap<&str, usize>,
+) -> Result<(Vec<Value>, Vec<usize>), ReadError> {
+    let splittable = syntax == Syntax::Yaml
+        && text.ends_with('\n')
+        && !text.contains('\r')
+        && !text.lines().any(|l| {
+            (l.starts_with("---") && l != "---") || l.starts_with("...") || l.starts_with('%')
+        });
+    if !splittable {
+        return Ok((objects(text, syntax)?, Vec::new()));
+    }
+    let mut out = Vec::new();
+    let mut unchanged = Vec::new();
+    let mut start = 0;
+    let mut number = 0;
+    let mut document = |doc: &str, number: usize, out: &mut Vec<Value>| {
+        if let Some(index) = now.remove(doc) {
+            unchanged.push(index);
+            return Ok(());
+        }
+        // An error is reported as reading the whole stream reports it, with lines of the file.
+        let found = objects(doc, Syntax::Yaml).map_err(|e| {
+            objects(text, Syntax::Yaml).err().unwrap_or(ReadError {
+                document: Some(number),
+                message: e.message,
+            })
+        })?;
+        out.extend(found);
+        Ok(())
+    };
+    for (offset, _) in text.match_indices("---\n") {
+        // Only a `---` line of its own separates documents.
+        if offset == 0 {
+            // A stream may open with `---`: no document before it.
+            start = 4;
+        } else if text.as_bytes()[offset - 1] == b'\n' {
+            number += 1;
+            document(&text[start..offset], number, &mut out)?;
+            start = offset + 4;
+        }
+    }
+    number += 1;
+    document(&text[start..], number, &mut out)?;
+    Ok((out, unchanged))
+}
+
 /// Adds `value` to `out`: nothing for an empty document, the items of a `List`, or the object,
 /// which must name its `apiVersion`, `kind` and `metadata.name`.
 fn spread(value: Value, document: Option<usize>, out: &mut Vec<Value>) -> Result<(), ReadError> {
@@ -183,5 +240,51 @@ mod tests {
         assert!(!is_manifest_file("kustomization.yaml"));
         assert!(!is_manifest_file("README.md"));
         assert!(!is_manifest_file(".hidden.yaml"));
+    }
+}
+
+#[cfg(test)]
+mod changed_objects_tests {
+    use super::*;
+
+    const A: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
+    const B: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n";
+    const B2: &str = "apiVersion: v1\ndata:\n  k: v\nkind: ConfigMap\nmetadata:\n  name: b\n";
+
+    #[test]
+    fn identical_documents_are_matched_by_text_and_the_rest_read() {
+        let mut now = HashMap::from([(A, 0), (B2, 1)]);
+        let text = format!("{A}---\n{B}");
+        let (found, same) = changed_objects(&text, Syntax::Yaml, &mut now).unwrap();
+        assert_eq!(same, [0]);
+        assert_eq!(found, objects(B, Syntax::Yaml).unwrap());
+        assert_eq!(now.len(), 1, "B2 is still unmatched");
+        // The same text twice: the second is read, so the caller sees the duplicate.
+        let mut now = HashMap::from([(A, 0)]);
+        let (found, same) =
+            changed_objects(&format!("---\n{A}---\n{A}"), Syntax::Yaml, &mut now).unwrap();
+        assert_eq!((same.len(), found.len()), (1, 1));
+    }
+
+    #[test]
+    fn streams_it_cannot_split_safely_are_read_whole() {
+        for text in [
+            format!("--- {A}"),
+            format!("{A}...\n"),
+            format!("%YAML 1.2\n---\n{A}"),
+        ] {
+            let mut now = HashMap::from([(A, 0)]);
+            let (_, same) = changed_objects(&text, Syntax::Yaml, &mut now).unwrap_or_default();
+            assert!(same.is_empty(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn errors_are_numbered_and_placed_as_in_the_whole_stream() {
+        let text = format!("{A}---\nkey: [1, 2\n");
+        let mut now = HashMap::from([(A, 0)]);
+        let err = changed_objects(&text, Syntax::Yaml, &mut now).unwrap_err();
+        assert_eq!(err, objects(&text, Syntax::Yaml).unwrap_err());
+        assert_eq!(err.document, Some(2));
     }
 }
