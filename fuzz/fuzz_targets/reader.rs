@@ -23,8 +23,14 @@ fn check_doc(text: &str, doc: &KdlDocument) {
         for entry in node.entries() {
             check(text, entry.span());
             let repr = entry.format().map_or("", |f| f.value_repr.as_str());
-            let (start, end) = (entry.span().offset(), entry.span().offset() + entry.span().len());
-            assert!(text[start..end].ends_with(repr), "value_repr is not the end of the entry");
+            let (start, end) = (
+                entry.span().offset(),
+                entry.span().offset() + entry.span().len(),
+            );
+            assert!(
+                text[start..end].ends_with(repr),
+                "value_repr is not the end of the entry"
+            );
         }
         if let Some(children) = node.children() {
             check_doc(text, children);

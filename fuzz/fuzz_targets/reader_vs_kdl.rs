@@ -8,7 +8,10 @@
 use libfuzzer_sys::fuzz_target;
 
 #[path = "../../tests/kdl_differential.rs"]
-#[allow(dead_code, reason = "the test file's generators and tests are not used here")]
+#[allow(
+    dead_code,
+    reason = "the test file's generators and tests are not used here"
+)]
 mod differential;
 
 fuzz_target!(|data: &[u8]| {
