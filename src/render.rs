@@ -45,19 +45,49 @@ pub fn stream(manifests: &[Manifest], format: Format) -> String {
 
 /// The YAML stream of a model without errors, lowered and rendered a component at a time: the
 /// text of `stream(&lower::lower(app), Format::Yaml)`, without holding every object at once (a
-/// tenth of the memory, and so of the page faults, for a large application).
+/// tenth of the memory, and so of the page faults, for a large application). A large application
+/// is lowered and rendered in two halves, one on another thread, joined in order.
 pub fn yaml_stream_of(app: &crate::resolve::model::App) -> String {
-    let mut out = String::with_capacity(app.workloads.len() * 4 * 1200);
-    let mut first = true;
-    crate::lower::lower_each(app, |batch| {
-        for manifest in &batch {
-            if !first {
-                out.push_str("---\n");
-            }
-            first = false;
-            yaml::write_document(&mut out, &manifest.object);
+    /// Below this many workloads a second thread costs more than it saves.
+    const PARALLEL: usize = 64;
+    let workloads = &app.workloads;
+    let mut out = yaml_documents(crate::lower::lower_namespace(app), String::new());
+    let half = if workloads.len() >= PARALLEL {
+        workloads.len() / 2
+    } else {
+        workloads.len()
+    };
+    let render = |slice: &[crate::resolve::model::Workload], mut text: String| {
+        text.reserve(slice.len() * 4 * 1200);
+        for workload in slice {
+            text = yaml_documents(crate::lower::lower_workload(app, workload), text);
         }
+        text
+    };
+    let second = std::thread::scope(|scope| {
+        let second = (half < workloads.len())
+            .then(|| scope.spawn(|| render(&workloads[half..], String::new())));
+        out = render(&workloads[..half], std::mem::take(&mut out));
+        second.map(|t| {
+            t.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
     });
+    if let Some(second) = second.filter(|s| !s.is_empty()) {
+        out.push_str("---\n");
+        out.push_str(&second);
+    }
+    out
+}
+
+/// `out` with each manifest's YAML document appended, separated by `---` from what came before.
+fn yaml_documents(manifests: Vec<Manifest>, mut out: String) -> String {
+    for manifest in &manifests {
+        if !out.is_empty() {
+            out.push_str("---\n");
+        }
+        yaml::write_document(&mut out, &manifest.object);
+    }
     out
 }
 

@@ -218,3 +218,21 @@ fn streamed_yaml_is_the_rendered_stream() {
         }
     }
 }
+
+/// An application large enough to be rendered in two halves on two threads gives the same text.
+#[test]
+fn streamed_yaml_of_a_large_application_is_the_rendered_stream() {
+    let mut text = String::from("app big {\n");
+    for i in 0..150 {
+        text.push_str(&format!(
+            "    service s{i} {{\n        image \"s{i}:1.0.{i}\"\n        port 8080\n        env N=\"{i}\"\n    }}\n"
+        ));
+    }
+    text.push_str("}\n");
+    let c = common::compile_text("big.kdl", &text);
+    let app = c.app.as_ref().expect("the description compiles");
+    assert!(!c.has_errors(), "{}", common::rendered(&c));
+    let streamed = render::yaml_stream_of(app);
+    assert_eq!(streamed, render::stream(&c.manifests, Format::Yaml));
+    assert_eq!(streamed.matches("\n---\n").count(), c.manifests.len() - 1);
+}

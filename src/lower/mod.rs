@@ -52,10 +52,23 @@ pub fn lower(app: &App) -> Vec<Manifest> {
 /// Namespace, then each workload's), in the order of [`lower`]: a consumer that renders each
 /// batch and drops it never holds every object at once.
 pub fn lower_each(app: &App, mut sink: impl FnMut(Vec<Manifest>)) {
+    sink(lower_namespace(app));
+    for workload in &app.workloads {
+        sink(lower_workload(app, workload));
+    }
+}
+
+/// The objects that come before every workload's: the Namespace.
+pub fn lower_namespace(app: &App) -> Vec<Manifest> {
     let mut out = Vec::new();
     push(&mut out, "namespace", &namespace(app));
-    sink(std::mem::take(&mut out));
-    for workload in &app.workloads {
+    out
+}
+
+/// The objects of one workload of `app`, in the order of [`lower`].
+pub fn lower_workload(app: &App, workload: &Workload) -> Vec<Manifest> {
+    let mut out = Vec::new();
+    {
         let scope = Scope { app, workload };
         let component = &component_of(workload);
         if let Some(account) = workload::service_account(&scope) {
@@ -91,8 +104,8 @@ pub fn lower_each(app: &App, mut sink: impl FnMut(Vec<Manifest>)) {
         if let Some(policy) = network::network_policy(&scope) {
             push(&mut out, component, &policy);
         }
-        sink(std::mem::take(&mut out));
     }
+    out
 }
 
 /// The component a workload's objects belong to: its kind and name, `service-orders`.
