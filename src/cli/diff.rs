@@ -16,8 +16,8 @@ use serde_json::Value;
 
 use super::Outcome;
 use crate::check::Config;
-use crate::diff::read::{self, Syntax};
-use crate::diff::{self, Key, Report};
+use crate::diff::read;
+use crate::diff::{self, Report};
 use crate::lower::Manifest;
 use crate::printer;
 use crate::source::Loader;
@@ -102,33 +102,33 @@ pub fn run(args: &DiffArgs) -> Outcome {
     }
     // Documents of the previous output byte-identical to what the description builds now are
     // unchanged objects: they are matched by text and never parsed nor compared field by field.
-    let rendered = match (&now.app, now.has_errors()) {
-        (Some(app), false) if args.against.is_some() => rendered_objects(app),
+    let written = match (&now.app, now.has_errors()) {
+        (Some(app), false) if args.against.is_some() => read::written(app),
         _ => Vec::new(),
     };
-    let mut unchanged = Vec::new();
     let previous = match (against, &args.base) {
-        (Some(against), _) => {
-            match against.and_then(|files| previous_objects(files, &rendered, &mut unchanged)) {
-                Ok(objects) => objects,
-                Err(message) => {
-                    printer::fatal(
-                        &message,
-                        Some(
-                            "--against names the output of an earlier build: a directory, a YAML or JSON file, or - for stdin",
-                        ),
-                    );
-                    return Outcome::CouldNotRun;
-                }
+        (Some(against), _) => match against.and_then(|files| read::previous(files, &written)) {
+            Ok(previous) => previous,
+            Err(message) => {
+                printer::fatal(
+                    &message,
+                    Some(
+                        "--against names the output of an earlier build: a directory, a YAML or JSON file, or - for stdin",
+                    ),
+                );
+                return Outcome::CouldNotRun;
             }
-        }
+        },
         (None, Some(rev)) => match compile_at(rev, &path, &name, env) {
-            Base::Manifests(manifests) => manifests.into_iter().map(|m| m.object).collect(),
+            Base::Manifests(manifests) => read::Previous {
+                objects: manifests.into_iter().map(|m| m.object).collect(),
+                unchanged: Vec::new(),
+            },
             Base::Missing(what) => {
                 printer::err(&format!(
                     "note: {what} does not exist at {rev}; everything is new\n"
                 ));
-                Vec::new()
+                read::Previous::default()
             }
             Base::Errors(diagnostics) => {
                 printer::err(&printer::human(&diagnostics, color));
@@ -152,34 +152,17 @@ pub fn run(args: &DiffArgs) -> Outcome {
         return Outcome::InputErrors;
     }
     let previous = std::mem::ManuallyDrop::new(previous);
-    // The new objects the previous output does not hold as they are, read back from their text
-    // (which gives the same objects: the emitter's round trip is tested).
-    let mut same = vec![false; rendered.len()];
-    for &i in &unchanged {
-        same[i] = true;
-    }
-    let mut changed = Vec::new();
-    for (_, text) in rendered
-        .iter()
-        .zip(&same)
-        .filter(|(_, same)| !**same)
-        .map(|(r, _)| r)
-    {
-        match read::objects(text, Syntax::Yaml) {
-            Ok(objects) => changed.extend(objects),
+    let report = if args.against.is_some() {
+        match diff::diff_written(&previous, &written) {
+            Ok(report) => report,
             Err(err) => {
                 printer::fatal(&format!("cannot read back the new output: {err}"), None);
                 return Outcome::CouldNotRun;
             }
         }
-    }
-    let new: Vec<&Value> = if args.against.is_some() {
-        changed.iter().collect()
     } else {
-        now.manifests.iter().map(|m| &m.object).collect()
+        diff::diff(&previous.objects, now.manifests.iter().map(|m| &m.object))
     };
-    let mut report = diff::diff(&*previous, new);
-    report.unchanged += unchanged.len();
     printer::out(&match args.format {
         DiffFormat::Human => diff::render::human(&report, printer::color_stdout()),
         DiffFormat::Markdown => diff::render::markdown(&report),
@@ -265,62 +248,7 @@ fn read_files(path: &Path) -> Result<Vec<(String, String)>, String> {
 
 /// Every object of the previous output at `path`.
 fn read_previous(path: &Path) -> Result<Vec<Value>, String> {
-    read_files(path).and_then(|files| previous_objects(files, &[], &mut Vec::new()))
-}
-
-/// The key and YAML text of every object of `app`, lowered and rendered a workload at a time so
-/// that the objects themselves are never all held at once.
-fn rendered_objects(app: &crate::resolve::model::App) -> Vec<(Option<Key>, String)> {
-    let mut out = Vec::new();
-    crate::lower::lower_each(app, |batch| {
-        for m in &batch {
-            out.push((Key::of(&m.object), crate::render::yaml(&m.object)));
-        }
-    });
-    out
-}
-
-/// The objects of the previous output's `files` that differ from the new objects, whose keys and
-/// YAML texts are `rendered` (empty: compare everything); the indices of the new objects found
-/// unchanged are added to `unchanged`. An object twice in the previous output is an error.
-fn previous_objects(
-    files: Vec<(String, String)>,
-    rendered: &[(Option<Key>, String)],
-    unchanged: &mut Vec<usize>,
-) -> Result<Vec<Value>, String> {
-    let mut now: std::collections::HashMap<&str, usize> = rendered
-        .iter()
-        .enumerate()
-        .map(|(i, (_, text))| (text.as_str(), i))
-        .collect();
-    let mut objects = Vec::new();
-    let mut seen: std::collections::BTreeMap<Key, String> = std::collections::BTreeMap::new();
-    for (file, text) in files {
-        let syntax = Syntax::of(&file);
-        let (found, same) =
-            read::changed_objects(&text, syntax, &mut now).map_err(|e| format!("{file}: {e}"))?;
-        for i in same {
-            if let Some(key) = &rendered[i].0
-                && let Some(first) = seen.insert(key.clone(), file.clone())
-            {
-                return Err(format!(
-                    "{key} is in the previous output twice ({first} and {file})"
-                ));
-            }
-            unchanged.push(i);
-        }
-        for object in found {
-            if let Some(key) = Key::of(&object)
-                && let Some(first) = seen.insert(key.clone(), file.clone())
-            {
-                return Err(format!(
-                    "{key} is in the previous output twice ({first} and {file})"
-                ));
-            }
-            objects.push(object);
-        }
-    }
-    Ok(objects)
+    read_files(path).and_then(|files| read::previous(files, &[]).map(|p| p.objects))
 }
 
 /// The previous side compiled from git.

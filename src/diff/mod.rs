@@ -292,6 +292,26 @@ pub fn diff<'a>(
     }
 }
 
+/// Compares previous output read against `now` with the new objects: the ones it holds as they
+/// are count as unchanged; the others are read back from their text (which gives the objects
+/// themselves: the emitter's round trip is tested) and compared with [`diff`].
+pub fn diff_written(
+    previous: &read::Previous,
+    now: &read::Written,
+) -> Result<Report, read::ReadError> {
+    let mut same = vec![false; now.len()];
+    for &i in &previous.unchanged {
+        same[i] = true;
+    }
+    let mut changed = Vec::new();
+    for ((_, text), _) in now.iter().zip(&same).filter(|(_, same)| !**same) {
+        changed.extend(read::objects(text, read::Syntax::Yaml)?);
+    }
+    let mut report = diff(&previous.objects, &changed);
+    report.unchanged += previous.unchanged.len();
+    Ok(report)
+}
+
 /// The first container image of a workload object's pod template.
 fn pod_image(object: &Value) -> Option<&str> {
     object

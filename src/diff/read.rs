@@ -99,6 +99,68 @@ pub fn objects(text: &str, syntax: Syntax) -> Result<Vec<Value>, ReadError> {
     Ok(out)
 }
 
+/// The objects of an app as `windlass build` writes them: each one's key and YAML document.
+pub type Written = Vec<(Option<super::Key>, String)>;
+
+/// Every object of `app` as `windlass build` writes it, lowered and rendered a workload at a
+/// time so that the objects themselves are never all held at once.
+pub fn written(app: &crate::resolve::model::App) -> Written {
+    let mut out = Vec::new();
+    crate::lower::lower_each(app, |batch| {
+        for m in &batch {
+            out.push((super::Key::of(&m.object), crate::render::yaml(&m.object)));
+        }
+    });
+    out
+}
+
+/// Previous output read against the new objects.
+#[derive(Debug, Default)]
+pub struct Previous {
+    /// The previous objects that are not byte-identical to a new one.
+    pub objects: Vec<Value>,
+    /// The indices of the new objects the previous output holds as they are.
+    pub unchanged: Vec<usize>,
+}
+
+/// Reads the previous output's `files` (name and text) against `now` (empty: every object is
+/// read). An object twice in the previous output is an error, named by file.
+pub fn previous(
+    files: Vec<(String, String)>,
+    now: &[(Option<super::Key>, String)],
+) -> Result<Previous, String> {
+    let mut texts: HashMap<&str, usize> = now
+        .iter()
+        .enumerate()
+        .map(|(i, (_, text))| (text.as_str(), i))
+        .collect();
+    let mut out = Previous::default();
+    let mut seen: std::collections::BTreeMap<super::Key, String> =
+        std::collections::BTreeMap::new();
+    let mut note = |key: Option<&super::Key>, file: &str| match key {
+        Some(key) => match seen.insert(key.clone(), file.to_owned()) {
+            Some(first) => Err(format!(
+                "{key} is in the previous output twice ({first} and {file})"
+            )),
+            None => Ok(()),
+        },
+        None => Ok(()),
+    };
+    for (file, text) in files {
+        let (found, same) = changed_objects(&text, Syntax::of(&file), &mut texts)
+            .map_err(|e| format!("{file}: {e}"))?;
+        for i in same {
+            note(now[i].0.as_ref(), &file)?;
+            out.unchanged.push(i);
+        }
+        for object in found {
+            note(super::Key::of(&object).as_ref(), &file)?;
+            out.objects.push(object);
+        }
+    }
+    Ok(out)
+}
+
 /// The objects of a previous text that differ from the new ones. `now` maps the YAML text of
 /// each new object not yet matched (as `windlass build` writes it) to its index. A document of a
 /// YAML stream byte-identical to one of them is that object, unchanged: it is never parsed, its
@@ -241,11 +303,6 @@ mod tests {
         assert!(!is_manifest_file("README.md"));
         assert!(!is_manifest_file(".hidden.yaml"));
     }
-}
-
-#[cfg(test)]
-mod changed_objects_tests {
-    use super::*;
 
     const A: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
     const B: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n";
