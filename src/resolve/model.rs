@@ -229,6 +229,13 @@ pub struct Canary {
 }
 
 impl Workload {
+    /// Whether any of its volumes is persistent (a claim), where data outlives the pod.
+    pub fn has_persistent_volume(&self) -> bool {
+        self.volumes
+            .iter()
+            .any(|v| matches!(v.kind, VolumeKind::Persistent { .. }))
+    }
+
     /// A workload with nothing but its name, kind and security level: what resolution starts
     /// from, and every setting at its default.
     pub fn new(

@@ -3,7 +3,7 @@
 use crate::check::{Context, Findings, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::diag::Diagnostic;
-use crate::resolve::model::{VolumeKind, WorkloadKind};
+use crate::resolve::model::WorkloadKind;
 
 declare_rule! {
     /// ## What it does
@@ -43,14 +43,10 @@ impl Rule for DatabaseWithoutStorage {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        for w in cx.workloads().filter(|w| w.kind == WorkloadKind::Database) {
-            let persistent = w
-                .volumes
-                .iter()
-                .any(|v| matches!(v.kind, VolumeKind::Persistent { .. }));
-            if persistent {
-                continue;
-            }
+        let unprotected = cx
+            .workloads()
+            .filter(|w| w.kind == WorkloadKind::Database && !w.has_persistent_volume());
+        for w in unprotected {
             let source = w.component.as_deref().unwrap_or("its component");
             out.push(
                 w,

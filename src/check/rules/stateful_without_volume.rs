@@ -3,7 +3,7 @@
 use crate::check::{Context, Findings, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::diag::Diagnostic;
-use crate::resolve::model::{VolumeKind, WorkloadKind};
+use crate::resolve::model::WorkloadKind;
 
 declare_rule! {
     /// ## What it does
@@ -45,14 +45,10 @@ impl Rule for StatefulWithoutVolume {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        for w in cx.workloads().filter(|w| w.kind == WorkloadKind::Stateful) {
-            let persistent = w
-                .volumes
-                .iter()
-                .any(|v| matches!(v.kind, VolumeKind::Persistent { .. }));
-            if persistent {
-                continue;
-            }
+        let unprotected = cx
+            .workloads()
+            .filter(|w| w.kind == WorkloadKind::Stateful && !w.has_persistent_volume());
+        for w in unprotected {
             let source = match &w.component {
                 Some(c) => format!("to `{c}` or to this instance's block"),
                 None => "to its block".to_owned(),
