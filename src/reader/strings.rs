@@ -216,13 +216,31 @@ impl Reader<'_> {
             }
             self.string_line(open, None)?;
         };
-        let prefix = &self.text[close..prefix_end];
         // Second pass: remove the indentation and apply the escapes.
+        let out = self.dedent(body, close, prefix_end, |reader, out| {
+            reader.string_line(open, Some(out))
+        })?;
+        let (end, _) = self.closing_whitespace(close);
+        self.pos = end + 3;
+        Ok(out)
+    }
+
+    /// The text of a multi-line string's lines from `body` to the closing line at `close`, whose
+    /// whitespace (up to `prefix_end`) every other line must start with and loses; blank lines
+    /// are empty. `line` reads one line's text after its indentation, through its newline.
+    fn dedent(
+        &mut self,
+        body: usize,
+        close: usize,
+        prefix_end: usize,
+        mut line: impl FnMut(&mut Self, &mut String) -> Result<()>,
+    ) -> Result<String> {
+        let prefix = &self.text[close..prefix_end];
         self.pos = body;
         let mut out = String::new();
         while self.pos < close {
-            let line = self.pos;
-            let indented = self.bytes[line..].starts_with(prefix.as_bytes());
+            let start = self.pos;
+            let indented = self.bytes[start..].starts_with(prefix.as_bytes());
             if indented {
                 self.pos += prefix.len();
             }
@@ -231,14 +249,12 @@ impl Reader<'_> {
                 continue;
             }
             if !indented {
-                return Err(not_indented(line, prefix));
+                return Err(not_indented(start, prefix));
             }
-            self.string_line(open, Some(&mut out))?;
+            line(self, &mut out)?;
             out.push('\n');
         }
         out.pop();
-        let (end, _) = self.closing_whitespace(close);
-        self.pos = end + 3;
         Ok(out)
     }
 
@@ -367,28 +383,12 @@ impl Reader<'_> {
             self.pos = line;
             self.raw_line(open, hashes)?;
         };
-        let prefix = &self.text[close..prefix_end];
-        self.pos = body;
-        let mut out = String::new();
-        while self.pos < close {
-            let line = self.pos;
-            let indented = self.bytes[line..].starts_with(prefix.as_bytes());
-            if indented {
-                self.pos += prefix.len();
-            }
-            if self.blank_line() {
-                out.push('\n');
-                continue;
-            }
-            if !indented {
-                return Err(not_indented(line, prefix));
-            }
-            let start = self.pos;
-            let end = self.raw_line(open, hashes)?;
-            out.push_str(&self.text[start..end]);
-            out.push('\n');
-        }
-        out.pop();
+        let out = self.dedent(body, close, prefix_end, |reader, out| {
+            let start = reader.pos;
+            let end = reader.raw_line(open, hashes)?;
+            out.push_str(&reader.text[start..end]);
+            Ok(())
+        })?;
         self.pos = prefix_end + 3 + hashes;
         Ok(out)
     }
