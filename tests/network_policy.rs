@@ -15,7 +15,6 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 use windlass::Compilation;
@@ -705,23 +704,6 @@ fn without_the_setting_nothing_changes() {
     }
 }
 
-fn strict_validate(validator: &Path, file: &Path) -> Result<(), String> {
-    let out = Command::new(validator)
-        .args(["--strict", "--quiet", "-k", "1.37.0"])
-        .arg(file)
-        .output()
-        .map_err(|e| e.to_string())?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ))
-    }
-}
-
 #[test]
 fn policies_pass_strict_schema_validation() {
     let mut compilations = vec![("edges.kdl".to_owned(), compile_ok("edges.kdl", EDGES))];
@@ -737,7 +719,7 @@ fn policies_pass_strict_schema_validation() {
     for (name, c) in &compilations {
         let file = tmp.path().join(name.replace(['/', '@'], "_") + ".yaml");
         std::fs::write(&file, render::stream(&c.manifests, Format::Yaml)).unwrap();
-        if let Err(e) = strict_validate(&validator, &file) {
+        if let Err(e) = common::strict_validate(&validator, std::slice::from_ref(&file)) {
             failures.push_str(&format!("{name}:\n{e}\n"));
         }
     }

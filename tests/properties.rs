@@ -23,8 +23,7 @@ mod common;
 
 use std::cell::RefCell;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -33,9 +32,6 @@ use proptest::test_runner::{
 };
 use windlass::diff::read::{self, Syntax};
 use windlass::render::{self, Format};
-
-/// The Kubernetes version the objects are built for (k8s-openapi's `v1_37`).
-const KUBERNETES: &str = "1.37.0";
 
 // ---------------------------------------------------------------------------------------------
 // The generator
@@ -1308,39 +1304,6 @@ fn compiled_cleanly(c: &windlass::Compilation, env: Option<&str>) -> Result<(), 
     Ok(())
 }
 
-/// Runs `kubernetes-validate --strict` on `files`, split over a process per core (it spends
-/// about 25 ms per object).
-fn strict_validate(validator: &Path, files: &[PathBuf]) -> Result<(), String> {
-    let processes = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, 4)
-        .min(files.len().max(1));
-    let children: Vec<_> = (0..processes)
-        .map(|p| {
-            Command::new(validator)
-                .args(["--strict", "--quiet", "-k", KUBERNETES])
-                .args(files.iter().skip(p).step_by(processes))
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .map_err(|e| e.to_string())
-        })
-        .collect();
-    let mut failures = String::new();
-    for child in children {
-        let out = child?.wait_with_output().map_err(|e| e.to_string())?;
-        if !out.status.success() {
-            failures.push_str(&String::from_utf8_lossy(&out.stdout));
-            failures.push_str(&String::from_utf8_lossy(&out.stderr));
-        }
-    }
-    if failures.is_empty() {
-        Ok(())
-    } else {
-        Err(failures)
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // The properties
 // ---------------------------------------------------------------------------------------------
@@ -1414,7 +1377,7 @@ fn generated_descriptions_compile_and_pass_strict_schema_validation() {
         }
     }
     let compiled = started.elapsed();
-    let result = strict_validate(&validator, &files);
+    let result = common::strict_validate(&validator, &files);
     eprintln!(
         "{CASES} descriptions compiled in {compiled:.1?}; {objects} objects in {} files validated in {:.1?}",
         files.len(),
@@ -1705,7 +1668,7 @@ app shop {
         let tmp = tempfile::tempdir().unwrap();
         let file = tmp.path().join("separator.yaml");
         std::fs::write(&file, &yaml).unwrap();
-        strict_validate(&validator, &[file]).unwrap();
+        common::strict_validate(&validator, &[file]).unwrap();
     }
 }
 

@@ -16,30 +16,10 @@ use std::process::Command;
 
 use windlass::render::{self, Format};
 
-/// The Kubernetes version the objects are built for (k8s-openapi's `v1_37`).
-const KUBERNETES: &str = "1.37.0";
-
 fn write_dir(dir: &Path, c: &windlass::Compilation) {
     std::fs::create_dir_all(dir).unwrap();
     for file in render::files(&c.manifests, Format::Yaml) {
         std::fs::write(dir.join(&file.name), file.content).unwrap();
-    }
-}
-
-fn strict_validate(validator: &Path, file: &Path) -> Result<(), String> {
-    let out = Command::new(validator)
-        .args(["--strict", "--quiet", "-k", KUBERNETES])
-        .arg(file)
-        .output()
-        .map_err(|e| e.to_string())?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ))
     }
 }
 
@@ -72,7 +52,7 @@ fn examples_pass_strict_schema_validation() {
                 .path()
                 .join(format!("{}-{label}.yaml", example.replace('/', "_")));
             std::fs::write(&file, render::stream(&c.manifests, Format::Yaml)).unwrap();
-            if let Err(e) = strict_validate(&validator, &file) {
+            if let Err(e) = common::strict_validate(&validator, std::slice::from_ref(&file)) {
                 failures.push_str(&format!("{example} ({label}):\n{e}\n"));
             }
         }
@@ -98,7 +78,7 @@ fn every_stdlib_component_passes_strict_schema_validation() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("stdlib.yaml");
     std::fs::write(&file, render::stream(&c.manifests, Format::Yaml)).unwrap();
-    strict_validate(&validator, &file).unwrap();
+    common::strict_validate(&validator, std::slice::from_ref(&file)).unwrap();
 }
 
 #[test]
