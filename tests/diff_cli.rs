@@ -17,9 +17,8 @@
 
 mod common;
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use insta_cmd::assert_cmd_snapshot;
 
@@ -190,19 +189,10 @@ fn against_a_directory_a_stream_or_stdin() {
             text(&out.stderr)
         );
     }
-    let mut child = windlass(root)
-        .args(["diff", "--against", "-", "--format", "json"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(&stream.stdout)
-        .unwrap();
-    let piped = child.wait_with_output().unwrap();
+    let piped = common::run_with_input(
+        windlass(root).args(["diff", "--against", "-", "--format", "json"]),
+        &stream.stdout,
+    );
     assert_eq!(piped.stdout, from_dir.stdout);
 }
 

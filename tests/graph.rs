@@ -13,9 +13,8 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
 use windlass::graph::{self, Format};
@@ -380,20 +379,7 @@ fn dot_renders_with_graphviz() {
         return;
     };
     for (name, text) in texts {
-        let mut child = Command::new(&dot)
-            .arg("-Tsvg")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
+        let out = common::run_with_input(Command::new(&dot).arg("-Tsvg"), text.as_bytes());
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
             out.status.success() && stderr.is_empty(),

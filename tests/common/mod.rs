@@ -147,6 +147,25 @@ pub fn run(cmd: &mut std::process::Command) -> std::process::Output {
     cmd.output().expect("windlass runs")
 }
 
+/// Runs a command to completion with `input` on its standard input.
+pub fn run_with_input(cmd: &mut std::process::Command, input: &[u8]) -> std::process::Output {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the command starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(input)
+        .expect("the command reads its input");
+    child.wait_with_output().expect("the command runs")
+}
+
 /// Output bytes as text.
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
