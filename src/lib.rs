@@ -125,6 +125,51 @@ pub fn environments(name: &str, path: &Path, text: String) -> Option<Vec<String>
         .map(|doc| resolve::environments(&doc))
 }
 
+/// What `windlass check` reports for a description: the findings of the base app and of every
+/// environment it declares, each compiled on its own thread as far as its findings, merged in
+/// declaration order (see [`merge_findings`]).
+pub fn check_every_env(
+    name: &str,
+    path: &Path,
+    text: &str,
+    loader: &(dyn Loader + Sync),
+    config: &check::Config,
+) -> Findings {
+    let environments = environments(name, path, text.to_owned()).unwrap_or_default();
+    let compile = |env: Option<&str>| {
+        compile_to(
+            name,
+            path,
+            text.to_owned(),
+            loader,
+            config,
+            env,
+            Goal::Findings,
+        )
+    };
+    let (base, others) = std::thread::scope(|scope| {
+        let threads: Vec<_> = environments
+            .iter()
+            .map(|env| scope.spawn(move || compile(Some(env))))
+            .collect();
+        let base = compile(None);
+        let others: Vec<Compilation> = threads
+            .into_iter()
+            .map(|t| {
+                t.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect();
+        (base, others)
+    });
+    let mut found = Findings::new();
+    merge_findings(&mut found, base, None);
+    for (env, c) in environments.iter().zip(others) {
+        merge_findings(&mut found, c, Some(env));
+    }
+    found
+}
+
 /// Compiles for one environment (`environment NAME { … }`), or the base app with `None`.
 pub fn compile_env(
     name: &str,

@@ -57,49 +57,24 @@ pub fn run(args: &CheckArgs) -> Outcome {
             could_not_run = true;
             continue;
         };
-        // With no --env, the base app and every environment are checked, each compiled on its
-        // own thread and merged in declaration order.
-        let environments = match args.env {
-            Some(_) => Vec::new(),
-            None => crate::environments(&path.to_string_lossy(), &path, text.clone())
-                .unwrap_or_default(),
+        // With no --env, the base app and every environment are checked.
+        let found = match args.env.as_deref() {
+            None => {
+                let name = path.to_string_lossy().replace('\\', "/");
+                crate::check_every_env(&name, &path, &text, &super::FsLoader, &config)
+            }
+            Some(env) => {
+                let c = super::compile_to(&path, text, &config, Some(env), crate::Goal::Findings);
+                if c.app.is_none() && !c.has_errors() {
+                    could_not_run = true;
+                    continue;
+                }
+                let mut found = crate::Findings::new();
+                crate::merge_findings(&mut found, c, Some(env));
+                found
+            }
         };
-        let (compilation, others) = std::thread::scope(|scope| {
-            let threads: Vec<_> = environments
-                .iter()
-                .map(|env| {
-                    let (path, text, config) = (&path, text.clone(), &config);
-                    scope.spawn(move || {
-                        super::compile_to(path, text, config, Some(env), crate::Goal::Findings)
-                    })
-                })
-                .collect();
-            let base = super::compile_to(
-                &path,
-                text.clone(),
-                &config,
-                args.env.as_deref(),
-                crate::Goal::Findings,
-            );
-            let others: Vec<crate::Compilation> = threads
-                .into_iter()
-                .map(|t| {
-                    t.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect();
-            (base, others)
-        });
-        if args.env.is_some() && compilation.app.is_none() && !compilation.has_errors() {
-            could_not_run = true;
-            continue;
-        }
         checked.push(path.display().to_string());
-        let mut found = crate::Findings::new();
-        crate::merge_findings(&mut found, compilation, args.env.as_deref());
-        for (env, c) in environments.iter().zip(others) {
-            crate::merge_findings(&mut found, c, Some(env));
-        }
         if args.format == CheckFormat::Human {
             let diags: Vec<Diagnostic> = found.iter().map(|(d, _)| d.clone()).collect();
             human.push_str(&printer::human(&diags, color));
