@@ -70,9 +70,17 @@ impl Seen {
         true
     }
 
-    /// Whether an earlier layer set `key` (so an entry with it must be replaced, not appended).
-    pub fn in_earlier_layer(&self, key: &str) -> bool {
-        self.ever.contains(key) && !self.keys.contains_key(key)
+    /// Records the key of a keyed entry as [`Seen::first`] does. `Some(replaces)` when the entry
+    /// goes in: `replaces` says whether an earlier layer set it (see [`upsert`]).
+    pub fn entry(
+        &mut self,
+        key: String,
+        what: &str,
+        span: Span,
+        diags: &mut Diagnostics,
+    ) -> Option<bool> {
+        let replaces = self.ever.contains(&key) && !self.keys.contains_key(&key);
+        self.first(key, what, span, diags).then_some(replaces)
     }
 }
 
@@ -157,8 +165,10 @@ pub fn apply(
         "port" => {
             if let Some(port) = port(c.ports.len(), node, diags) {
                 let key = format!("{scope}port:{}:{}", port.number, port.protocol.as_str());
-                if seen.first(key, &format!("port {}", port.number), span, diags) {
-                    upsert(&mut c.ports, port, |a, b| {
+                if let Some(replaces) =
+                    seen.entry(key, &format!("port {}", port.number), span, diags)
+                {
+                    upsert(&mut c.ports, port, replaces, |a, b| {
                         a.number == b.number && a.protocol == b.protocol
                     });
                 }
@@ -268,9 +278,11 @@ pub fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-/// Replaces the entry that `same` matches, or appends.
-pub fn upsert<T>(list: &mut Vec<T>, item: T, same: impl Fn(&T, &T) -> bool) {
-    match list.iter().position(|x| same(x, &item)) {
+/// Puts `item` in `list`: in place of the entry `same` matches when an earlier layer set it
+/// (`replaces`, from [`Seen::entry`]), else appended. Searching only then keeps thousands of
+/// entries (a gateway's routes, a service's variables) linear.
+pub fn upsert<T>(list: &mut Vec<T>, item: T, replaces: bool, same: impl Fn(&T, &T) -> bool) {
+    match list.iter().position(|x| replaces && same(x, &item)) {
         Some(i) => list[i] = item,
         None => list.push(item),
     }
@@ -282,19 +294,9 @@ fn env(c: &mut Container, node: &NodeView, seen: &mut Seen, diags: &mut Diagnost
     let scope = format!("{}/", c.name);
     let mut push = |var: EnvVar, seen: &mut Seen, diags: &mut Diagnostics| {
         let key = format!("{scope}env:{}", var.name);
-        let replaces = seen.in_earlier_layer(&key);
-        if seen.first(
-            key,
-            &format!("environment variable `{}`", var.name),
-            var.span,
-            diags,
-        ) {
-            // Searching only when an earlier layer set it keeps thousands of variables linear.
-            if replaces {
-                upsert(&mut c.env, var, |a, b| a.name == b.name);
-            } else {
-                c.env.push(var);
-            }
+        let what = format!("environment variable `{}`", var.name);
+        if let Some(replaces) = seen.entry(key, &what, var.span, diags) {
+            upsert(&mut c.env, var, replaces, |a, b| a.name == b.name);
         }
     };
     // `env GREETING=Hello world`: a property first, then a stray word — an unquoted value with a

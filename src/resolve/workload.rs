@@ -216,7 +216,7 @@ impl WorkloadBuilder {
                         }
                     });
                 if let (Some(path), Some(content)) = (path, content)
-                    && self.seen.first(
+                    && let Some(replaces) = self.seen.entry(
                         format!("file:{path}"),
                         &format!("file `{path}`"),
                         span,
@@ -230,6 +230,7 @@ impl WorkloadBuilder {
                             content,
                             span,
                         },
+                        replaces,
                         |a, b| a.path == b.path,
                     );
                 }
@@ -251,14 +252,16 @@ impl WorkloadBuilder {
             }
             "volume" | "empty-dir" | "host-path" => {
                 if let Some(volume) = volume(node, diags)
-                    && self.seen.first(
+                    && let Some(replaces) = self.seen.entry(
                         format!("volume:{}", volume.name),
                         &format!("volume `{}`", volume.name),
                         span,
                         diags,
                     )
                 {
-                    upsert(&mut self.w.volumes, volume, |a, b| a.name == b.name);
+                    upsert(&mut self.w.volumes, volume, replaces, |a, b| {
+                        a.name == b.name
+                    });
                 }
             }
             "autoscale" | "canary"
@@ -410,7 +413,7 @@ impl WorkloadBuilder {
                     );
                     return;
                 }
-                if self.seen.first(
+                if let Some(replaces) = self.seen.entry(
                     format!("container:{cname}"),
                     &format!("container `{cname}`"),
                     span,
@@ -421,7 +424,7 @@ impl WorkloadBuilder {
                     } else {
                         &mut self.w.sidecars
                     };
-                    upsert(list, c, |a, b| a.name == b.name);
+                    upsert(list, c, replaces, |a, b| a.name == b.name);
                 }
             }
             "service-account" => {
@@ -539,13 +542,9 @@ impl WorkloadBuilder {
                 if let (Some(path), Some(t)) = (path, target)
                     && let Some(target) = values::string(&t, diags)
                 {
-                    let key = format!("route:{path}");
-                    // Searching only when an earlier layer set it keeps a gateway with thousands
-                    // of routes linear.
-                    let replaces = self.seen.in_earlier_layer(&key);
-                    if self
-                        .seen
-                        .first(key, &format!("route `{path}`"), span, diags)
+                    let what = format!("route `{path}`");
+                    if let Some(replaces) =
+                        self.seen.entry(format!("route:{path}"), &what, span, diags)
                     {
                         let route = Route {
                             path,
@@ -553,11 +552,7 @@ impl WorkloadBuilder {
                             port,
                             span: t.span,
                         };
-                        if replaces {
-                            upsert(&mut self.w.routes, route, |a, b| a.path == b.path);
-                        } else {
-                            self.w.routes.push(route);
-                        }
+                        upsert(&mut self.w.routes, route, replaces, |a, b| a.path == b.path);
                     }
                 }
                 e.finish(&["to", "port"], diags);
