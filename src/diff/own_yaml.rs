@@ -64,6 +64,9 @@ pub fn documents(text: &str) -> Option<Vec<Value>> {
     Some(out)
 }
 
+/// The deepest nesting read here.
+const MAX_DEPTH: usize = 64;
+
 /// One line: its indentation in spaces and the rest.
 #[derive(Clone, Copy)]
 struct Line<'a> {
@@ -84,7 +87,9 @@ impl<'a> Reader<'a, '_> {
     /// The node whose first line is the current one, indented `indent`.
     fn node(&mut self, indent: usize) -> Option<Value> {
         let line = self.peek()?;
-        if line.indent != indent {
+        // Each level indents two more. Deeper than the emitter ever writes, serde_yaml decides
+        // (it refuses past 128 levels), and the recursion here stays shallow.
+        if line.indent != indent || indent > 2 * MAX_DEPTH {
             return None;
         }
         if line.text.starts_with("- ") {
@@ -329,6 +334,11 @@ mod tests {
 
     #[test]
     fn gives_up_on_yaml_the_emitter_does_not_write() {
+        let deep: String = (0..200)
+            .map(|i| format!("{}a:\n", "  ".repeat(i)))
+            .collect::<String>()
+            + &"  ".repeat(200)
+            + "b: c\n";
         for text in [
             "a: 1 # comment\n",
             "a: &x 1\nb: *x\n",
@@ -353,6 +363,7 @@ mod tests {
             "a: 1\n---\n",
             "a: 1\n\n",
             "a: -0\n",
+            &deep,
         ] {
             assert_eq!(documents(text), None, "{text:?}");
         }
