@@ -101,7 +101,7 @@ fn main() -> ExitCode {
     for (name, text) in inputs(quick) {
         let (ours, theirs) = (windlass::reader::read(&text), KdlDocument::parse(&text));
         let nodes = match (&ours, &theirs) {
-            (Ok(a), Ok(b)) if count_nodes(a) == count_nodes(b) => count_nodes(a),
+            (Ok(a), Ok(b)) if a.len() == count_nodes(b) => a.len(),
             _ => {
                 eprintln!("error: the readers disagree on {name}");
                 failed = true;

@@ -1,10 +1,10 @@
 //! Source edits that keep the file as the user wrote it: `set-image` changes one value (or adds
-//! one property or line) by splicing the text at the spans the `kdl` parser reports, so every
+//! one property or line) by splicing the text at the spans the reader reports, so every
 //! other byte — comments, layout, quoting — stays as it was.
 
 use std::cmp::Ordering;
 
-use kdl::{KdlDocument, KdlEntry, KdlNode};
+use crate::reader::{Document, Entry, Node};
 
 /// Why an edit could not be made.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +45,7 @@ pub struct Target<'a> {
 /// `version=` parameter), or with `env`, in that environment's override (`tag=`), adding the
 /// property or the override line when there is none.
 pub fn set_image(text: &str, target: &Target<'_>, tag: &str) -> Result<Edit, EditError> {
-    let doc: KdlDocument = crate::reader::read(text).map_err(|_| {
+    let doc: Document = crate::reader::read(text).map_err(|_| {
         error(
             "the description does not parse",
             "run `windlass check` and fix the syntax first",
@@ -57,16 +57,16 @@ pub fn set_image(text: &str, target: &Target<'_>, tag: &str) -> Result<Edit, Edi
     }
 }
 
-fn span(e: &KdlEntry) -> (usize, usize) {
-    (e.span().offset(), e.span().offset() + e.span().len())
+fn span(e: Entry<'_>) -> (usize, usize) {
+    (e.span().start, e.span().end)
 }
 
-fn node_span(n: &KdlNode) -> (usize, usize) {
-    (n.span().offset(), n.span().offset() + n.span().len())
+fn node_span(n: Node<'_>) -> (usize, usize) {
+    (n.span().start, n.span().end)
 }
 
 /// Replaces the value of a property or argument entry, keeping `key=` and quoting style.
-fn replace_value(text: &str, entry: &KdlEntry, new_value: &str) -> String {
+fn replace_value(text: &str, entry: Entry<'_>, new_value: &str) -> String {
     let (start, end) = span(entry);
     let written = &text[start..end];
     let value_start = match entry.name() {
@@ -101,41 +101,34 @@ fn retag(reference: &str, tag: &str) -> String {
     format!("{repository}:{tag}")
 }
 
-fn app_node(doc: &KdlDocument) -> Result<&KdlNode, EditError> {
+fn app_node(doc: &Document) -> Result<Node<'_>, EditError> {
     doc.nodes()
-        .iter()
-        .find(|n| n.name().value() == "app")
+        .find(|n| n.name() == "app")
         .ok_or_else(|| error("the description has no `app`", "run `windlass check` first"))
 }
 
-fn args(node: &KdlNode) -> Vec<&KdlEntry> {
-    node.entries()
-        .iter()
-        .filter(|e| e.name().is_none())
-        .collect()
+fn args(node: Node<'_>) -> Vec<Entry<'_>> {
+    node.entries().filter(|e| e.name().is_none()).collect()
 }
 
-fn prop<'a>(node: &'a KdlNode, key: &str) -> Option<&'a KdlEntry> {
-    node.entries()
-        .iter()
-        .rev()
-        .find(|e| e.name().is_some_and(|n| n.value() == key))
+fn prop<'a>(node: Node<'a>, key: &str) -> Option<Entry<'a>> {
+    node.entries().filter(|e| e.name() == Some(key)).last()
 }
 
 /// The name a workload node of the app declares (the instance name for `use`).
-fn declared(node: &KdlNode) -> Option<&str> {
+fn declared(node: Node<'_>) -> Option<&str> {
     let a = args(node);
-    let v = if node.name().value() == "use" {
+    let v = if node.name() == "use" {
         a.get(1).or(a.first())
     } else {
         a.first()
     };
-    v.and_then(|e| e.value().as_string())
+    v.and_then(|e| e.value().as_str())
 }
 
 fn set_in_app(
     text: &str,
-    doc: &KdlDocument,
+    doc: &Document,
     target: &Target<'_>,
     tag: &str,
 ) -> Result<Edit, EditError> {
@@ -143,8 +136,8 @@ fn set_in_app(
     let node = app
         .children()
         .into_iter()
-        .flat_map(KdlDocument::nodes)
-        .find(|n| n.name().value() != "environment" && declared(n) == Some(target.workload))
+        .flatten()
+        .find(|n| n.name() != "environment" && declared(*n) == Some(target.workload))
         .ok_or_else(|| {
             error(
                 format!("the app has no workload `{}`", target.workload),
@@ -156,10 +149,10 @@ fn set_in_app(
     let image_node = node
         .children()
         .into_iter()
-        .flat_map(KdlDocument::nodes)
-        .find(|c| c.name().value() == "image");
+        .flatten()
+        .find(|c| c.name() == "image");
     if let Some(entry) = image_node.and_then(|c| args(c).first().copied())
-        && let Some(reference) = entry.value().as_string()
+        && let Some(reference) = entry.value().as_str()
     {
         return Ok(Edit {
             text: replace_value(text, entry, &retag(reference, tag)),
@@ -168,7 +161,7 @@ fn set_in_app(
     }
     // 2. An instance's `image="…"` parameter, or 3. a standard-library instance's `version=`.
     if let Some(entry) = prop(node, "image")
-        && let Some(reference) = entry.value().as_string()
+        && let Some(reference) = entry.value().as_str()
     {
         return Ok(Edit {
             text: replace_value(text, entry, &retag(reference, tag)),
@@ -181,7 +174,7 @@ fn set_in_app(
             what,
         });
     }
-    if matches!(node.name().value(), "database" | "use") {
+    if matches!(node.name(), "database" | "use") {
         // The component's default version: pin it on the instance's line.
         let end = node
             .entries()
@@ -200,17 +193,16 @@ fn set_in_app(
 
 fn set_in_env(
     text: &str,
-    doc: &KdlDocument,
+    doc: &Document,
     target: &Target<'_>,
     env: &str,
     tag: &str,
 ) -> Result<Edit, EditError> {
     let env_node = doc
         .nodes()
-        .iter()
         .find(|n| {
-            n.name().value() == "environment"
-                && args(n).first().and_then(|e| e.value().as_string()) == Some(env)
+            n.name() == "environment"
+                && args(*n).first().and_then(|e| e.value().as_str()) == Some(env)
         })
         .ok_or_else(|| {
             error(
@@ -219,15 +211,14 @@ fn set_in_env(
             )
         })?;
     let what = format!("image of `{}` in environment `{env}`", target.workload);
-    let children: Vec<&KdlNode> = env_node
-        .children()
-        .into_iter()
-        .flat_map(KdlDocument::nodes)
-        .collect();
-    let existing = children.iter().find(|n| {
-        args(n).first().and_then(|e| e.value().as_string()) == Some(target.workload)
-            && n.name().value() != "namespace"
-    });
+    let children: Vec<Node<'_>> = env_node.children().into_iter().flatten().collect();
+    let existing = children
+        .iter()
+        .find(|n| {
+            args(**n).first().and_then(|e| e.value().as_str()) == Some(target.workload)
+                && n.name() != "namespace"
+        })
+        .copied();
     if let Some(node) = existing {
         if let Some(entry) = prop(node, "tag") {
             return Ok(Edit {
@@ -236,7 +227,7 @@ fn set_in_env(
             });
         }
         if let Some(entry) = prop(node, "image")
-            && let Some(reference) = entry.value().as_string()
+            && let Some(reference) = entry.value().as_str()
         {
             return Ok(Edit {
                 text: replace_value(text, entry, &retag(reference, tag)),
@@ -268,7 +259,7 @@ fn set_in_env(
         .collect();
     let indent = children
         .first()
-        .map(|c| text[line_start(node_span(c).0)..node_span(c).0].to_owned())
+        .map(|&c| text[line_start(node_span(c).0)..node_span(c).0].to_owned())
         .filter(|i| i.chars().all(|c| c == ' ' || c == '\t'))
         .unwrap_or_else(|| format!("{env_indent}    "));
     let line = format!(

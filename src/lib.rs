@@ -3,7 +3,7 @@
 //!
 //! # Stages
 //!
-//! 1. [`parse`] — text → `kdl::KdlDocument`; syntax errors become diagnostics.
+//! 1. [`parse`] — text → [`reader::Document`]; syntax errors become diagnostics.
 //! 2. [`resolve`] — KDL → the typed [`model`](resolve::model): names, values, components, imports.
 //! 3. [`check`] — rules over the model that need the whole application.
 //! 4. [`lower`] — model → Kubernetes objects built from `k8s-openapi` types.

@@ -41,9 +41,9 @@ impl Span {
         }
     }
 
-    /// A span from a `kdl`/`miette` span within `file`.
-    pub fn from_miette(file: FileId, span: miette::SourceSpan) -> Self {
-        Span::new(file, span.offset(), span.offset() + span.len())
+    /// A span from a syntax tree's byte range within `file`.
+    pub fn from_range(file: FileId, span: std::ops::Range<usize>) -> Self {
+        Span::new(file, span.start, span.end)
     }
 
     /// The range as a `miette` span.

@@ -50,6 +50,12 @@ use kdl::{KdlDocument, KdlIdentifier, KdlNode, KdlValue};
 use miette::SourceSpan;
 use windlass::reader::{self, ReadError};
 
+/// The reader's document as the `kdl` crate's tree, spans and `value_repr` included, which is
+/// what is compared.
+pub(crate) fn read(text: &str) -> Result<KdlDocument, ReadError> {
+    reader::read(text).map(|doc| reader::to_kdl(&doc, text))
+}
+
 /// A fixed-seed xorshift64* generator.
 struct Rng(u64);
 
@@ -402,7 +408,7 @@ fn space_before_slashdashes(text: &str, doc: &KdlDocument) -> Option<String> {
             continue;
         }
         let candidate = format!("{} {}", &out[..at], &out[at..]);
-        if reader::read(&candidate).is_ok_and(|d| doc_diff(doc, &d, false).is_ok()) {
+        if read(&candidate).is_ok_and(|d| doc_diff(doc, &d, false).is_ok()) {
             out = candidate;
             changed = true;
         }
@@ -442,7 +448,7 @@ pub(crate) enum Verdict {
 /// Compares the two readers on `text`; a known difference that can be taken out is taken out and
 /// the rest compared again, up to `repairs` times.
 fn compare_with(text: &str, repairs: usize) -> Result<Verdict, String> {
-    let ours = reader::read(text);
+    let ours = read(text);
     if too_deep_for_kdl(text) {
         return Ok(Verdict::Skipped);
     }
@@ -472,7 +478,7 @@ fn compare_with(text: &str, repairs: usize) -> Result<Verdict, String> {
     }
     // Taking the difference out must not change what the reader reads (a space inserted moves
     // the spans after it), and must leave nothing but known differences.
-    if let (Ok(before), Ok(after)) = (&ours, reader::read(&repaired))
+    if let (Ok(before), Ok(after)) = (&ours, read(&repaired))
         && let Err(e) = doc_diff(before, &after, known != 1)
     {
         return Err(format!(

@@ -114,7 +114,9 @@ fn suite() -> PathBuf {
 fn check(dir: &Path, name: &str) -> Result<(), String> {
     let bytes = std::fs::read(dir.join("input").join(name)).unwrap();
     let read = match std::str::from_utf8(&bytes) {
-        Ok(text) => windlass::reader::read(text).map_err(|e| e.to_string()),
+        Ok(text) => windlass::reader::read(text)
+            .map(|doc| windlass::reader::to_kdl(&doc, text))
+            .map_err(|e| e.to_string()),
         // The reader takes text: input that is not UTF-8 cannot be a document.
         Err(e) => Err(format!("not UTF-8: {e}")),
     };

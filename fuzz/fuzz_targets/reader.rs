@@ -1,41 +1,48 @@
 //! `windlass::reader` alone on arbitrary bytes: it never panics (nor overflows the stack, on any
-//! depth), and every span in a document it reads lies inside the input, on character boundaries.
+//! depth), and every span in a document it reads lies inside the input, on character boundaries,
+//! with each value's span at the end of its entry.
 
 #![no_main]
 
-use kdl::KdlDocument;
-use libfuzzer_sys::fuzz_target;
-use miette::SourceSpan;
+use std::ops::Range;
 
-fn check(text: &str, span: SourceSpan) {
-    let (start, end) = (span.offset(), span.offset() + span.len());
+use libfuzzer_sys::fuzz_target;
+use windlass::reader::{Document, Nodes};
+
+fn check(text: &str, span: Range<usize>) {
+    let (start, end) = (span.start, span.end);
     assert!(
         start <= end && text.is_char_boundary(start) && text.is_char_boundary(end),
         "span {start}..{end} is not a slice of the input"
     );
 }
 
-fn check_doc(text: &str, doc: &KdlDocument) {
-    check(text, doc.span());
-    for node in doc.nodes() {
+fn check_nodes(text: &str, nodes: Nodes<'_>) {
+    for node in nodes {
         check(text, node.span());
-        check(text, node.name().span());
+        check(text, node.name_span());
         for entry in node.entries() {
             check(text, entry.span());
-            let repr = entry.format().map_or("", |f| f.value_repr.as_str());
-            let (start, end) = (
-                entry.span().offset(),
-                entry.span().offset() + entry.span().len(),
-            );
+            check(text, entry.value_span());
             assert!(
-                text[start..end].ends_with(repr),
-                "value_repr is not the end of the entry"
+                entry.span().start <= entry.value_span().start
+                    && entry.value_span().end == entry.span().end,
+                "the value is not the end of the entry"
             );
+            if let Some(key) = entry.name_span() {
+                check(text, key);
+            }
         }
-        if let Some(children) = node.children() {
-            check_doc(text, children);
+        if let (Some(children), Some(span)) = (node.children(), node.children_span()) {
+            check(text, span);
+            check_nodes(text, children);
         }
     }
+}
+
+fn check_doc(text: &str, doc: &Document) {
+    check(text, doc.span());
+    check_nodes(text, doc.nodes());
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -1,13 +1,15 @@
-//! A fast KDL 2.0 reader for the compile path: text → the same `kdl::KdlDocument` tree the `kdl`
-//! crate builds, with the same spans, in one forward pass over the bytes.
+//! A fast KDL 2.0 reader for the compile path: text → a [`Document`], in one forward pass over
+//! the bytes.
 //!
 //! The `kdl` crate keeps every space and comment so a document can be edited and written back;
-//! the compiler needs only the values and where they are. This reader builds the tree through the
-//! crate's public API — node and name spans, entry spans (`key=value` whole for a property), the
-//! children block's span, and each entry's `value_repr` (the value exactly as written) — and
-//! leaves the rest of the formatting empty. It follows the KDL 2.0 specification where the crate
-//! does not (see `tests/kdl_differential.rs` for the documented differences), and stops at the
-//! first error, which carries a byte span, a message and usually a help line.
+//! the compiler needs only the values and where they are. This reader keeps the values and the
+//! spans diagnostics point at — node, name, type annotation, entry (`key=value` whole for a
+//! property), key, value and children block — in a flat tree (`tree.rs`) that costs a few
+//! allocations per document rather than several per node. [`to_kdl`] turns it into the `kdl`
+//! crate's tree with the same spans, which is how the two readers are compared. It follows the
+//! KDL 2.0 specification where the crate does not (see `tests/kdl_differential.rs` for the
+//! documented differences), and stops at the first error, which carries a byte span, a message
+//! and usually a help line.
 //!
 //! Nesting is handled with an explicit stack, and blocks nested deeper than [`MAX_DEPTH`] are an
 //! error, so no input can overflow the stack here or when the tree is dropped.
@@ -17,23 +19,28 @@
 //! - `strings.rs` — identifier, quoted, raw and multi-line strings.
 //! - `numbers.rs` — numbers and `#` keywords.
 //! - `parser.rs` — documents, nodes, entries and children blocks.
+//! - `tree.rs` — the document it builds, and the views that read it.
+//! - `kdl_tree.rs` — the same document as the `kdl` crate's tree.
 
 mod chars;
+mod kdl_tree;
 mod lexer;
 mod numbers;
 mod parser;
 mod strings;
+mod tree;
 
 use std::fmt;
 use std::ops::Range;
 
-use kdl::KdlDocument;
+pub use kdl_tree::to_kdl;
+pub use tree::{Document, Entries, Entry, Node, Nodes, Value, ValueRef};
 
-/// The deepest nesting of `{ … }` blocks read (the same limit as [`crate::parse::MAX_DEPTH`]).
+/// The deepest nesting of `{ … }` blocks read.
 pub const MAX_DEPTH: usize = 64;
 
 /// Reads a KDL 2.0 document.
-pub fn read(text: &str) -> std::result::Result<KdlDocument, ReadError> {
+pub fn read(text: &str) -> std::result::Result<Document, ReadError> {
     parser::document(text)
 }
 
@@ -46,6 +53,9 @@ pub struct ReadError {
     pub message: String,
     /// How to fix it, when there is something useful to say.
     pub help: Option<String>,
+    /// The input is beyond what the reader accepts (nested too deeply) rather than against the
+    /// grammar.
+    pub limit: bool,
 }
 
 impl ReadError {
@@ -55,7 +65,14 @@ impl ReadError {
             span,
             message: message.into(),
             help: None,
+            limit: false,
         }
+    }
+
+    /// Marks it as an input beyond a limit.
+    pub(crate) fn limit(mut self) -> Self {
+        self.limit = true;
+        self
     }
 
     /// Adds a help line.

@@ -1,15 +1,14 @@
 //! Numbers — decimal with `_`, a sign, a fraction and an exponent; `0x`, `0o` and `0b` integers —
 //! and the `#` keywords: `#true`, `#false`, `#null`, `#inf`, `#-inf`, `#nan`.
 
-use kdl::KdlValue;
-
 use super::chars::{self, CHECK, IDENT, class};
 use super::lexer::Reader;
+use super::tree::Stored;
 use super::{ReadError, Result};
 
 impl Reader<'_> {
     /// A number at the cursor: a digit, or a sign before a digit.
-    pub fn number(&mut self) -> Result<KdlValue> {
+    pub fn number(&mut self) -> Result<Stored> {
         let start = self.pos;
         let negative = match self.peek() {
             Some(b'-') => {
@@ -74,7 +73,7 @@ impl Reader<'_> {
             written.parse::<f64>()
         };
         parsed
-            .map(KdlValue::Float)
+            .map(Stored::Float)
             .map_err(|_| self.not_a_number(start))
     }
 
@@ -90,7 +89,7 @@ impl Reader<'_> {
     }
 
     /// The integer whose digits (and `_`s) run from `digits` to the cursor.
-    fn integer(&self, start: usize, digits: usize, radix: u32, negative: bool) -> Result<KdlValue> {
+    fn integer(&self, start: usize, digits: usize, radix: u32, negative: bool) -> Result<Stored> {
         let mut value: i128 = 0;
         for &b in &self.bytes[digits..self.pos] {
             let Some(d) = char::from(b).to_digit(radix) else {
@@ -104,7 +103,7 @@ impl Reader<'_> {
                         .help("integers must fit in 128 bits; write a decimal number (`1.0e40`) or a string")
                 })?;
         }
-        Ok(KdlValue::Integer(if negative { -value } else { value }))
+        Ok(Stored::Integer(if negative { -value } else { value }))
     }
 
     /// The error for a token that starts like a number and is not one.
@@ -135,16 +134,16 @@ impl Reader<'_> {
     }
 
     /// A keyword at a `#` that does not start a raw string.
-    pub fn keyword(&mut self) -> Result<KdlValue> {
+    pub fn keyword(&mut self) -> Result<Stored> {
         let start = self.pos;
         let end = self.token_end(start);
         let value = match &self.text[start..end] {
-            "#true" => KdlValue::Bool(true),
-            "#false" => KdlValue::Bool(false),
-            "#null" => KdlValue::Null,
-            "#inf" => KdlValue::Float(f64::INFINITY),
-            "#-inf" => KdlValue::Float(f64::NEG_INFINITY),
-            "#nan" => KdlValue::Float(f64::NAN),
+            "#true" => Stored::Bool(true),
+            "#false" => Stored::Bool(false),
+            "#null" => Stored::Null,
+            "#inf" => Stored::Float(f64::INFINITY),
+            "#-inf" => Stored::Float(f64::NEG_INFINITY),
+            "#nan" => Stored::Float(f64::NAN),
             word => {
                 return Err(ReadError::new(
                     start..end.max(start + 1),

@@ -4,14 +4,20 @@
 //! Children blocks are read with an explicit stack of open nodes rather than by recursion, so the
 //! depth of the input costs heap, not stack, and [`MAX_DEPTH`] bounds it.
 
-use kdl::{KdlDocument, KdlEntry, KdlEntryFormat, KdlIdentifier, KdlNode, KdlValue};
+use std::borrow::Cow;
 
 use super::chars::{self, CHECK, IDENT, class};
 use super::lexer::Reader;
+use super::tree::{Annotation, Document, EntryData, NONE, NodeData, Span32, Stored, Str};
 use super::{MAX_DEPTH, ReadError, Result};
 
 /// Reads a whole document.
-pub fn document(text: &str) -> Result<KdlDocument> {
+pub fn document(text: &str) -> Result<Document> {
+    if u32::try_from(text.len()).is_err() {
+        return Err(ReadError::new(0..0, "the input is larger than 4 GiB")
+            .help("descriptions are a few megabytes at most")
+            .limit());
+    }
     let mut reader = Reader::new(text);
     if text.starts_with('\u{FEFF}') {
         reader.pos = '\u{FEFF}'.len_utf8();
@@ -19,12 +25,51 @@ pub fn document(text: &str) -> Result<KdlDocument> {
     reader.nodes()
 }
 
-/// A node being read: its `KdlNode` (name and type) is the last node of its level; its entries
-/// are collected apart until its first block or its end; its blocks may follow.
+/// A value just read: a string, borrowed from the input unless escapes changed it, or another
+/// value.
+pub enum Scalar<'a> {
+    Str(Cow<'a, str>),
+    Other(Stored),
+}
+
+/// How much of the document was built when a node or block started: what is dropped when it
+/// turns out to be commented out with `/-`.
+#[derive(Clone, Copy)]
+struct Mark {
+    nodes: usize,
+    entries: usize,
+    annotations: usize,
+    text: usize,
+}
+
+impl Mark {
+    fn of(doc: &Document) -> Self {
+        Mark {
+            nodes: doc.nodes.len(),
+            entries: doc.entries.len(),
+            annotations: doc.annotations.len(),
+            text: doc.text.len(),
+        }
+    }
+
+    fn drop_since(self, doc: &mut Document) {
+        doc.nodes.truncate(self.nodes);
+        doc.entries.truncate(self.entries);
+        doc.annotations.truncate(self.annotations);
+        doc.text.truncate(self.text);
+    }
+}
+
+/// A node being read: its name and type are stored, as the last node so far; its entries follow
+/// until its first block or its end; its blocks may follow.
 #[derive(Clone, Copy)]
 struct Pending {
     /// Where it starts: its type annotation or name.
     start: usize,
+    /// Its index in the document's nodes.
+    index: u32,
+    /// The document before it, to drop it if it is commented out.
+    mark: Mark,
     /// False when the node is commented out with `/-`.
     keep: bool,
     /// A block (real or commented out) was read, so no entries may follow.
@@ -35,56 +80,14 @@ struct Pending {
 
 /// A node whose children block is open.
 struct Frame {
-    /// The node, the last of the level below.
+    /// The node.
     pending: Pending,
     /// False when the block is commented out with `/-`.
     keep_block: bool,
     /// The offset of its `{`.
     open: usize,
-}
-
-/// The nodes of one document or block being read, and the span from the first node to the end
-/// of the last.
-#[derive(Default)]
-struct Level {
-    nodes: Vec<KdlNode>,
-    span: Option<(usize, usize)>,
-    /// How many nodes the last block at this depth had: blocks at one depth tend to be alike,
-    /// so the next one starts with that capacity instead of growing (and copying) from zero.
-    hint: usize,
-}
-
-impl Level {
-    /// Starts a block at this depth.
-    fn open(&mut self) {
-        self.nodes = Vec::with_capacity(self.hint);
-    }
-
-    /// The level's nodes as a document, in a vector trimmed to their number (which does not move
-    /// them). An empty document has an empty span at `empty_at` (its closing `}` or the end of
-    /// the input).
-    fn take(&mut self, empty_at: usize) -> KdlDocument {
-        let (start, end) = self.span.take().unwrap_or((empty_at, empty_at));
-        let mut nodes = std::mem::take(&mut self.nodes);
-        self.hint = nodes.len();
-        nodes.shrink_to_fit();
-        let mut doc = KdlDocument::new();
-        *doc.nodes_mut() = nodes;
-        doc.set_span(start..end);
-        doc
-    }
-}
-
-/// Moves the entries read into the node, in a vector of exactly their number.
-fn flush(entries: &mut Vec<KdlEntry>, node: Option<&mut KdlNode>) {
-    if let Some(node) = node
-        && !entries.is_empty()
-    {
-        let mut exact = Vec::with_capacity(entries.len());
-        exact.append(entries);
-        *node.entries_mut() = exact;
-    }
-    entries.clear();
+    /// The document before the block, to drop it if it is commented out.
+    mark: Mark,
 }
 
 /// How a node's tail ended.
@@ -95,21 +98,22 @@ enum Tail {
     End(usize),
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     /// `nodes`, at the top level and in every block, until the end of the input.
     ///
-    /// Nodes are built in place, as the last node of their level. The tree is most of the cost
-    /// (a `KdlNode` is 448 bytes, a `KdlEntry` 384), so it is kept small and moved little: a block
-    /// starts with the capacity the last block at its depth needed and is trimmed in place, and a
-    /// node's entries are moved once into a vector of their exact number.
-    fn nodes(&mut self) -> Result<KdlDocument> {
+    /// Each node is stored when its name is read and completed at its end; nodes and blocks
+    /// commented out with `/-` are read like the others and then dropped by truncating the
+    /// document back to where they started.
+    fn nodes(&mut self) -> Result<Document> {
+        let mut doc = Document::default();
+        // Generated descriptions have a node per 18 bytes and an entry per 12; a little over
+        // that saves most of the growing, and no more than the input's size is reserved.
+        doc.nodes.reserve(self.text.len() / 24);
+        doc.entries.reserve(self.text.len() / 16);
+        doc.text.reserve(self.text.len() / 2);
         let mut stack: Vec<Frame> = Vec::new();
-        let mut levels: Vec<Level> = vec![Level::default()];
-        let mut entries: Vec<KdlEntry> = Vec::new();
-        // `KdlNode::new` allocates the formatting it would print the node with; a clone of an
-        // unformatted node with an empty name allocates nothing.
-        let mut blank = KdlNode::new(String::new());
-        blank.clear_format();
+        // The span of the nodes read so far in the open block at each depth.
+        let mut spans: Vec<Option<(usize, usize)>> = vec![None];
         loop {
             self.line_space()?;
             let depth = stack.len();
@@ -119,7 +123,9 @@ impl Reader<'_> {
                         return Err(ReadError::new(frame.open..frame.open + 1, "this block is never closed")
                             .help("add the missing `}`; braces pair from the inside out, so a `}` forgotten in an inner block shows up here"));
                     }
-                    return Ok(levels[0].take(self.pos));
+                    let (start, end) = spans[0].unwrap_or((self.pos, self.pos));
+                    doc.span = Span32::new(start, end);
+                    return Ok(doc);
                 }
                 Some(b'}') => {
                     let Some(frame) = stack.pop() else {
@@ -127,31 +133,24 @@ impl Reader<'_> {
                             .error_at(self.pos, "this `}` closes no block")
                             .help("remove it, or look above for a block closed twice"));
                     };
-                    let children = levels[depth].take(self.pos);
+                    let (start, end) = spans[depth].take().unwrap_or((self.pos, self.pos));
                     self.pos += 1;
-                    if frame.keep_block
-                        && let Some(node) = levels[depth - 1].nodes.last_mut()
-                    {
-                        node.set_children(children);
+                    if frame.keep_block {
+                        doc.nodes[frame.pending.index as usize].children =
+                            Some(Span32::new(start, end));
+                    } else {
+                        frame.mark.drop_since(&mut doc);
                     }
                     frame.pending
                 }
                 Some(_) => {
                     let keep = !self.slashdash()?;
-                    let (name, ty, pending) = self.node_head(keep)?;
-                    let mut node = blank.clone();
-                    *node.name_mut() = name;
-                    if let Some(ty) = ty {
-                        node.set_ty(ty);
-                    }
-                    levels[depth].nodes.push(node);
-                    pending
+                    self.node_head(keep, &mut doc)?
                 }
             };
+            // The node's own depth: one less than `depth` if its block just closed.
             let depth = stack.len();
-            let tail = self.node_tail(&mut pending, &mut entries)?;
-            let level = &mut levels[depth];
-            flush(&mut entries, level.nodes.last_mut());
+            let tail = self.node_tail(&mut pending, &mut doc)?;
             match tail {
                 Tail::Block { keep_block, open } => {
                     if depth >= MAX_DEPTH {
@@ -159,28 +158,28 @@ impl Reader<'_> {
                             open..open + 1,
                             format!("blocks are nested more than {MAX_DEPTH} levels deep"),
                         )
-                        .help("a description needs a handful of levels: app, workload, container, expose; check for unclosed or runaway blocks"));
+                        .help("a description needs a handful of levels: app, workload, container, expose; check for unclosed or runaway blocks")
+                        .limit());
                     }
                     stack.push(Frame {
                         pending,
                         keep_block,
                         open,
+                        mark: Mark::of(&doc),
                     });
-                    if levels.len() == depth + 1 {
-                        levels.push(Level::default());
+                    if spans.len() == depth + 1 {
+                        spans.push(None);
                     }
-                    levels[depth + 1].open();
                 }
                 Tail::End(end) if pending.keep => {
-                    if let Some(node) = level.nodes.last_mut() {
-                        node.set_span(pending.start..end);
-                    }
-                    let first = level.span.map_or(pending.start, |(first, _)| first);
-                    level.span = Some((first, end));
+                    let next = doc.nodes.len() as u32;
+                    let node = &mut doc.nodes[pending.index as usize];
+                    node.span = Span32::new(pending.start, end);
+                    node.end = next;
+                    let first = spans[depth].map_or(pending.start, |(first, _)| first);
+                    spans[depth] = Some((first, end));
                 }
-                Tail::End(_) => {
-                    level.nodes.pop();
-                }
+                Tail::End(_) => pending.mark.drop_since(&mut doc),
             }
         }
     }
@@ -203,20 +202,21 @@ impl Reader<'_> {
         Ok(true)
     }
 
-    /// A node's type annotation and name.
-    fn node_head(&mut self, keep: bool) -> Result<(KdlIdentifier, Option<KdlIdentifier>, Pending)> {
+    /// A node's type annotation and name, stored as the document's last node.
+    fn node_head(&mut self, keep: bool, doc: &mut Document) -> Result<Pending> {
         let start = self.pos;
+        let mark = Mark::of(doc);
         let ty = if self.peek() == Some(b'(') {
-            let ty = self.type_annotation()?;
+            let ty = self.type_annotation(doc)?;
             self.node_space()?;
-            Some(ty)
+            ty
         } else {
-            None
+            NONE
         };
         let name_start = self.pos;
         let name = match self.scalar()? {
-            Some(KdlValue::String(name)) => name,
-            Some(_) => {
+            Some(Scalar::Str(name)) => doc.push_str(&name),
+            Some(Scalar::Other(_)) => {
                 return Err(ReadError::new(name_start..self.pos, "a node name must be a string")
                     .help("quote it: a name that reads as a number or keyword is written in double quotes"));
             }
@@ -227,20 +227,31 @@ impl Reader<'_> {
             }
             None => return Err(self.unexpected(self.pos, "a node name")),
         };
-        let mut ident = KdlIdentifier::from(name);
-        ident.set_span(name_start..self.pos);
-        let pending = Pending {
+        let index = doc.nodes.len() as u32;
+        let entries = doc.entries.len() as u32;
+        doc.nodes.push(NodeData {
+            name,
+            name_span: Span32::new(name_start, self.pos),
+            ty,
+            span: Span32::default(),
+            first_entry: entries,
+            end_entry: entries,
+            end: index + 1,
+            children: None,
+        });
+        Ok(Pending {
             start,
+            index,
+            mark,
             keep,
             has_block: false,
             has_children: false,
-        };
-        Ok((ident, ty, pending))
+        })
     }
 
     /// The rest of a node after its name, or after a children block: entries, blocks, and the
     /// terminator.
-    fn node_tail(&mut self, pending: &mut Pending, entries: &mut Vec<KdlEntry>) -> Result<Tail> {
+    fn node_tail(&mut self, pending: &mut Pending, doc: &mut Document) -> Result<Tail> {
         loop {
             let spaced = self.node_space()?;
             let here = self.pos;
@@ -261,7 +272,7 @@ impl Reader<'_> {
                     if pending.has_block {
                         return Err(after_block(here));
                     }
-                    self.entry(entries, false)?;
+                    self.entry(doc, None)?;
                 }
                 b'{' => {
                     if pending.has_children {
@@ -297,24 +308,24 @@ impl Reader<'_> {
                     if !spaced {
                         return Err(self.value_end_error());
                     }
-                    self.entry(entries, pending.keep)?;
+                    self.entry(doc, pending.keep.then_some(pending.index))?;
                 }
             }
         }
     }
 
-    /// An argument or a property, added to `entries` when `keep` (built in place: an entry is
-    /// large, and moving it costs more than reading it).
-    fn entry(&mut self, entries: &mut Vec<KdlEntry>, keep: bool) -> Result<()> {
+    /// An argument or a property, stored as `node`'s last entry (none: read and dropped).
+    fn entry(&mut self, doc: &mut Document, node: Option<u32>) -> Result<()> {
         let start = self.pos;
-        let mut ty = None;
+        let mark = Mark::of(doc);
+        let mut ty = NONE;
         if self.peek() == Some(b'(') {
-            ty = Some(self.type_annotation()?);
+            ty = self.type_annotation(doc)?;
             self.node_space()?;
         }
         let mut value_start = self.pos;
         let Some(mut value) = self.scalar()? else {
-            let expected = if ty.is_some() {
+            let expected = if ty != NONE {
                 "a value after the type annotation"
             } else {
                 "a value"
@@ -327,27 +338,29 @@ impl Reader<'_> {
             });
         };
         let value_end = self.pos;
-        let mut key = None;
+        let mut key = Str { at: 0, len: NONE };
+        let mut key_span = Span32::default();
         if self.property_equals()? {
-            if ty.is_some() {
+            if ty != NONE {
                 return Err(self
                     .error_at(self.pos, "a property's type annotation goes on its value")
                     .help("write key=(type)value"));
             }
-            let KdlValue::String(name) = value else {
+            let Scalar::Str(name) = value else {
                 return Err(ReadError::new(
                     value_start..value_end,
                     "a property name must be a string",
                 )
                 .help("quote it: \"1\"=value"));
             };
-            let mut name = KdlIdentifier::from(name);
-            name.set_span(value_start..value_end);
-            key = Some(name);
+            if node.is_some() {
+                key = doc.push_str(&name);
+            }
+            key_span = Span32::new(value_start, value_end);
             self.pos += 1;
             self.node_space()?;
             if self.peek() == Some(b'(') {
-                ty = Some(self.type_annotation()?);
+                ty = self.type_annotation(doc)?;
                 self.node_space()?;
             }
             value_start = self.pos;
@@ -356,24 +369,24 @@ impl Reader<'_> {
                     .help("give the property a value, such as key=\"value\", or remove it")
             })?;
         }
-        if !keep {
+        let Some(node) = node else {
+            mark.drop_since(doc);
             return Ok(());
-        }
-        let value_repr = self.text[value_start..self.pos].to_owned();
-        entries.push(match key {
-            Some(key) => KdlEntry::new_prop(key, value),
-            None => KdlEntry::new(value),
+        };
+        let (value, raw) = match value {
+            Scalar::Str(s) => (Stored::String(doc.push_str(&s)), Str::default()),
+            Scalar::Other(v) => (v, doc.push_str(&self.text[value_start..self.pos])),
+        };
+        doc.entries.push(EntryData {
+            value,
+            key,
+            key_span,
+            ty,
+            span: Span32::new(start, self.pos),
+            value_start: value_start as u32,
+            raw,
         });
-        if let Some(entry) = entries.last_mut() {
-            if let Some(ty) = ty {
-                entry.set_ty(ty);
-            }
-            entry.set_span(start..self.pos);
-            entry.set_format(KdlEntryFormat {
-                value_repr,
-                ..KdlEntryFormat::default()
-            });
-        }
+        doc.nodes[node as usize].end_entry = doc.entries.len() as u32;
         Ok(())
     }
 
@@ -402,14 +415,15 @@ impl Reader<'_> {
         }
     }
 
-    /// `(type)`: a string between parentheses, with optional space inside.
-    fn type_annotation(&mut self) -> Result<KdlIdentifier> {
+    /// `(type)`: a string between parentheses, with optional space inside; stored, and its
+    /// index returned.
+    fn type_annotation(&mut self, doc: &mut Document) -> Result<u32> {
         self.pos += 1;
         self.node_space()?;
         let start = self.pos;
         let name = match self.scalar()? {
-            Some(KdlValue::String(name)) => name,
-            Some(_) => {
+            Some(Scalar::Str(name)) => doc.push_str(&name),
+            Some(Scalar::Other(_)) => {
                 return Err(
                     ReadError::new(start..self.pos, "a type annotation must be a string")
                         .help("quote it: (\"u8\")"),
@@ -423,40 +437,42 @@ impl Reader<'_> {
             return Err(self.unexpected(self.pos, "`)` to close the type annotation"));
         }
         self.pos += 1;
-        let mut ident = KdlIdentifier::from(name);
-        ident.set_span(start..end);
-        Ok(ident)
+        doc.annotations.push(Annotation {
+            name,
+            span: Span32::new(start, end),
+        });
+        Ok((doc.annotations.len() - 1) as u32)
     }
 
     /// A value at the cursor, followed by a space, newline or punctuation; `None` when no value
     /// starts here.
-    fn scalar(&mut self) -> Result<Option<KdlValue>> {
+    fn scalar(&mut self) -> Result<Option<Scalar<'a>>> {
         let Some(b) = self.peek() else {
             return Ok(None);
         };
         let value = match b {
-            b'"' => KdlValue::String(self.quoted_string()?),
-            b'#' if matches!(self.peek_at(1), Some(b'"' | b'#')) => {
-                KdlValue::String(self.raw_string()?)
+            b'"' => Scalar::Str(self.quoted_string()?),
+            b'#' if matches!(self.peek_at(1), Some(b'"' | b'#')) => Scalar::Str(self.raw_string()?),
+            b'#' => Scalar::Other(self.keyword()?),
+            b'0'..=b'9' => Scalar::Other(self.number()?),
+            b'+' | b'-' if self.peek_at(1).is_some_and(|b| b.is_ascii_digit()) => {
+                Scalar::Other(self.number()?)
             }
-            b'#' => self.keyword()?,
-            b'0'..=b'9' => self.number()?,
-            b'+' | b'-' if self.peek_at(1).is_some_and(|b| b.is_ascii_digit()) => self.number()?,
             b'+' | b'-' | b'.' => {
                 let dot = if b == b'.' { 1 } else { 2 };
                 let after_dot = self.peek_at(dot).is_some_and(|b| b.is_ascii_digit());
                 if after_dot && (b == b'.' || self.peek_at(1) == Some(b'.')) {
                     return Err(self.not_a_number(self.pos));
                 }
-                KdlValue::String(self.identifier_string()?)
+                Scalar::Str(self.identifier_string()?)
             }
-            _ if class(b) == IDENT => KdlValue::String(self.identifier_string()?),
+            _ if class(b) == IDENT => Scalar::Str(self.identifier_string()?),
             _ if class(b) == CHECK
                 && self
                     .char_at(self.pos)
                     .is_some_and(chars::is_identifier_char) =>
             {
-                KdlValue::String(self.identifier_string()?)
+                Scalar::Str(self.identifier_string()?)
             }
             _ => return Ok(None),
         };

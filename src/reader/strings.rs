@@ -2,6 +2,8 @@
 //! and the multi-line forms of both, whose common indentation (that of the closing line) is
 //! removed.
 
+use std::borrow::Cow;
+
 use super::chars::{self, CHECK, IDENT, NEWLINE, SPECIAL, class};
 use super::lexer::Reader;
 use super::{ReadError, Result};
@@ -9,9 +11,9 @@ use super::{ReadError, Result};
 /// Identifier strings that would read as keywords or numbers; each must be written with `#`.
 const KEYWORD_LIKE: [&str; 6] = ["true", "false", "null", "inf", "-inf", "nan"];
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     /// An identifier string at the cursor (the caller has ruled out numbers).
-    pub fn identifier_string(&mut self) -> Result<String> {
+    pub fn identifier_string(&mut self) -> Result<Cow<'a, str>> {
         let start = self.pos;
         while let Some(&b) = self.bytes.get(self.pos) {
             let cls = class(b);
@@ -26,7 +28,8 @@ impl Reader<'_> {
                 break;
             }
         }
-        let ident = &self.text[start..self.pos];
+        let text = self.text;
+        let ident = &text[start..self.pos];
         if ident.len() <= 5 && KEYWORD_LIKE.contains(&ident) {
             return Err(ReadError::new(
                 start..self.pos,
@@ -36,7 +39,7 @@ impl Reader<'_> {
                 "write `#{ident}` for the keyword, or \"{ident}\" for the string"
             )));
         }
-        Ok(ident.to_owned())
+        Ok(Cow::Borrowed(ident))
     }
 
     /// Advances over ordinary string characters, stopping at `"`, `\`, a newline, a disallowed
@@ -65,25 +68,26 @@ impl Reader<'_> {
     }
 
     /// A `"…"` or `"""…"""` string at the cursor.
-    pub fn quoted_string(&mut self) -> Result<String> {
+    pub fn quoted_string(&mut self) -> Result<Cow<'a, str>> {
         if self.looking_at(b"\"\"\"") {
-            return self.multi_line_string();
+            return self.multi_line_string().map(Cow::Owned);
         }
         let open = self.pos;
         self.pos += 1;
         let start = self.pos;
         self.string_run();
         if self.peek() == Some(b'"') {
-            let s = self.text[start..self.pos].to_owned();
+            let text = self.text;
+            let s = &text[start..self.pos];
             self.pos += 1;
-            return Ok(s);
+            return Ok(Cow::Borrowed(s));
         }
         let mut out = String::from(&self.text[start..self.pos]);
         loop {
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => {
                     if let Some(c) = self.escape()? {
@@ -311,7 +315,7 @@ impl Reader<'_> {
     }
 
     /// A raw string at the cursor: `#"…"#`, with any number of `#`, or `#"""…"""#`.
-    pub fn raw_string(&mut self) -> Result<String> {
+    pub fn raw_string(&mut self) -> Result<Cow<'a, str>> {
         let open = self.pos;
         let hashes = self.bytes[open..]
             .iter()
@@ -324,7 +328,7 @@ impl Reader<'_> {
                 .help("a raw string is written #\"text\"#; keywords are #true, #false, #null, #inf, #-inf and #nan"));
         }
         if self.looking_at(b"\"\"\"") && self.newline_len_at(self.pos + 3).is_some() {
-            return self.multi_line_raw_string(open, hashes);
+            return self.multi_line_raw_string(open, hashes).map(Cow::Owned);
         }
         self.pos += 1;
         let start = self.pos;
@@ -350,14 +354,15 @@ impl Reader<'_> {
             }
             self.pos += c.len_utf8();
         }
-        let body = &self.text[start..self.pos];
+        let text = self.text;
+        let body = &text[start..self.pos];
         self.pos += 1 + hashes;
         let b = body.as_bytes();
         if b.first() == Some(&b'"') && b.get(1).is_none_or(|&c| c == b'"') {
             return Err(ReadError::new(open..self.pos, "a raw string on one line cannot start with `\"\"`")
                 .help("it reads like a multi-line string's `\"\"\"`; put the text on its own lines (`#\"\"\"`, newline, text, newline, `\"\"\"#`) or use a quoted string with `\\\"`"));
         }
-        Ok(body.to_owned())
+        Ok(Cow::Borrowed(body))
     }
 
     /// Whether `hashes` `#`s follow at `at`.

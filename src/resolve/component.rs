@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 use std::path::{Component as PathPart, Path, PathBuf};
+use std::rc::Rc;
 
-use kdl::{KdlNode, KdlValue};
+use crate::reader::{Document, Value};
 
 use super::environment::Override;
 use super::model::{Workload, WorkloadKind};
@@ -24,11 +25,12 @@ struct ParamDef {
 }
 
 /// A component definition.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 struct ComponentDef {
     kind: WorkloadKind,
     file: FileId,
-    node: KdlNode,
+    /// The `component` node alone, kept after the rest of its file's tree is dropped.
+    node: Document,
     params: Vec<ParamDef>,
     span: Span,
 }
@@ -37,7 +39,7 @@ struct ComponentDef {
 /// (loaded on first use).
 #[derive(Default)]
 pub struct Components {
-    defs: BTreeMap<String, ComponentDef>,
+    defs: BTreeMap<String, Rc<ComponentDef>>,
     stdlib_loaded: BTreeMap<String, bool>,
     /// An import was refused, or its file could not be read or parsed (already reported): a
     /// component that is not found may be defined there, so "unknown component" would only
@@ -81,7 +83,7 @@ impl Components {
             // in decimal, do not survive substitution (`default=8.10` would become `mysql:8.1`).
             // Reported once here; the rest reads the value as the quoted text it should be.
             if let Some(d) = default.as_mut() {
-                let error = if matches!(d.value, KdlValue::Float(_)) {
+                let error = if matches!(d.value, Value::Float(_)) {
                     Some(values::decimal_error(d))
                 } else if values::respelled(d).is_some() {
                     Some(values::respelled_error(d))
@@ -91,7 +93,7 @@ impl Components {
                 if let Some(error) = error {
                     diags.push(error);
                     let written = d.raw.take().unwrap_or_else(|| values::display(&d.value));
-                    d.value = KdlValue::String(written);
+                    d.value = Value::String(written);
                 }
             }
             let Some(pname) = pname else { continue };
@@ -138,13 +140,13 @@ impl Components {
         }
         self.defs.insert(
             name,
-            ComponentDef {
+            Rc::new(ComponentDef {
                 kind,
                 file: view.file,
-                node: view.node.clone(),
+                node: Document::extract(view.node),
                 params,
                 span,
-            },
+            }),
         );
     }
 
@@ -298,7 +300,7 @@ impl Components {
         name: &str,
         sources: &mut Sources,
         diags: &mut Diagnostics,
-    ) -> Option<ComponentDef> {
+    ) -> Option<Rc<ComponentDef>> {
         if !self.defs.contains_key(name)
             && !self.stdlib_loaded.contains_key(name)
             && let Some(text) = crate::stdlib::source(name)
@@ -309,11 +311,7 @@ impl Components {
             match crate::parse::parse(sources, file) {
                 Ok(doc) => {
                     let empty = Scope::default();
-                    for node in doc
-                        .nodes()
-                        .iter()
-                        .filter(|n| n.name().value() == "component")
-                    {
+                    for node in doc.nodes().filter(|n| n.name() == "component") {
                         self.define(
                             &NodeView {
                                 node,
@@ -422,7 +420,7 @@ impl Components {
         scope.params.insert(
             "name".into(),
             Val {
-                value: KdlValue::String(instance.clone()),
+                value: Value::String(instance.clone()),
                 span: instance_val.span,
                 raw: None,
             },
@@ -430,7 +428,7 @@ impl Components {
         scope.params.insert(
             "app".into(),
             Val {
-                value: KdlValue::String(app_name.to_owned()),
+                value: Value::String(app_name.to_owned()),
                 span: instance_val.span,
                 raw: None,
             },
@@ -455,7 +453,7 @@ impl Components {
         }
         for prop in &props {
             // A decimal's digits do not survive substitution: `version=8.0` would become `mysql:8`.
-            if matches!(prop.val.value, KdlValue::Float(_)) {
+            if matches!(prop.val.value, Value::Float(_)) {
                 ok = false;
                 diags.push(values::decimal_error(&prop.val));
             }
@@ -469,22 +467,13 @@ impl Components {
             // `KEY=#null` leaves a parameter unset: its default applies, or it is missing.
             let given = props
                 .iter()
-                .find(|p| p.key == param.name && !matches!(p.val.value, KdlValue::Null))
+                .find(|p| p.key == param.name && !matches!(p.val.value, Value::Null))
                 .map(|p| p.val.clone());
             let value = match (given, &param.default) {
                 (Some(v), _) => v,
+                // A default's text may use the parameters before it: `image="{app}-web"`.
                 (None, Some(default)) => match &default.value {
-                    KdlValue::String(s) => {
-                        let defaults_scope = Scope {
-                            params: scope.params.clone(),
-                        };
-                        let text_view = Val {
-                            value: KdlValue::String(s.clone()),
-                            span: default.span,
-                            raw: None,
-                        };
-                        substitute_default(&defaults_scope, &text_view, diags)
-                    }
+                    Value::String(text) => scope.substitute(text, default.span, diags),
                     _ => default.clone(),
                 },
                 (None, None) => {
@@ -528,12 +517,15 @@ impl Components {
         }
         let mut builder = WorkloadBuilder::new(instance, instance_val.span, kind, app);
         builder.set_component(&component);
-        let body = NodeView {
-            node: &def.node,
-            file: def.file,
-            scope: &scope,
-        };
-        builder.apply_all(body.children().filter(|c| c.name() != "param"), app, diags);
+        // `extract` made the `component` node the document's only top-level node.
+        for node in def.node.nodes() {
+            let body = NodeView {
+                node,
+                file: def.file,
+                scope: &scope,
+            };
+            builder.apply_all(body.children().filter(|c| c.name() != "param"), app, diags);
+        }
         builder.next_layer();
         builder.apply_all(view.children(), app, diags);
         let params: Vec<&str> = def.params.iter().map(|p| p.name.as_str()).collect();
@@ -547,23 +539,6 @@ impl Components {
         }
         Some(builder.finish(diags))
     }
-}
-
-fn substitute_default(scope: &Scope, val: &Val, diags: &mut Diagnostics) -> Val {
-    // Reuse the reader's substitution by wrapping the value in a throwaway node.
-    let mut node = KdlNode::new("default");
-    node.push(kdl::KdlEntry::new(val.value.clone()));
-    let view = NodeView {
-        node: &node,
-        file: val.span.file,
-        scope,
-    };
-    let mut e = view.read(diags);
-    let mut out = e.next_arg().unwrap_or_else(|| val.clone());
-    if out.span.start == 0 && out.span.end == 0 {
-        out.span = val.span;
-    }
-    out
 }
 
 fn param_list(def: &ComponentDef) -> String {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use kdl::KdlValue;
+use crate::reader::Value;
 
 use super::model::{
     Container, EnvFrom, EnvValue, EnvVar, Image, Mount, Port, PortRef, Probe, ProbeAction,
@@ -510,8 +510,8 @@ fn port(index: usize, node: &NodeView, diags: &mut Diagnostics) -> Option<Port> 
 
 fn port_ref(val: &Val, diags: &mut Diagnostics) -> Option<PortRef> {
     match &val.value {
-        KdlValue::Integer(_) => values::port_number(val, diags).map(PortRef::Number),
-        KdlValue::String(s) => Some(PortRef::Name(s.clone())),
+        Value::Integer(_) => values::port_number(val, diags).map(PortRef::Number),
+        Value::String(s) => Some(PortRef::Name(s.clone())),
         _ => {
             diags.push(
                 Diagnostic::error(

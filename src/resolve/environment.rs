@@ -9,7 +9,7 @@
 use std::cell::Cell;
 use std::collections::BTreeMap;
 
-use kdl::KdlDocument;
+use crate::reader::Document;
 
 use super::values::{self, NodeView, Scope, suggest_help};
 use super::{APP_SETTINGS, WORKLOAD_KINDS};
@@ -45,15 +45,13 @@ pub struct Overrides<'a> {
 }
 
 /// The names of every environment a description declares, in order.
-pub fn names(doc: &KdlDocument) -> Vec<String> {
+pub fn names(doc: &Document) -> Vec<String> {
     doc.nodes()
-        .iter()
-        .filter(|n| n.name().value() == "environment")
+        .filter(|n| n.name() == "environment")
         .filter_map(|n| {
             n.entries()
-                .iter()
                 .find(|e| e.name().is_none())
-                .and_then(|e| e.value().as_string())
+                .and_then(|e| e.value().as_str())
         })
         .map(str::to_owned)
         .collect()
@@ -62,7 +60,7 @@ pub fn names(doc: &KdlDocument) -> Vec<String> {
 /// Checks every `environment` node's name and contents; returns the overrides of the one named
 /// `selected` (the caller has checked that it exists).
 pub fn collect<'a>(
-    doc: &'a KdlDocument,
+    doc: &'a Document,
     file: FileId,
     scope: &'a Scope,
     selected: Option<&str>,
@@ -70,11 +68,7 @@ pub fn collect<'a>(
 ) -> Option<Overrides<'a>> {
     let mut seen: BTreeMap<String, Span> = BTreeMap::new();
     let mut chosen = None;
-    for node in doc
-        .nodes()
-        .iter()
-        .filter(|n| n.name().value() == "environment")
-    {
+    for node in doc.nodes().filter(|n| n.name() == "environment") {
         let view = NodeView { node, file, scope };
         let mut e = view.read(diags);
         let name = e
@@ -156,9 +150,8 @@ fn read<'a>(view: NodeView<'a>, name: &str, diags: &mut Diagnostics) -> Override
         let target = child
             .node
             .entries()
-            .iter()
             .find(|e| e.name().is_none())
-            .and_then(|e| e.value().as_string());
+            .and_then(|e| e.value().as_str());
         let Some(target) = target else {
             diags.push(
                 Diagnostic::error(
@@ -205,10 +198,9 @@ pub fn check_unused(overrides: &Overrides, declared: &[(String, &str)], diags: &
                 .view
                 .node
                 .entries()
-                .iter()
                 .find(|e| e.name().is_none())
                 .map_or(o.view.name_span(), |e| {
-                    Span::from_miette(o.view.file, e.span())
+                    Span::from_range(o.view.file, e.span())
                 });
             diags.push(
                 Diagnostic::error(

@@ -14,9 +14,8 @@ mod workload;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use kdl::KdlDocument;
-
 use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::reader::{Document, Value, ValueRef};
 use crate::source::{FileId, Loader, Sources, Span};
 use component::Components;
 use model::{App, Exposure, PortRef, SecurityLevel, Workload, WorkloadKind};
@@ -42,7 +41,7 @@ const WORKLOAD_KINDS: &[&str] = &[
 
 /// Resolves the main document (and the files it imports) into an application.
 pub fn resolve(
-    doc: &KdlDocument,
+    doc: &Document,
     file: FileId,
     sources: &mut Sources,
     loader: &dyn Loader,
@@ -96,7 +95,7 @@ pub fn resolve(
         [node, rest @ ..] => {
             for extra in rest {
                 let view = NodeView {
-                    node: extra,
+                    node: *extra,
                     file,
                     scope: &empty,
                 };
@@ -107,7 +106,7 @@ pub fn resolve(
                 );
             }
             let view = NodeView {
-                node,
+                node: *node,
                 file,
                 scope: &empty,
             };
@@ -144,7 +143,7 @@ fn top_level_unknown(view: &NodeView, name: &str, diags: &mut Diagnostics) {
 }
 
 /// The names of the environments a description declares.
-pub fn environments(doc: &KdlDocument) -> Vec<String> {
+pub fn environments(doc: &Document) -> Vec<String> {
     environment::names(doc)
 }
 
@@ -441,10 +440,9 @@ fn declared_name(view: &NodeView) -> Option<String> {
     if !WORKLOAD_KINDS.contains(&kind) {
         return None;
     }
-    let args: Vec<&kdl::KdlValue> = view
+    let args: Vec<ValueRef> = view
         .node
         .entries()
-        .iter()
         .filter(|e| e.name().is_none())
         .map(|e| e.value())
         .collect();
@@ -453,7 +451,7 @@ fn declared_name(view: &NodeView) -> Option<String> {
     } else {
         args.first()
     };
-    value.and_then(|v| v.as_string()).map(str::to_owned)
+    value.and_then(|v| v.as_str()).map(str::to_owned)
 }
 
 fn plain_workload(
@@ -472,7 +470,7 @@ fn plain_workload(
     // An invalid name is reported, and the block is still read so its mistakes show in this run.
     let name = match (&valid, &name_val.value) {
         (Some(name), _) => name.clone(),
-        (None, kdl::KdlValue::String(raw)) => raw.clone(),
+        (None, Value::String(raw)) => raw.clone(),
         (None, _) => return None,
     };
     let span = name_val.span;

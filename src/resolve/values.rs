@@ -3,16 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use kdl::{KdlNode, KdlValue};
-
 use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::reader::{Node, Value, ValueRef};
 use crate::source::{FileId, Span};
 
 /// A value read from the source, after parameter substitution, with where it came from.
 #[derive(Clone, Debug)]
 pub struct Val {
     /// The value.
-    pub value: KdlValue,
+    pub value: Value,
     /// Its span: the entry in the source, or the instance's parameter it was substituted from.
     pub span: Span,
     /// The number as written, for decimals (`8.0` would otherwise read back as `8`).
@@ -29,10 +28,10 @@ pub struct Scope {
 impl Scope {
     /// Replaces `{param}` in a string; `{{` and `}}` are literal braces. A string that is exactly
     /// one parameter takes that parameter's value, type and span.
-    fn substitute(&self, text: &str, span: Span, diags: &mut Diagnostics) -> Val {
+    pub fn substitute(&self, text: &str, span: Span, diags: &mut Diagnostics) -> Val {
         if self.params.is_empty() || !text.contains(['{', '}']) {
             return Val {
-                value: KdlValue::String(text.to_owned()),
+                value: Value::String(text.to_owned()),
                 span,
                 raw: None,
             };
@@ -85,7 +84,7 @@ impl Scope {
         }
         out.push_str(rest);
         Val {
-            value: KdlValue::String(out),
+            value: Value::String(out),
             span,
             raw: None,
         }
@@ -93,24 +92,24 @@ impl Scope {
 }
 
 /// A value as text: strings bare, numbers and booleans in their usual spelling.
-pub fn display(value: &KdlValue) -> String {
+pub fn display(value: &Value) -> String {
     match value {
-        KdlValue::String(s) => s.clone(),
-        KdlValue::Integer(i) => i.to_string(),
-        KdlValue::Float(f) => f.to_string(),
-        KdlValue::Bool(b) => b.to_string(),
-        KdlValue::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Integer(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => String::new(),
     }
 }
 
 /// What kind of value this is, for messages.
-pub fn type_name(value: &KdlValue) -> &'static str {
+pub fn type_name(value: &Value) -> &'static str {
     match value {
-        KdlValue::String(_) => "a string",
-        KdlValue::Integer(_) => "an integer",
-        KdlValue::Float(_) => "a decimal number",
-        KdlValue::Bool(_) => "a boolean",
-        KdlValue::Null => "#null",
+        Value::String(_) => "a string",
+        Value::Integer(_) => "an integer",
+        Value::Float(_) => "a decimal number",
+        Value::Bool(_) => "a boolean",
+        Value::Null => "#null",
     }
 }
 
@@ -152,7 +151,7 @@ pub struct Prop {
 #[derive(Clone, Copy)]
 pub struct NodeView<'a> {
     /// The node.
-    pub node: &'a KdlNode,
+    pub node: Node<'a>,
     /// The file it is in.
     pub file: FileId,
     /// Parameters in scope.
@@ -162,17 +161,17 @@ pub struct NodeView<'a> {
 impl<'a> NodeView<'a> {
     /// The node's name.
     pub fn name(&self) -> &'a str {
-        self.node.name().value()
+        self.node.name()
     }
 
     /// Span of the node's name.
     pub fn name_span(&self) -> Span {
-        Span::from_miette(self.file, self.node.name().span())
+        Span::from_range(self.file, self.node.name_span())
     }
 
     /// Span of the whole node.
     pub fn span(&self) -> Span {
-        Span::from_miette(self.file, self.node.span())
+        Span::from_range(self.file, self.node.span())
     }
 
     /// The node's children, each in the same scope.
@@ -181,7 +180,7 @@ impl<'a> NodeView<'a> {
         self.node
             .children()
             .into_iter()
-            .flat_map(|d| d.nodes())
+            .flatten()
             .map(move |node| NodeView { node, file, scope })
     }
 
@@ -196,37 +195,29 @@ impl<'a> NodeView<'a> {
         let mut args = Vec::new();
         let mut props: Vec<Prop> = Vec::new();
         for entry in self.node.entries() {
-            let span = Span::from_miette(self.file, entry.span());
+            let span = Span::from_range(self.file, entry.span());
             // A property's value is labelled on the value alone, not on `key=value`.
-            let value_span = match (entry.name(), entry.format()) {
-                (Some(_), Some(format))
-                    if format.value_repr.len() <= (span.end - span.start) as usize =>
-                {
-                    let end = span.end as usize;
-                    Span::new(self.file, end - format.value_repr.len(), end)
-                }
-                _ => span,
+            let value_span = match entry.name() {
+                Some(_) => Span::from_range(self.file, entry.value_span()),
+                None => span,
             };
             let val = match entry.value() {
-                KdlValue::String(s) => self.scope.substitute(s, value_span, diags),
+                ValueRef::String(s) => self.scope.substitute(s, value_span, diags),
                 other => Val {
-                    value: other.clone(),
+                    value: other.to_value(),
                     span: value_span,
-                    raw: entry
-                        .format()
-                        .map(|f| f.value_repr.clone())
-                        .filter(|r| !r.is_empty()),
+                    raw: entry.raw().map(str::to_owned),
                 },
             };
             match entry.name() {
                 None => args.push(val),
                 Some(key) => {
-                    let from_null_param = matches!(val.value, KdlValue::Null)
-                        && matches!(entry.value(), KdlValue::String(_));
+                    let from_null_param = matches!(val.value, Value::Null)
+                        && matches!(entry.value(), ValueRef::String(_));
                     if from_null_param {
                         continue;
                     }
-                    let key = key.value().to_owned();
+                    let key = key.to_owned();
                     // KDL 2.0: the last of duplicate properties wins.
                     props.retain(|p| p.key != key);
                     props.push(Prop { key, span, val });
@@ -394,12 +385,12 @@ pub fn decimal_error(val: &Val) -> Diagnostic {
 /// A string value.
 pub fn string(val: &Val, diags: &mut Diagnostics) -> Option<String> {
     match &val.value {
-        KdlValue::String(s) => Some(s.clone()),
-        KdlValue::Float(_) => {
+        Value::String(s) => Some(s.clone()),
+        Value::Float(_) => {
             diags.push(decimal_error(val));
             None
         }
-        KdlValue::Integer(_) => {
+        Value::Integer(_) => {
             let written = val.raw.clone().unwrap_or_else(|| display(&val.value));
             diags.push(type_error(
                 val,
@@ -418,7 +409,7 @@ pub fn string(val: &Val, diags: &mut Diagnostics) -> Option<String> {
 /// A string, number or boolean written as text (environment values, labels).
 pub fn text(val: &Val, diags: &mut Diagnostics) -> Option<String> {
     match &val.value {
-        KdlValue::Null => {
+        Value::Null => {
             diags.push(type_error(
                 val,
                 "a value",
@@ -426,11 +417,11 @@ pub fn text(val: &Val, diags: &mut Diagnostics) -> Option<String> {
             ));
             None
         }
-        KdlValue::Float(_) => {
+        Value::Float(_) => {
             diags.push(decimal_error(val));
             None
         }
-        KdlValue::Integer(_) if respelled(val).is_some() => {
+        Value::Integer(_) if respelled(val).is_some() => {
             diags.push(respelled_error(val));
             None
         }
@@ -442,7 +433,7 @@ pub fn text(val: &Val, diags: &mut Diagnostics) -> Option<String> {
 /// `+1`): as text it would become other digits (`7`, `16`, `1000`, `1`).
 pub fn respelled(val: &Val) -> Option<&str> {
     match (&val.value, &val.raw) {
-        (KdlValue::Integer(i), Some(raw)) if *raw != i.to_string() => Some(raw),
+        (Value::Integer(i), Some(raw)) if *raw != i.to_string() => Some(raw),
         _ => None,
     }
 }
@@ -463,8 +454,8 @@ pub fn respelled_error(val: &Val) -> Diagnostic {
 /// A whole number in `min..=max`.
 pub fn int(val: &Val, min: i64, max: i64, diags: &mut Diagnostics) -> Option<i64> {
     let n = match &val.value {
-        KdlValue::Integer(i) => *i,
-        KdlValue::String(s) if s.trim().parse::<i128>().is_ok() => {
+        Value::Integer(i) => *i,
+        Value::String(s) if s.trim().parse::<i128>().is_ok() => {
             diags.push(type_error(
                 val,
                 "a number",
@@ -505,8 +496,8 @@ pub fn port_number(val: &Val, diags: &mut Diagnostics) -> Option<u16> {
 /// A boolean.
 pub fn boolean(val: &Val, diags: &mut Diagnostics) -> Option<bool> {
     match &val.value {
-        KdlValue::Bool(b) => Some(*b),
-        KdlValue::String(s) if s == "true" || s == "false" => {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s == "true" || s == "false" => {
             diags.push(type_error(
                 val,
                 "a boolean",
@@ -550,9 +541,9 @@ pub fn keyword(val: &Val, allowed: &[&str], diags: &mut Diagnostics) -> Option<S
 /// A Kubernetes quantity (`"250m"`, `"512Mi"`, `"1"`, `2`).
 pub fn quantity(val: &Val, diags: &mut Diagnostics) -> Option<String> {
     let text = match &val.value {
-        KdlValue::String(s) => s.clone(),
-        KdlValue::Integer(i) if *i >= 0 => i.to_string(),
-        KdlValue::Float(f) if *f >= 0.0 => format!("{f:?}"),
+        Value::String(s) => s.clone(),
+        Value::Integer(i) if *i >= 0 => i.to_string(),
+        Value::Float(f) if *f >= 0.0 => format!("{f:?}"),
         _ => {
             diags.push(type_error(
                 val,
@@ -618,8 +609,8 @@ pub fn is_quantity(s: &str) -> bool {
 /// A duration in whole seconds: `10`, `"10s"`, `"2m"`, `"1h30m"`.
 pub fn duration(val: &Val, diags: &mut Diagnostics) -> Option<u32> {
     let secs = match &val.value {
-        KdlValue::Integer(i) => u32::try_from(*i).ok(),
-        KdlValue::String(s) => parse_duration(s),
+        Value::Integer(i) => u32::try_from(*i).ok(),
+        Value::String(s) => parse_duration(s),
         _ => None,
     };
     if secs.is_none() {

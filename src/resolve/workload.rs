@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use kdl::KdlValue;
+use crate::reader::Value;
 
 use super::container::{self, ImageCtx, Seen, abs_path, upsert};
 use super::model::{
@@ -117,7 +117,7 @@ impl WorkloadBuilder {
                 match &mut self.w.main.image {
                     Some(image) => {
                         let retagged = format!("{}:{tag}", image.repository);
-                        let val = Val { value: KdlValue::String(retagged), span: prop.val.span, raw: None };
+                        let val = Val { value: Value::String(retagged), span: prop.val.span, raw: None };
                         // Re-parse so the tag is checked like any other.
                         if let Some(mut new) = container::image(&val, None, diags) {
                             new.digest = image.digest.clone();
@@ -266,8 +266,8 @@ impl WorkloadBuilder {
             }
             "autoscale" | "canary"
                 if takes(kind, name)
-                    && node.node.entries().first().is_some_and(|e| {
-                        e.name().is_none() && e.value().as_string() == Some("none")
+                    && node.node.entries().next().is_some_and(|e| {
+                        e.name().is_none() && e.value().as_str() == Some("none")
                     }) =>
             {
                 // `autoscale none` / `canary none`: an environment or instance block removes what
@@ -349,7 +349,7 @@ impl WorkloadBuilder {
                 let valid = values::dns_label(&name_val, "container", 63, why, diags);
                 let cname = match (&valid, &name_val.value) {
                     (Some(n), _) => n.clone(),
-                    (None, KdlValue::String(raw)) => raw.clone(),
+                    (None, Value::String(raw)) => raw.clone(),
                     (None, _) => return,
                 };
                 let mut c = Container::new(cname.clone(), span);
@@ -626,7 +626,7 @@ impl WorkloadBuilder {
                     return None;
                 };
                 let retagged = Val {
-                    value: KdlValue::String(format!("{}:{tag}", stable.repository)),
+                    value: Value::String(format!("{}:{tag}", stable.repository)),
                     span: v.span,
                     raw: None,
                 };
@@ -1007,10 +1007,10 @@ fn percent(val: &Val, diags: &mut Diagnostics) -> Option<u32> {
 
 fn int_or_percent(val: &Val, diags: &mut Diagnostics) -> Option<IntOrPercent> {
     match &val.value {
-        KdlValue::Integer(_) => values::count(val, 0, diags)
+        Value::Integer(_) => values::count(val, 0, diags)
             .and_then(|n| i32::try_from(n).ok())
             .map(IntOrPercent::Int),
-        KdlValue::String(s)
+        Value::String(s)
             // maxSurge may exceed 100%; the API server bounds the others.
             if s.strip_suffix('%').is_some_and(|n| n.parse::<u16>().is_ok()) =>
         {
