@@ -194,9 +194,9 @@ impl<'a> Reader<'a> {
         } else if self.looking_at(b"//") {
             self.line_comment()?;
         } else if self.peek().is_some() {
-            return Err(self
+            return Err(Box::new(self
                 .error_at(backslash, "a `\\` outside a string must end its line")
-                .help("a `\\` continues a node on the next line; only spaces or a comment may follow it on its line"));
+                .help("a `\\` continues a node on the next line; only spaces or a comment may follow it on its line")));
         }
         Ok(())
     }
@@ -214,11 +214,11 @@ impl<'a> Reader<'a> {
                 return Ok(());
             }
             if class(byte) == BAD {
-                return Err(self.disallowed(self.pos));
+                return Err(Box::new(self.disallowed(self.pos)));
             }
             let c = self.char_at(self.pos).unwrap_or('\0');
             if chars::is_disallowed(c) {
-                return Err(self.disallowed(self.pos));
+                return Err(Box::new(self.disallowed(self.pos)));
             }
             self.pos += c.len_utf8();
             if chars::is_newline(c) {
@@ -246,22 +246,22 @@ impl<'a> Reader<'a> {
                     self.pos += 2;
                     depth += 1;
                 }
-                _ if class(byte) == BAD => return Err(self.disallowed(self.pos)),
+                _ if class(byte) == BAD => return Err(Box::new(self.disallowed(self.pos))),
                 _ if class(byte) == CHECK => {
                     let c = self.char_at(self.pos).unwrap_or('\0');
                     if chars::is_disallowed(c) {
-                        return Err(self.disallowed(self.pos));
+                        return Err(Box::new(self.disallowed(self.pos)));
                     }
                     self.pos += c.len_utf8();
                 }
                 _ => self.pos += 1,
             }
         }
-        Err(
+        Err(Box::new(
             ReadError::new(open..open + 2, "this comment is never closed").help(
                 "end it with `*/`; comments nest, so every `/*` inside it needs its own `*/`",
             ),
-        )
+        ))
     }
 
     /// Whether the cursor is where a value may end: a space, newline, comment, slashdash, line

@@ -41,7 +41,7 @@ pub const MAX_DEPTH: usize = 64;
 
 /// Reads a KDL 2.0 document.
 pub fn read(text: &str) -> std::result::Result<Document, ReadError> {
-    parser::document(text)
+    parser::document(text).map_err(|e| *e)
 }
 
 /// The first syntax error in a document.
@@ -94,8 +94,9 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
-/// What the reader functions return.
-pub(crate) type Result<T> = std::result::Result<T, ReadError>;
+/// What the reader functions return. The error is boxed so that the result of the scanning
+/// functions, nearly always `Ok`, is returned in registers.
+pub(crate) type Result<T> = std::result::Result<T, Box<ReadError>>;
 
 #[cfg(test)]
 mod tests;

@@ -31,7 +31,7 @@ impl Reader<'_> {
             self.pos += 2;
             let digits = self.pos;
             if !self.peek().is_some_and(|b| char::from(b).is_digit(radix)) {
-                return Err(self.not_a_number(start));
+                return Err(Box::new(self.not_a_number(start)));
             }
             while self
                 .peek()
@@ -40,7 +40,7 @@ impl Reader<'_> {
                 self.pos += 1;
             }
             if !self.at_value_end() {
-                return Err(self.not_a_number(start));
+                return Err(Box::new(self.not_a_number(start)));
             }
             return self.integer(start, digits, radix, negative);
         }
@@ -61,7 +61,7 @@ impl Reader<'_> {
             self.decimal_digits(start)?;
         }
         if !self.at_value_end() {
-            return Err(self.not_a_number(start));
+            return Err(Box::new(self.not_a_number(start)));
         }
         if !float {
             return self.integer(start, digits, 10, negative);
@@ -74,13 +74,13 @@ impl Reader<'_> {
         };
         parsed
             .map(Stored::Float)
-            .map_err(|_| self.not_a_number(start))
+            .map_err(|_| Box::new(self.not_a_number(start)))
     }
 
     /// `digit (digit | '_')*` at the cursor.
     fn decimal_digits(&mut self, start: usize) -> Result<()> {
         if !self.peek().is_some_and(|b| b.is_ascii_digit()) {
-            return Err(self.not_a_number(start));
+            return Err(Box::new(self.not_a_number(start)));
         }
         while self.peek().is_some_and(|b| b == b'_' || b.is_ascii_digit()) {
             self.pos += 1;
@@ -145,16 +145,16 @@ impl Reader<'_> {
             "#-inf" => Stored::Float(f64::NEG_INFINITY),
             "#nan" => Stored::Float(f64::NAN),
             word => {
-                return Err(ReadError::new(
+                return Err(Box::new(ReadError::new(
                     start..end.max(start + 1),
                     format!("`{word}` is not a keyword"),
                 )
-                .help("the keywords are #true, #false, #null, #inf, #-inf and #nan; a string starting with `#` needs double quotes"));
+                .help("the keywords are #true, #false, #null, #inf, #-inf and #nan; a string starting with `#` needs double quotes")));
             }
         };
         self.pos = end;
         if !self.at_value_end() {
-            return Err(self.value_end_error());
+            return Err(Box::new(self.value_end_error()));
         }
         Ok(value)
     }

@@ -14,9 +14,11 @@ use super::{MAX_DEPTH, ReadError, Result};
 /// Reads a whole document.
 pub fn document(text: &str) -> Result<Document> {
     if u32::try_from(text.len()).is_err() {
-        return Err(ReadError::new(0..0, "the input is larger than 4 GiB")
-            .help("descriptions are a few megabytes at most")
-            .limit());
+        return Err(Box::new(
+            ReadError::new(0..0, "the input is larger than 4 GiB")
+                .help("descriptions are a few megabytes at most")
+                .limit(),
+        ));
     }
     let mut reader = Reader::new(text);
     if text.starts_with('\u{FEFF}') {
@@ -120,8 +122,8 @@ impl<'a> Reader<'a> {
             let mut pending = match self.peek() {
                 None => {
                     if let Some(frame) = stack.last() {
-                        return Err(ReadError::new(frame.open..frame.open + 1, "this block is never closed")
-                            .help("add the missing `}`; braces pair from the inside out, so a `}` forgotten in an inner block shows up here"));
+                        return Err(Box::new(ReadError::new(frame.open..frame.open + 1, "this block is never closed")
+                            .help("add the missing `}`; braces pair from the inside out, so a `}` forgotten in an inner block shows up here")));
                     }
                     let (start, end) = spans[0].unwrap_or((self.pos, self.pos));
                     doc.span = Span32::new(start, end);
@@ -129,9 +131,10 @@ impl<'a> Reader<'a> {
                 }
                 Some(b'}') => {
                     let Some(frame) = stack.pop() else {
-                        return Err(self
-                            .error_at(self.pos, "this `}` closes no block")
-                            .help("remove it, or look above for a block closed twice"));
+                        return Err(Box::new(
+                            self.error_at(self.pos, "this `}` closes no block")
+                                .help("remove it, or look above for a block closed twice"),
+                        ));
                     };
                     let (start, end) = spans[depth].take().unwrap_or((self.pos, self.pos));
                     self.pos += 1;
@@ -154,12 +157,12 @@ impl<'a> Reader<'a> {
             match tail {
                 Tail::Block { keep_block, open } => {
                     if depth >= MAX_DEPTH {
-                        return Err(ReadError::new(
+                        return Err(Box::new(ReadError::new(
                             open..open + 1,
                             format!("blocks are nested more than {MAX_DEPTH} levels deep"),
                         )
                         .help("a description needs a handful of levels: app, workload, container, expose; check for unclosed or runaway blocks")
-                        .limit());
+                        .limit()));
                     }
                     stack.push(Frame {
                         pending,
@@ -193,11 +196,11 @@ impl<'a> Reader<'a> {
         self.pos += 2;
         self.line_space()?;
         if matches!(self.peek(), None | Some(b'}' | b';')) {
-            return Err(
+            return Err(Box::new(
                 ReadError::new(at..at + 2, "`/-` comments out nothing here").help(
                     "`/-` comments out the node, entry or children block right after it; remove it",
                 ),
-            );
+            ));
         }
         Ok(true)
     }
@@ -217,15 +220,15 @@ impl<'a> Reader<'a> {
         let name = match self.scalar()? {
             Some(Scalar::Str(name)) => doc.push_str(&name),
             Some(Scalar::Other(_)) => {
-                return Err(ReadError::new(name_start..self.pos, "a node name must be a string")
-                    .help("quote it: a name that reads as a number or keyword is written in double quotes"));
+                return Err(Box::new(ReadError::new(name_start..self.pos, "a node name must be a string")
+                    .help("quote it: a name that reads as a number or keyword is written in double quotes")));
             }
             None if self.peek() == Some(b'{') => {
-                return Err(self
+                return Err(Box::new(self
                     .error_at(self.pos, "a children block needs a node name before it")
-                    .help("did you end the node before its block? `{` must be on the same line as its node"));
+                    .help("did you end the node before its block? `{` must be on the same line as its node")));
             }
-            None => return Err(self.unexpected(self.pos, "a node name")),
+            None => return Err(Box::new(self.unexpected(self.pos, "a node name"))),
         };
         let index = doc.nodes.len() as u32;
         let entries = doc.entries.len() as u32;
@@ -270,15 +273,16 @@ impl<'a> Reader<'a> {
                         });
                     }
                     if pending.has_block {
-                        return Err(after_block(here));
+                        return Err(Box::new(after_block(here)));
                     }
                     self.entry(doc, None)?;
                 }
                 b'{' => {
                     if pending.has_children {
-                        return Err(self
-                            .error_at(here, "a node has one children block")
-                            .help("merge the blocks, or comment one out with `/-`"));
+                        return Err(Box::new(
+                            self.error_at(here, "a node has one children block")
+                                .help("merge the blocks, or comment one out with `/-`"),
+                        ));
                     }
                     pending.has_block = true;
                     pending.has_children = true;
@@ -303,10 +307,10 @@ impl<'a> Reader<'a> {
                         return Ok(Tail::End(here));
                     }
                     if pending.has_block {
-                        return Err(after_block(here));
+                        return Err(Box::new(after_block(here)));
                     }
                     if !spaced {
-                        return Err(self.value_end_error());
+                        return Err(Box::new(self.value_end_error()));
                     }
                     self.entry(doc, pending.keep.then_some(pending.index))?;
                 }
@@ -331,27 +335,27 @@ impl<'a> Reader<'a> {
                 "a value"
             };
             let error = self.unexpected(self.pos, expected);
-            return Err(if self.peek() == Some(b'=') {
+            return Err(Box::new(if self.peek() == Some(b'=') {
                 error.help("a node's value follows its name without `=`: write `replicas 2`; `key=value` is a property")
             } else {
                 error
-            });
+            }));
         };
         let value_end = self.pos;
         let mut key = Str { at: 0, len: NONE };
         let mut key_span = Span32::default();
         if self.property_equals()? {
             if ty != NONE {
-                return Err(self
-                    .error_at(self.pos, "a property's type annotation goes on its value")
-                    .help("write key=(type)value"));
+                return Err(Box::new(
+                    self.error_at(self.pos, "a property's type annotation goes on its value")
+                        .help("write key=(type)value"),
+                ));
             }
             let Scalar::Str(name) = value else {
-                return Err(ReadError::new(
-                    value_start..value_end,
-                    "a property name must be a string",
-                )
-                .help("quote it: \"1\"=value"));
+                return Err(Box::new(
+                    ReadError::new(value_start..value_end, "a property name must be a string")
+                        .help("quote it: \"1\"=value"),
+                ));
             };
             if node.is_some() {
                 key = doc.push_str(&name);
@@ -424,17 +428,19 @@ impl<'a> Reader<'a> {
         let name = match self.scalar()? {
             Some(Scalar::Str(name)) => doc.push_str(&name),
             Some(Scalar::Other(_)) => {
-                return Err(
+                return Err(Box::new(
                     ReadError::new(start..self.pos, "a type annotation must be a string")
                         .help("quote it: (\"u8\")"),
-                );
+                ));
             }
-            None => return Err(self.unexpected(self.pos, "a type name")),
+            None => return Err(Box::new(self.unexpected(self.pos, "a type name"))),
         };
         let end = self.pos;
         self.node_space()?;
         if self.peek() != Some(b')') {
-            return Err(self.unexpected(self.pos, "`)` to close the type annotation"));
+            return Err(Box::new(
+                self.unexpected(self.pos, "`)` to close the type annotation"),
+            ));
         }
         self.pos += 1;
         doc.annotations.push(Annotation {
@@ -462,7 +468,7 @@ impl<'a> Reader<'a> {
                 let dot = if b == b'.' { 1 } else { 2 };
                 let after_dot = self.peek_at(dot).is_some_and(|b| b.is_ascii_digit());
                 if after_dot && (b == b'.' || self.peek_at(1) == Some(b'.')) {
-                    return Err(self.not_a_number(self.pos));
+                    return Err(Box::new(self.not_a_number(self.pos)));
                 }
                 Scalar::Str(self.identifier_string()?)
             }
@@ -477,7 +483,7 @@ impl<'a> Reader<'a> {
             _ => return Ok(None),
         };
         if !self.at_value_end() {
-            return Err(self.value_end_error());
+            return Err(Box::new(self.value_end_error()));
         }
         Ok(Some(value))
     }

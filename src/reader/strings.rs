@@ -30,14 +30,22 @@ impl<'a> Reader<'a> {
         }
         let text = self.text;
         let ident = &text[start..self.pos];
-        if ident.len() <= 5 && KEYWORD_LIKE.contains(&ident) {
-            return Err(ReadError::new(
-                start..self.pos,
-                format!("`{ident}` is a keyword, not a string"),
+        if ident.len() <= 5
+            && matches!(
+                ident.as_bytes().first(),
+                Some(b't' | b'f' | b'n' | b'i' | b'-')
             )
-            .help(format!(
-                "write `#{ident}` for the keyword, or \"{ident}\" for the string"
-            )));
+            && KEYWORD_LIKE.contains(&ident)
+        {
+            return Err(Box::new(
+                ReadError::new(
+                    start..self.pos,
+                    format!("`{ident}` is a keyword, not a string"),
+                )
+                .help(format!(
+                    "write `#{ident}` for the keyword, or \"{ident}\" for the string"
+                )),
+            ));
         }
         Ok(Cow::Borrowed(ident))
     }
@@ -94,14 +102,14 @@ impl<'a> Reader<'a> {
                         out.push(c);
                     }
                 }
-                None => return Err(unclosed_string(open)),
+                None => return Err(Box::new(unclosed_string(open))),
                 Some(_) => {
                     if self.newline_len().is_some() {
-                        return Err(self
+                        return Err(Box::new(self
                             .error_at(self.pos, "a quoted string ends at the end of its line")
-                            .help("close it with `\"`; a string spanning lines is written `\"\"\"` on its own line, then the text, then `\"\"\"`"));
+                            .help("close it with `\"`; a string spanning lines is written `\"\"\"` on its own line, then the text, then `\"\"\"`")));
                     }
-                    return Err(self.disallowed(self.pos));
+                    return Err(Box::new(self.disallowed(self.pos)));
                 }
             }
             let run = self.pos;
@@ -137,11 +145,11 @@ impl<'a> Reader<'a> {
                 let what = self
                     .char_at(self.pos)
                     .map_or_else(|| "the end of the input".to_owned(), |c| format!("`\\{c}`"));
-                return Err(ReadError::new(
+                return Err(Box::new(ReadError::new(
                     at..self.pos + self.char_at(self.pos).map_or(0, char::len_utf8),
                     format!("{what} is not an escape"),
                 )
-                .help("the escapes are \\n \\t \\r \\\\ \\\" \\b \\f \\s \\u{…}, and `\\` before whitespace, which removes it; write `\\\\` for a backslash"));
+                .help("the escapes are \\n \\t \\r \\\\ \\\" \\b \\f \\s \\u{…}, and `\\` before whitespace, which removes it; write `\\\\` for a backslash")));
             }
         };
         self.pos += 2;
@@ -156,7 +164,7 @@ impl<'a> Reader<'a> {
                 .help("write `\\u{` and one to six hex digits of a Unicode scalar value, then `}`, as in `\\u{1F600}`")
         };
         if self.peek_at(2) != Some(b'{') {
-            return Err(bad(self.pos + 2));
+            return Err(Box::new(bad(self.pos + 2)));
         }
         self.pos += 3;
         let digits = self.pos;
@@ -165,11 +173,13 @@ impl<'a> Reader<'a> {
         }
         let count = self.pos - digits;
         if count == 0 || count > 6 || self.peek() != Some(b'}') {
-            return Err(bad(self.pos));
+            return Err(Box::new(bad(self.pos)));
         }
         let value = u32::from_str_radix(&self.text[digits..self.pos], 16).ok();
         self.pos += 1;
-        value.and_then(char::from_u32).ok_or_else(|| bad(self.pos))
+        value
+            .and_then(char::from_u32)
+            .ok_or_else(|| Box::new(bad(self.pos)))
     }
 
     /// The end of `unicode-space* ws-escape*` at `at`, and where its spaces end: the whitespace
@@ -202,8 +212,8 @@ impl<'a> Reader<'a> {
         let open = self.pos;
         self.pos += 3;
         let Some(n) = self.newline_len() else {
-            return Err(self.error_at(self.pos, "the text of a `\"\"\"` string starts on the next line")
-                .help("put a newline right after `\"\"\"`; a string on one line takes one pair of quotes: \"text\""));
+            return Err(Box::new(self.error_at(self.pos, "the text of a `\"\"\"` string starts on the next line")
+                .help("put a newline right after `\"\"\"`; a string on one line takes one pair of quotes: \"text\"")));
         };
         self.pos += n;
         let body = self.pos;
@@ -253,7 +263,7 @@ impl<'a> Reader<'a> {
                 continue;
             }
             if !indented {
-                return Err(not_indented(start, prefix));
+                return Err(Box::new(not_indented(start, prefix)));
             }
             line(self, &mut out)?;
             out.push('\n');
@@ -286,11 +296,11 @@ impl<'a> Reader<'a> {
                 out.push_str(&self.text[run..self.pos]);
             }
             match self.peek() {
-                None => return Err(unclosed_string(open)),
+                None => return Err(Box::new(unclosed_string(open))),
                 Some(b'"') => {
                     if self.looking_at(b"\"\"\"") {
-                        return Err(self.error_at(self.pos, "the closing `\"\"\"` of a multi-line string must be on its own line")
-                            .help("start a new line before `\"\"\"`, or escape a quote as `\\\"`"));
+                        return Err(Box::new(self.error_at(self.pos, "the closing `\"\"\"` of a multi-line string must be on its own line")
+                            .help("start a new line before `\"\"\"`, or escape a quote as `\\\"`")));
                     }
                     self.pos += 1;
                     if let Some(out) = out.as_deref_mut() {
@@ -305,7 +315,7 @@ impl<'a> Reader<'a> {
                 }
                 Some(_) => {
                     let Some(n) = self.newline_len() else {
-                        return Err(self.disallowed(self.pos));
+                        return Err(Box::new(self.disallowed(self.pos)));
                     };
                     self.pos += n;
                     return Ok(());
@@ -323,9 +333,9 @@ impl<'a> Reader<'a> {
             .count();
         self.pos += hashes;
         if self.peek() != Some(b'"') {
-            return Err(self
+            return Err(Box::new(self
                 .unexpected(self.pos, "`\"` after the `#`s of a raw string")
-                .help("a raw string is written #\"text\"#; keywords are #true, #false, #null, #inf, #-inf and #nan"));
+                .help("a raw string is written #\"text\"#; keywords are #true, #false, #null, #inf, #-inf and #nan")));
         }
         if self.looking_at(b"\"\"\"") && self.newline_len_at(self.pos + 3).is_some() {
             return self.multi_line_raw_string(open, hashes).map(Cow::Owned);
@@ -334,7 +344,7 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         loop {
             let Some(&b) = self.bytes.get(self.pos) else {
-                return Err(unclosed_raw(open, hashes));
+                return Err(Box::new(unclosed_raw(open, hashes)));
             };
             if b == b'"' && self.closes_raw(self.pos + 1, hashes) {
                 break;
@@ -346,11 +356,11 @@ impl<'a> Reader<'a> {
             }
             let c = self.char_at(self.pos).unwrap_or('\0');
             if chars::is_newline(c) {
-                return Err(self.error_at(self.pos, "a raw string ends at the end of its line")
-                    .help("close it with `\"` and its `#`s; a raw string spanning lines is written #\"\"\" on its own line, the text, then \"\"\"#"));
+                return Err(Box::new(self.error_at(self.pos, "a raw string ends at the end of its line")
+                    .help("close it with `\"` and its `#`s; a raw string spanning lines is written #\"\"\" on its own line, the text, then \"\"\"#")));
             }
             if chars::is_disallowed(c) {
-                return Err(self.disallowed(self.pos));
+                return Err(Box::new(self.disallowed(self.pos)));
             }
             self.pos += c.len_utf8();
         }
@@ -359,8 +369,8 @@ impl<'a> Reader<'a> {
         self.pos += 1 + hashes;
         let b = body.as_bytes();
         if b.first() == Some(&b'"') && b.get(1).is_none_or(|&c| c == b'"') {
-            return Err(ReadError::new(open..self.pos, "a raw string on one line cannot start with `\"\"`")
-                .help("it reads like a multi-line string's `\"\"\"`; put the text on its own lines (`#\"\"\"`, newline, text, newline, `\"\"\"#`) or use a quoted string with `\\\"`"));
+            return Err(Box::new(ReadError::new(open..self.pos, "a raw string on one line cannot start with `\"\"`")
+                .help("it reads like a multi-line string's `\"\"\"`; put the text on its own lines (`#\"\"\"`, newline, text, newline, `\"\"\"#`) or use a quoted string with `\\\"`")));
         }
         Ok(Cow::Borrowed(body))
     }
@@ -402,15 +412,16 @@ impl<'a> Reader<'a> {
     fn raw_line(&mut self, open: usize, hashes: usize) -> Result<usize> {
         loop {
             let Some(&b) = self.bytes.get(self.pos) else {
-                return Err(unclosed_raw(open, hashes));
+                return Err(Box::new(unclosed_raw(open, hashes)));
             };
             if b == b'"' && self.looking_at(b"\"\"\"") && self.closes_raw(self.pos + 3, hashes) {
-                return Err(self
-                    .error_at(
+                return Err(Box::new(
+                    self.error_at(
                         self.pos,
                         "the closing `\"\"\"#` of a multi-line raw string must be on its own line",
                     )
-                    .help("start a new line before the closing quotes"));
+                    .help("start a new line before the closing quotes"),
+                ));
             }
             let cls = class(b);
             if cls & SPECIAL == 0 {
@@ -419,7 +430,7 @@ impl<'a> Reader<'a> {
             }
             let c = self.char_at(self.pos).unwrap_or('\0');
             if chars::is_disallowed(c) {
-                return Err(self.disallowed(self.pos));
+                return Err(Box::new(self.disallowed(self.pos)));
             }
             if cls == NEWLINE || chars::is_newline(c) {
                 let end = self.pos;
