@@ -217,13 +217,15 @@ impl<'a> NodeView<'a> {
                     if from_null_param {
                         continue;
                     }
-                    let key = key.to_owned();
-                    // KDL 2.0: the last of duplicate properties wins.
-                    props.retain(|p| p.key != key);
-                    props.push(Prop { key, span, val });
+                    props.push(Prop {
+                        key: key.to_owned(),
+                        span,
+                        val,
+                    });
                 }
             }
         }
+        keep_last(&mut props);
         Entries {
             node_name: self.name().to_owned(),
             node_span: self.name_span(),
@@ -232,6 +234,31 @@ impl<'a> NodeView<'a> {
             used_args: 0,
         }
     }
+}
+
+/// KDL 2.0: the last of duplicate properties wins, in its place. Not quadratic in the number of
+/// properties, so that one node with thousands of them (`env` with every variable) stays fast.
+fn keep_last(props: &mut Vec<Prop>) {
+    let duplicated = |i: usize| props[i + 1..].iter().any(|q| q.key == props[i].key);
+    let keep: Vec<bool> = if props.len() <= 16 {
+        if !(0..props.len()).any(duplicated) {
+            return;
+        }
+        (0..props.len()).map(|i| !duplicated(i)).collect()
+    } else {
+        let mut last: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, p) in props.iter().enumerate() {
+            last.insert(&p.key, i);
+        }
+        if last.len() == props.len() {
+            return;
+        }
+        (0..props.len())
+            .map(|i| last.get(props[i].key.as_str()) == Some(&i))
+            .collect()
+    };
+    let mut keep = keep.into_iter();
+    props.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// The arguments and properties of one node, consumed by typed getters.
@@ -805,5 +832,42 @@ mod tests {
             Some("replicas")
         );
         assert_eq!(did_you_mean("zzzzzz", ["replicas", "image"]), None);
+    }
+
+    #[test]
+    fn the_last_of_duplicate_properties_wins_in_its_place() {
+        let keys = |text: &str| -> Vec<(String, String)> {
+            let doc = crate::reader::read(text).unwrap();
+            let node = doc.nodes().next().unwrap();
+            let scope = Scope::default();
+            let view = NodeView {
+                node,
+                file: FileId(0),
+                scope: &scope,
+            };
+            let mut diags = Diagnostics::new();
+            view.read(&mut diags)
+                .props
+                .into_iter()
+                .map(|p| (p.key, display(&p.val.value)))
+                .collect()
+        };
+        let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        assert_eq!(
+            keys("n a=1 b=2 a=3 c=4"),
+            pairs(&[("b", "2"), ("a", "3"), ("c", "4")])
+        );
+        assert_eq!(keys("n a=1 b=2"), pairs(&[("a", "1"), ("b", "2")]));
+        // Past the small case, the same through a map.
+        let many: String = (0..40).map(|i| format!(" k{}={i}", i % 30)).collect();
+        let got = keys(&format!("n{many}"));
+        let want: Vec<(String, String)> = (10..40)
+            .map(|i| (format!("k{}", i % 30), i.to_string()))
+            .collect();
+        assert_eq!(got, want);
     }
 }
