@@ -2,8 +2,9 @@
 //! the file.
 //!
 //! Hostile input gets a diagnostic, not a crash: a file larger than [`MAX_FILE_BYTES`] is turned
-//! away before it is read, and the reader refuses blocks nested deeper than [`MAX_DEPTH`]; both
-//! are `limit` errors.
+//! away before it is read, and the reader refuses blocks nested deeper than [`MAX_DEPTH`] and
+//! more nodes or entries than [`crate::reader::MAX_NODES`] and [`crate::reader::MAX_ENTRIES`];
+//! each is a `limit` error.
 
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::reader::Document;
@@ -32,14 +33,14 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<Document, Diagnostics> {
             "see the KDL 2.0 syntax at https://kdl.dev; strings with spaces or punctuation need double quotes"
                 .to_owned()
         });
-        let (code, label) = if error.limit {
-            (codes::LIMIT, "too deep")
+        let code = if error.limit {
+            codes::LIMIT
         } else {
-            (codes::SYNTAX, "here")
+            codes::SYNTAX
         };
         diagnostics.push(
             Diagnostic::error(code, error.message)
-                .label(Span::new(file, error.span.start, error.span.end), label)
+                .label(Span::new(file, error.span.start, error.span.end), error.label)
                 .help(help),
         );
         diagnostics

@@ -1,7 +1,8 @@
 //! Hostile input at the compiler's limits: import chains deeper than `MAX_IMPORT_DEPTH` (16
 //! imported files), import cycles, imports that leave the project directory, blocks nested past
-//! `parse::MAX_DEPTH` (64), files past `parse::MAX_FILE_BYTES` (4 MiB), and descriptions with
-//! tens of thousands of nodes. Each turns into a diagnostic — never a crash — with exit 1,
+//! `parse::MAX_DEPTH` (64), files past `parse::MAX_FILE_BYTES` (4 MiB), more nodes or entries
+//! than `reader::MAX_NODES` and `reader::MAX_ENTRIES`, and descriptions with tens of thousands of
+//! nodes. Each turns into a diagnostic — never a crash — with exit 1,
 //! nothing on stdout, and no output directory from `build -o`; each limit is also tested at its
 //! edge, where the input still compiles.
 //!
@@ -403,6 +404,43 @@ fn a_file_of_four_mebibytes_compiles_and_one_byte_more_is_refused() {
     build_refuses(dir.path());
 }
 
+/// More nodes, or more arguments and properties, than the reader takes are refused with `limit`
+/// on the first one past the limit (their edges are tested on the reader in process).
+#[test]
+fn more_nodes_or_entries_than_the_reader_takes_are_refused() {
+    let (nodes, entries) = (windlass::reader::MAX_NODES, windlass::reader::MAX_ENTRIES);
+    let app =
+        "app shop {\n    service api {\n        image \"api:1.0.0\"\n        port 8080\n    }\n}\n";
+    let cases = [
+        (
+            "nodes",
+            format!("{app}{}\n", "a;".repeat(nodes)),
+            nodes.to_string(),
+        ),
+        (
+            "entries",
+            format!("{app}a{}\n", " 1".repeat(entries + 1)),
+            entries.to_string(),
+        ),
+    ];
+    for (what, content, count) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("windlass.kdl"), &content).unwrap();
+        let (code, found) = findings(dir.path());
+        assert_eq!(code, Some(1), "{what}: {found:#?}");
+        let errors = errors(&found);
+        assert_eq!(errors.len(), 1, "{what}: {found:#?}");
+        assert_eq!(errors[0].code, windlass::diag::codes::LIMIT, "{what}");
+        assert!(
+            errors[0].message.contains(&count),
+            "{what}: {}",
+            errors[0].message
+        );
+        assert_eq!(errors[0].line, 7, "{what}: on the line of the excess");
+        build_refuses(dir.path());
+    }
+}
+
 /// The size and nesting limits hold for an imported file too: the diagnostic names that file.
 #[test]
 fn the_limits_apply_to_imported_files() {
@@ -461,9 +499,7 @@ fn run_within(cmd: &mut Command, dir: &Path, limit: Duration) -> (Output, Durati
 }
 
 /// How long a run may take before the test calls it hung: each case below takes about a second
-/// in a debug build on a busy two-core machine. There is no limit on the number of nodes, and
-/// the time grows with the square of the number of findings, and of the properties on one node
-/// (the sizes here stay clear of that).
+/// in a debug build on a busy two-core machine.
 const PATIENCE: Duration = Duration::from_secs(60);
 
 /// A description with one service and the `body` inside it.

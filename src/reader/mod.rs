@@ -12,7 +12,9 @@
 //! and usually a help line.
 //!
 //! Nesting is handled with an explicit stack, and blocks nested deeper than [`MAX_DEPTH`] are an
-//! error, so no input can overflow the stack here or when the tree is dropped.
+//! error, so no input can overflow the stack here or when the tree is dropped. More than
+//! [`MAX_NODES`] nodes or [`MAX_ENTRIES`] entries are an error too, so that a few megabytes of
+//! `a;a;a;…` cannot make the later stages hold millions of them.
 //!
 //! - `chars.rs` — byte classes, unicode spaces, newlines, disallowed code points.
 //! - `lexer.rs` — the cursor, whitespace, comments, line continuations.
@@ -38,6 +40,12 @@ pub use tree::{Document, Entries, Entry, Node, Nodes, Value, ValueRef};
 
 /// The deepest nesting of `{ … }` blocks read.
 pub const MAX_DEPTH: usize = 64;
+/// The most nodes a document may have (a 5,000-service description has about 55,000, and one at
+/// the compiler's 4 MiB file limit about 110,000).
+pub const MAX_NODES: usize = 250_000;
+/// The most arguments and properties a document may have, in all (a 5,000-service description
+/// has about 91,000).
+pub const MAX_ENTRIES: usize = 500_000;
 
 /// Reads a KDL 2.0 document.
 pub fn read(text: &str) -> std::result::Result<Document, ReadError> {
@@ -53,9 +61,11 @@ pub struct ReadError {
     pub message: String,
     /// How to fix it, when there is something useful to say.
     pub help: Option<String>,
-    /// The input is beyond what the reader accepts (nested too deeply) rather than against the
-    /// grammar.
+    /// The input is beyond what the reader accepts (nested too deeply, too many nodes) rather
+    /// than against the grammar.
     pub limit: bool,
+    /// A few words to label the span with (`here`, `too deep`).
+    pub label: &'static str,
 }
 
 impl ReadError {
@@ -66,12 +76,14 @@ impl ReadError {
             message: message.into(),
             help: None,
             limit: false,
+            label: "here",
         }
     }
 
-    /// Marks it as an input beyond a limit.
-    pub(crate) fn limit(mut self) -> Self {
+    /// Marks it as an input beyond a limit, labelled `label`.
+    pub(crate) fn limit(mut self, label: &'static str) -> Self {
         self.limit = true;
+        self.label = label;
         self
     }
 

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use super::chars::{self, CHECK, IDENT, class};
 use super::lexer::Reader;
 use super::tree::{Annotation, Document, EntryData, NONE, NodeData, Span32, Stored, Str};
-use super::{MAX_DEPTH, ReadError, Result};
+use super::{MAX_DEPTH, MAX_ENTRIES, MAX_NODES, ReadError, Result};
 
 /// Reads a whole document.
 pub fn document(text: &str) -> Result<Document> {
@@ -17,7 +17,7 @@ pub fn document(text: &str) -> Result<Document> {
         return Err(Box::new(
             ReadError::new(0..0, "the input is larger than 4 GiB")
                 .help("descriptions are a few megabytes at most")
-                .limit(),
+                .limit("too large"),
         ));
     }
     let mut reader = Reader::new(text);
@@ -162,7 +162,7 @@ impl<'a> Reader<'a> {
                             format!("blocks are nested more than {MAX_DEPTH} levels deep"),
                         )
                         .help("a description needs a handful of levels: app, workload, container, expose; check for unclosed or runaway blocks")
-                        .limit()));
+                        .limit("too deep")));
                     }
                     stack.push(Frame {
                         pending,
@@ -230,6 +230,13 @@ impl<'a> Reader<'a> {
             }
             None => return Err(Box::new(self.unexpected(self.pos, "a node name"))),
         };
+        if doc.nodes.len() >= MAX_NODES {
+            return Err(Box::new(
+                ReadError::new(name_start..self.pos, format!("the file has more than {MAX_NODES} nodes"))
+                    .help("a description of 5,000 services has about 55,000; check for generated or repeated text, or split the components into imported files")
+                    .limit("one too many"),
+            ));
+        }
         let index = doc.nodes.len() as u32;
         let entries = doc.entries.len() as u32;
         doc.nodes.push(NodeData {
@@ -381,6 +388,13 @@ impl<'a> Reader<'a> {
             Scalar::Str(s) => (Stored::String(doc.push_str(&s)), Str::default()),
             Scalar::Other(v) => (v, doc.push_str(&self.text[value_start..self.pos])),
         };
+        if doc.entries.len() >= MAX_ENTRIES {
+            return Err(Box::new(
+                ReadError::new(start..self.pos, format!("the file has more than {MAX_ENTRIES} arguments and properties"))
+                    .help("a description of 5,000 services has about 91,000; check for generated or repeated text, or split the components into imported files")
+                    .limit("one too many"),
+            ));
+        }
         doc.entries.push(EntryData {
             value,
             key,

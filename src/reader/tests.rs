@@ -2,7 +2,7 @@
 //! suite (`tests/kdl_spec.rs`) and the comparison with the `kdl` crate
 //! (`tests/kdl_differential.rs`) cover the language as a whole.
 
-use super::{Document, MAX_DEPTH, Node, ReadError, Value, read};
+use super::{Document, MAX_DEPTH, MAX_ENTRIES, MAX_NODES, Node, ReadError, Value, read};
 
 fn doc(text: &str) -> Document {
     match read(text) {
@@ -286,4 +286,37 @@ fn nesting_is_limited_and_never_recurses() {
     let _ = error(&"a {".repeat(100_000));
     let stars = format!("a /*{}*/", "* / ".repeat(100_000));
     assert!(read(&stars).is_ok());
+}
+
+#[test]
+fn nodes_and_entries_are_limited() {
+    assert_eq!(doc(&"a;".repeat(MAX_NODES)).len(), MAX_NODES);
+    let e = error(&"a;".repeat(MAX_NODES + 1));
+    assert!(e.limit && e.message.contains(&MAX_NODES.to_string()), "{e}");
+    assert_eq!(
+        e.span,
+        2 * MAX_NODES..2 * MAX_NODES + 1,
+        "on the first node past the limit"
+    );
+    // Commented-out nodes are dropped as they are read, and do not count.
+    assert_eq!(
+        doc(&format!("{}{}", "/-a;".repeat(10), "a;".repeat(MAX_NODES))).len(),
+        MAX_NODES
+    );
+
+    let entries = |n: usize| format!("a{}", " 1".repeat(n));
+    assert_eq!(
+        nth(&doc(&entries(MAX_ENTRIES)), 0).entries().len(),
+        MAX_ENTRIES
+    );
+    let e = error(&entries(MAX_ENTRIES + 1));
+    assert!(
+        e.limit && e.message.contains(&MAX_ENTRIES.to_string()),
+        "{e}"
+    );
+    assert_eq!(
+        e.span,
+        2 + 2 * MAX_ENTRIES..3 + 2 * MAX_ENTRIES,
+        "on the first entry past it"
+    );
 }
