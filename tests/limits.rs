@@ -313,6 +313,47 @@ fn symlinks_that_leave_the_project_are_refused() {
     assert!(build_succeeds(&project).contains("image: leaf:1.0.0"));
 }
 
+/// Two paths to one file — the file and a symbolic link to it — are one file: importing both
+/// defines its components once, and a link back to the description closes a cycle.
+#[cfg(unix)]
+#[test]
+fn a_file_reached_through_a_symbolic_link_is_the_same_file() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path();
+    write(&project.join("lib/common.kdl"), LEAF);
+    symlink("lib/common.kdl", project.join("alias.kdl")).unwrap();
+    write(
+        &project.join("windlass.kdl"),
+        &format!("import \"alias.kdl\"\n{}", main_importing("lib/common.kdl")),
+    );
+    let (code, found) = findings(project);
+    assert_eq!(
+        code,
+        Some(0),
+        "imported once, no duplicate component: {found:#?}"
+    );
+    assert!(build_succeeds(project).contains("image: leaf:1.0.0"));
+
+    // `back.kdl` is the description itself, under another name.
+    symlink("windlass.kdl", project.join("back.kdl")).unwrap();
+    write(&project.join("windlass.kdl"), &main_importing("lib/common.kdl"));
+    write(
+        &project.join("lib/common.kdl"),
+        &format!("import \"../back.kdl\"\n{LEAF}"),
+    );
+    let (code, found) = findings(project);
+    assert_eq!(code, Some(1), "{found:#?}");
+    let errors = errors(&found);
+    assert_eq!(errors.len(), 1, "{found:#?}");
+    assert_eq!(errors[0].code, windlass::diag::codes::IMPORT_CYCLE);
+    assert_eq!(
+        (errors[0].file.as_str(), errors[0].line),
+        ("lib/common.kdl", 1)
+    );
+    build_refuses(project);
+}
+
 /// A valid app, then a slashdashed node whose blocks nest to `depth` levels in all (the app's
 /// block is level 1 of its own line, so the deepest level is reached on the last line only).
 fn nested(depth: usize) -> String {

@@ -1,7 +1,7 @@
 //! Components: definitions (`component`), imports, the standard library, and instances (`use`,
 //! `database`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component as PathPart, Path, PathBuf};
 use std::rc::Rc;
 
@@ -41,6 +41,8 @@ struct ComponentDef {
 pub struct Components {
     defs: BTreeMap<String, Rc<ComponentDef>>,
     stdlib_loaded: BTreeMap<String, bool>,
+    /// The files imported so far, by where they really are.
+    imported: BTreeSet<PathBuf>,
     /// An import was refused, or its file could not be read or parsed (already reported): a
     /// component that is not found may be defined there, so "unknown component" would only
     /// repeat that error.
@@ -215,7 +217,8 @@ impl Components {
         } else {
             root.as_path()
         };
-        if let Some(real) = loader.real_path(&path)
+        let real = loader.real_path(&path);
+        if let Some(real) = &real
             && let Some(real_root) = loader.real_path(root_dir)
             && !real.starts_with(&real_root)
         {
@@ -229,11 +232,13 @@ impl Components {
             );
             return;
         }
-        if stack.contains(&path)
-            || sources
-                .get(FileId(0))
-                .is_some_and(|f| normalize(&f.path).as_ref() == Some(&path))
-        {
+        // A file is known by where it really is, so that two paths to it (one through a
+        // symbolic link) are one file: imported once, and a cycle however it is spelled.
+        let key = real.unwrap_or_else(|| path.clone());
+        let main = sources
+            .get(FileId(0))
+            .and_then(|f| loader.real_path(&f.path).or_else(|| normalize(&f.path)));
+        if stack.contains(&key) || main.as_ref() == Some(&key) {
             diags.push(
                 Diagnostic::error(codes::IMPORT_CYCLE, format!("`{relative}` imports itself through a chain of imports"))
                     .label(val.span, "closes the cycle")
@@ -250,7 +255,7 @@ impl Components {
             );
             return;
         }
-        if sources.find(&path).is_some() {
+        if self.imported.contains(&key) {
             return;
         }
         let text = match loader.load(&path) {
@@ -265,6 +270,7 @@ impl Components {
                 return;
             }
         };
+        self.imported.insert(key.clone());
         let file = sources.add(display_path(&path), path.clone(), text);
         let doc = match crate::parse::parse(sources, file) {
             Ok(doc) => doc,
@@ -274,7 +280,7 @@ impl Components {
                 return;
             }
         };
-        stack.push(path);
+        stack.push(key);
         let empty = Scope::default();
         for node in doc.nodes() {
             let child = NodeView {
