@@ -293,7 +293,8 @@ struct Plan {
 /// What writing a workload decided that its environment overrides must respect.
 #[derive(Clone, Copy, Debug, Default)]
 struct Written {
-    /// A Deployment with a ReadWriteOnce volume: it must keep one pod.
+    /// A Deployment with a ReadWriteOnce volume: it must keep one pod, and have no canary (whose
+    /// pods would mount the same claim).
     single_pod: bool,
 }
 
@@ -1022,8 +1023,8 @@ fn workload(
         body.push(exposure(c, name, index, None, default_gateway));
     }
 
-    // Canary: Deployments only.
-    if kind.is_deployment() && c.chance(20) {
+    // Canary: Deployments only, and not beside a ReadWriteOnce volume.
+    if kind.is_deployment() && !facts.single_pod && c.chance(20) {
         let mut line = match c.pick(2) {
             0 => format!("canary tag={}", q(c.one(TAGS))),
             _ => format!("canary image=\"{name}-next:{}\"", c.one(TAGS)),
@@ -1207,7 +1208,7 @@ fn environment(
                     .to_owned(),
             );
         }
-        if kind.is_deployment() && c.chance(20) {
+        if kind.is_deployment() && scalable && c.chance(20) {
             let forms: &[&str] = if GENERATE_CANARY_NONE {
                 &["canary none", "canary tag=\"9.9.9\" weight=25"]
             } else {

@@ -3,13 +3,15 @@
 use crate::check::{Context, Findings, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::diag::Diagnostic;
+use crate::lower::canary;
 use crate::resolve::model::{AccessMode, VolumeKind};
 
 declare_rule! {
     /// ## What it does
     /// Flags a persistent `volume` with access `ReadWriteOnce` (the default) or
     /// `ReadWriteOncePod` on a `frontend`, `gateway` or `service` that can run more than one pod:
-    /// `replicas` above 1, or `autoscale max` above 1.
+    /// `replicas` above 1, `autoscale max` above 1, or a `canary`, whose Deployment mounts the
+    /// same claim beside the stable pods.
     ///
     /// ## Why is this bad?
     /// A Deployment's pods share one PersistentVolumeClaim. A `ReadWriteOnce` volume attaches to
@@ -52,10 +54,13 @@ impl Rule for RwoVolumeShared {
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for w in cx.workloads().filter(|w| w.kind.is_deployment()) {
-            let (pods, autoscale_span) = match &w.autoscale {
+            let (stable, autoscale_span) = match &w.autoscale {
                 Some(a) => (a.max, Some(a.span)),
                 None => (w.replicas.unwrap_or(1), None),
             };
+            let canary_pods =
+                canary::replicas(w, canary::split(w, cx.app.ingress_class.as_deref()));
+            let pods = stable + canary_pods;
             if pods <= 1 {
                 continue;
             }
@@ -84,15 +89,22 @@ impl Rule for RwoVolumeShared {
                 )
                 .label(v.span, format!("only {why} can mount it"));
                 if let Some(span) = autoscale_span {
-                    d = d.label(span, format!("scales up to {pods}"));
+                    d = d.label(span, format!("scales up to {stable}"));
                 }
-                out.push(
-                    w,
-                    d.help(format!(
+                let help = match &w.canary {
+                    Some(c) if canary_pods > 0 => {
+                        d = d.label(c.span, format!("{canary_pods} more with the same claim"));
+                        format!(
+                            "the canary's pods mount the stable pods' claim: make it `access=ReadWriteMany` on a StorageClass that supports it, or release `{}` without a canary",
+                            w.name
+                        )
+                    }
+                    _ => format!(
                         "make it `access=ReadWriteMany` on a StorageClass that supports it, make `{}` a `stateful` workload (a volume per replica), or run one replica with `strategy recreate`",
                         w.name
-                    )),
-                );
+                    ),
+                };
+                out.push(w, d.help(help));
             }
         }
     }
