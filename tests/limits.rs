@@ -337,7 +337,10 @@ fn a_file_reached_through_a_symbolic_link_is_the_same_file() {
 
     // `back.kdl` is the description itself, under another name.
     symlink("windlass.kdl", project.join("back.kdl")).unwrap();
-    write(&project.join("windlass.kdl"), &main_importing("lib/common.kdl"));
+    write(
+        &project.join("windlass.kdl"),
+        &main_importing("lib/common.kdl"),
+    );
     write(
         &project.join("lib/common.kdl"),
         &format!("import \"../back.kdl\"\n{LEAF}"),
