@@ -181,6 +181,8 @@ pub struct Workload {
     pub strategy: Option<Strategy>,
     /// PodDisruptionBudget.
     pub disruption: Disruption,
+    /// Where `disruption` was written, if it was.
+    pub disruption_span: Option<Span>,
     /// Which ServiceAccount the pods run as.
     pub service_account: ServiceAccount,
     /// Security level, the app's unless the workload sets one.
@@ -209,6 +211,8 @@ pub struct Workload {
     pub cron: Option<CronSpec>,
     /// Pods use the node's network namespace.
     pub host_network: bool,
+    /// Where `host-network` was written, if it was.
+    pub host_network_span: Option<Span>,
     /// Rules silenced for this workload.
     pub allows: Vec<Allow>,
     /// A second, small version running beside this one.
@@ -259,6 +263,7 @@ impl Workload {
             autoscale: None,
             strategy: None,
             disruption: Disruption::Auto,
+            disruption_span: None,
             service_account: ServiceAccount::None,
             security,
             run_as: None,
@@ -273,6 +278,7 @@ impl Workload {
             job: None,
             cron: None,
             host_network: false,
+            host_network_span: None,
             allows: Vec::new(),
             canary: None,
         }

@@ -248,6 +248,7 @@ impl WorkloadBuilder {
                         .first("host-network".into(), "`host-network`", span, diags)
                 {
                     self.w.host_network = on;
+                    self.w.host_network_span = Some(node.span());
                 }
             }
             "volume" | "empty-dir" | "host-path" => {
@@ -337,6 +338,7 @@ impl WorkloadBuilder {
                         .first("disruption".into(), "`disruption`", span, diags)
                 {
                     self.w.disruption = d;
+                    self.w.disruption_span = Some(node.span());
                 }
             }
             "init" | "sidecar" => {

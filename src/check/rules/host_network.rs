@@ -47,7 +47,10 @@ impl Rule for HostNetwork {
                     Self::META.code,
                     format!("`{}` runs in the node's network namespace", w.name),
                 )
-                .label(w.span, "`host-network`: the node's addresses and connections")
+                .label(
+                    w.host_network_span.unwrap_or(w.span),
+                    "the node's addresses and connections",
+                )
                 .help(format!(
                     "remove `host-network` and reach it through its Service or `expose`; for a node agent, keep it with `allow host-network reason=\"…\"` in `{}`",
                     w.name

@@ -79,7 +79,10 @@ impl Rule for PdbNeverEvicts {
                         if pods == 1 { "" } else { "s" }
                     ),
                 )
-                .label(w.span, "node drains wait for this workload forever")
+                .label(
+                    w.disruption_span.unwrap_or(w.span),
+                    "node drains wait for this workload forever",
+                )
                 .help(help),
             );
         }
