@@ -698,6 +698,8 @@ pub struct RunAs {
     pub group: Option<i64>,
     /// `fsGroup`.
     pub fs_group: Option<i64>,
+    /// Where it was written.
+    pub span: Span,
 }
 
 /// A toleration of node taints.

@@ -464,6 +464,7 @@ impl WorkloadBuilder {
                     user: id("user", &mut e),
                     group: id("group", &mut e),
                     fs_group: id("fs-group", &mut e),
+                    span: node.span(),
                 };
                 if run_as.user.is_none() && run_as.group.is_none() && run_as.fs_group.is_none() {
                     diags.push(

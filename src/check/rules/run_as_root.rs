@@ -48,9 +48,9 @@ impl Rule for RunAsRoot {
             if w.security != SecurityLevel::Restricted {
                 continue;
             }
-            if w.run_as.as_ref().and_then(|r| r.user) != Some(0) {
+            let Some(run_as) = w.run_as.as_ref().filter(|r| r.user == Some(0)) else {
                 continue;
-            }
+            };
             out.push(
                 w,
                 Diagnostic::error(
@@ -60,7 +60,7 @@ impl Rule for RunAsRoot {
                         w.name
                     ),
                 )
-                .label(w.span, "the kubelet refuses to start it: restricted requires a non-root user")
+                .label(run_as.span, "the kubelet refuses to start it: restricted requires a non-root user")
                 .help(format!(
                     "run as the image's unprivileged user (`run-as user=10001`), or give `{}` `security hardened` if its image only works as root",
                     w.name

@@ -79,6 +79,7 @@ fn restricted_meets_the_restricted_pod_security_standard() {
         user: Some(10001),
         group: Some(10001),
         fs_group: None,
+        span: Span::default(),
     });
     api.sidecars.push(container("proxy", "envoy:1.31.2"));
     let manifests = lower(&app(vec![api]));
