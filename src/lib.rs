@@ -31,6 +31,7 @@ pub mod resolve;
 pub mod source;
 pub mod stdlib;
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use diag::{Diagnostic, Diagnostics};
@@ -83,23 +84,24 @@ pub type Findings = Vec<(Diagnostic, Option<printer::Location>)>;
 /// Adds the findings of `compilation` (of environment `env`, or the base app) to `found`: a
 /// finding already there is reported once, and one only an environment has says which.
 pub fn merge_findings(found: &mut Findings, compilation: Compilation, env: Option<&str>) {
-    let seen = |found: &Findings, d: &Diagnostic, loc: &Option<printer::Location>| {
-        found
-            .iter()
-            .any(|(f, l)| f.code == d.code && f.message == d.message && l == loc)
-    };
+    // What is already there, by code, message and place: looked up, not searched, so that tens
+    // of thousands of findings merge in linear time.
+    let mut seen: HashSet<(String, String, Option<printer::Location>)> = found
+        .iter()
+        .map(|(f, l)| (f.code.to_string(), f.message.clone(), l.clone()))
+        .collect();
     for mut d in compilation.diagnostics {
         let loc = printer::location(&d, &compilation.sources);
-        if seen(found, &d, &loc) {
-            continue;
-        }
         if let Some(env) = env
             && !d.message.contains(&format!("environment `{env}`"))
         {
-            d.message = format!("{} (in environment `{env}`)", d.message);
-            if seen(found, &d, &loc) {
+            if seen.contains(&(d.code.to_string(), d.message.clone(), loc.clone())) {
                 continue;
             }
+            d.message = format!("{} (in environment `{env}`)", d.message);
+        }
+        if !seen.insert((d.code.to_string(), d.message.clone(), loc.clone())) {
+            continue;
         }
         found.push((d, loc));
     }

@@ -105,7 +105,7 @@ pub fn fatal(message: &str, help: Option<&str>) {
 
 /// A finding's place in its file: 1-based lines and columns (in characters), as editors and CI
 /// annotations count them.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Location {
     /// The file's name as the user gave it.
     pub file: String,

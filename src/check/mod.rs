@@ -9,12 +9,12 @@ pub mod registry;
 mod rule;
 pub mod rules;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 pub use rule::{Context, Findings, Rule, RuleMeta};
 
 use crate::diag::{Diagnostic, Diagnostics, Severity, codes};
-use crate::resolve::model::{Allow, App};
+use crate::resolve::model::{Allow, App, Workload};
 use crate::resolve::values::suggest_help;
 
 /// What the command line says about rules.
@@ -47,6 +47,15 @@ pub fn check(app: &App, config: &Config) -> Diagnostics {
         validate_allow(allow, &mut diags);
     }
     let cx = Context { app };
+    // Findings name their workload; one lookup each, not a search (thousands of workloads can
+    // each have a finding).
+    // (Reversed, so that of two workloads with one name, an error already, the first counts.)
+    let by_name: HashMap<&str, &Workload> = app
+        .workloads
+        .iter()
+        .rev()
+        .map(|w| (w.name.as_str(), w))
+        .collect();
     for rule in registry::RULES {
         let meta = rule.meta();
         let Some(severity) = config.severity(meta) else {
@@ -62,7 +71,7 @@ pub fn check(app: &App, config: &Config) -> Diagnostics {
             };
             let on_workload = workload
                 .as_deref()
-                .and_then(|name| app.workload(name))
+                .and_then(|name| by_name.get(name))
                 .is_some_and(|w| allowed_here(&w.allows));
             if on_workload || allowed_here(&app.allows) {
                 continue;
