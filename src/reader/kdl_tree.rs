@@ -1,6 +1,5 @@
 //! A [`Document`] as the `kdl` crate's tree, spans and `value_repr` included, for comparing the
-//! two readers (the differential tests and the fuzzer) and for code that edits text through the
-//! crate.
+//! two readers: the specification's suite, the differential tests, the fuzzer and the bench.
 
 use kdl::{KdlDocument, KdlEntry, KdlEntryFormat, KdlIdentifier, KdlNode, KdlValue};
 

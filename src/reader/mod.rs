@@ -40,11 +40,14 @@ pub use tree::{Document, Entries, Entry, Node, Nodes, Value, ValueRef};
 
 /// The deepest nesting of `{ … }` blocks read.
 pub const MAX_DEPTH: usize = 64;
-/// The most nodes a document may have (a 5,000-service description has about 55,000, and one at
-/// the compiler's 4 MiB file limit about 110,000).
+/// The most nodes the reader holds at once (a 5,000-service description has about 55,000, and
+/// one at the compiler's 4 MiB file limit about 110,000). Nodes commented out with `/-` are read
+/// like the others and count until they are dropped, at the end of the commented-out node or
+/// block: a limit on what is held, so that no input can make it hold more.
 pub const MAX_NODES: usize = 250_000;
-/// The most arguments and properties a document may have, in all (a 5,000-service description
-/// has about 91,000).
+/// The most arguments and properties the reader holds at once, in all (a 5,000-service
+/// description has about 91,000). Entries commented out with `/-`, and those of a commented-out
+/// node, are never held; those in a commented-out block count until it is dropped.
 pub const MAX_ENTRIES: usize = 500_000;
 
 /// Reads a KDL 2.0 document.

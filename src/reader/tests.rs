@@ -298,11 +298,16 @@ fn nodes_and_entries_are_limited() {
         2 * MAX_NODES..2 * MAX_NODES + 1,
         "on the first node past the limit"
     );
-    // Commented-out nodes are dropped as they are read, and do not count.
+    // Commented-out nodes count while they are held: once dropped, they leave room; the one
+    // being read when the limit is reached is refused like any other.
     assert_eq!(
         doc(&format!("{}{}", "/-a;".repeat(10), "a;".repeat(MAX_NODES))).len(),
         MAX_NODES
     );
+    assert!(error(&format!("{}/-a", "a;".repeat(MAX_NODES))).limit);
+    // The entries of a commented-out node are never held.
+    let full = format!("a{}", " 1".repeat(MAX_ENTRIES));
+    assert_eq!(doc(&format!("{full}\n/-b 1 2")).len(), 1);
 
     let entries = |n: usize| format!("a{}", " 1".repeat(n));
     assert_eq!(

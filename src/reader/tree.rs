@@ -87,7 +87,8 @@ pub(crate) struct EntryData {
     pub(crate) ty: u32,
     /// The whole entry: `key=value` for a property, type annotation included.
     pub(crate) span: Span32,
-    /// Where the value (with its type annotation, if any) starts; it ends with the entry.
+    /// Where the value as written starts (after `=` and any type annotation); it ends with the
+    /// entry.
     pub(crate) value_start: u32,
     /// A number or keyword exactly as written (`0x10`, `8.0`); empty for strings.
     pub(crate) raw: Str,
@@ -424,7 +425,7 @@ impl<'a> Entry<'a> {
         self.data.span.range()
     }
 
-    /// The value as written, with its type annotation: for a property, what follows the `=`.
+    /// The value as written, without its type annotation: for `key=(t)"v"`, the `"v"`.
     pub fn value_span(&self) -> Range<usize> {
         self.data.value_start as usize..self.data.span.end as usize
     }
