@@ -94,10 +94,14 @@ impl Rule for RwoVolumeShared {
                 let help = match &w.canary {
                     Some(c) if canary_pods > 0 => {
                         d = d.label(c.span, format!("{canary_pods} more with the same claim"));
-                        format!(
-                            "the canary's pods mount the stable pods' claim: make it `access=ReadWriteMany` on a StorageClass that supports it, or release `{}` without a canary",
-                            w.name
-                        )
+                        if stable > 1 {
+                            "make it `access=ReadWriteMany` on a StorageClass that supports it: the stable pods and the canary's all mount this claim".to_owned()
+                        } else {
+                            format!(
+                                "the canary's pods mount the stable pods' claim: make it `access=ReadWriteMany` on a StorageClass that supports it, or release `{}` without a canary",
+                                w.name
+                            )
+                        }
                     }
                     _ => format!(
                         "make it `access=ReadWriteMany` on a StorageClass that supports it, make `{}` a `stateful` workload (a volume per replica), or run one replica with `strategy recreate`",
