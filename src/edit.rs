@@ -65,19 +65,15 @@ fn node_span(n: Node<'_>) -> (usize, usize) {
     (n.span().start, n.span().end)
 }
 
-/// Replaces the value of a property or argument entry, keeping `key=` and quoting style.
+/// Replaces the value of a property or argument entry (at the reader's span of the value, so
+/// `key=`, a type annotation and comments around it stay) with a quoted string.
 fn replace_value(text: &str, entry: Entry<'_>, new_value: &str) -> String {
-    let (start, end) = span(entry);
-    let written = &text[start..end];
-    let value_start = match entry.name() {
-        Some(_) => written.find('=').map_or(start, |i| start + i + 1),
-        None => start,
-    };
+    let value = entry.value_span();
     format!(
         "{}{}{}",
-        &text[..value_start],
+        &text[..value.start],
         quote(new_value),
-        &text[end..]
+        &text[value.end..]
     )
 }
 
@@ -244,14 +240,13 @@ fn set_in_env(
         });
     }
     // A new override line, indented like its siblings, before the block's closing brace.
-    let (env_start, env_end) = node_span(env_node);
-    let close = env_end.saturating_sub(1);
-    if text.as_bytes().get(close) != Some(&b'}') {
+    let env_start = node_span(env_node).0;
+    let Some(close) = env_node.block_close() else {
         return Err(error(
             format!("environment `{env}` has no block to add to"),
             format!("write `environment {env} {{ … }}`"),
         ));
-    }
+    };
     let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |i| i + 1);
     let env_indent: String = text[line_start(env_start)..]
         .chars()
@@ -407,6 +402,28 @@ mod tests {
         );
         assert!(set_image(TEXT, &target("orders", "service", Some("qa")), "1").is_err());
         assert!(set_image(TEXT, &target("nope", "service", None), "1").is_err());
+    }
+
+    #[test]
+    fn comments_around_the_block_and_the_value_stay_where_they_are() {
+        // A comment after the environment's `}`, a slashdashed block before it, and a comment
+        // with `=` between a property's key and its value.
+        let text = "app shop {\n    service orders {\n        image \"orders:3.1.0\"\n    }\n}\nenvironment prod /-{ x } {\n    service orders tag /* a=b */ = (v)\"3.1.0\"\n}  // production\nenvironment dev {\n    namespace dev\n}   /* dev */ // more\n";
+        let prod = set_image(text, &target("orders", "service", Some("prod")), "3.2.0")
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(prod.text, text.replace("= (v)\"3.1.0\"", "= (v)\"3.2.0\""));
+        let dev = set_image(text, &target("orders", "service", Some("dev")), "3.2.0")
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            dev.text,
+            text.replace(
+                "    namespace dev\n}",
+                "    namespace dev\n    service orders tag=\"3.2.0\"\n}"
+            )
+        );
+        let none = "app shop {\n    service orders { image \"orders:1.0.0\"; }\n}\nenvironment qa /-{ x }\n";
+        let refused = set_image(none, &target("orders", "service", Some("qa")), "1.1.0");
+        assert!(refused.is_err_and(|e| e.message.contains("no block")));
     }
 
     #[test]

@@ -139,10 +139,11 @@ impl<'a> Reader<'a> {
                         ));
                     };
                     let (start, end) = spans[depth].take().unwrap_or((self.pos, self.pos));
+                    let close = self.pos as u32;
                     self.pos += 1;
                     if frame.keep_block {
                         doc.nodes[frame.pending.index as usize].children =
-                            Some(Span32::new(start, end));
+                            Some((Span32::new(start, end), close));
                     } else {
                         frame.mark.drop_since(&mut doc);
                     }

@@ -72,9 +72,9 @@ pub(crate) struct NodeData {
     pub(crate) end_entry: u32,
     /// Index just past the node's last descendant: its next sibling, if it has one.
     pub(crate) end: u32,
-    /// The span of the children block's nodes (empty at the `}` of an empty block), when the node
-    /// has a children block.
-    pub(crate) children: Option<Span32>,
+    /// The span of the children block's nodes (empty at the `}` of an empty block), and the
+    /// offset of its `}`, when the node has a children block.
+    pub(crate) children: Option<(Span32, u32)>,
 }
 
 #[derive(Clone, Debug)]
@@ -324,7 +324,12 @@ impl<'a> Node<'a> {
 
     /// The span of its children block's nodes (empty at the `}` of an empty block).
     pub fn children_span(&self) -> Option<Range<usize>> {
-        self.data().children.map(Span32::range)
+        self.data().children.map(|(nodes, _)| nodes.range())
+    }
+
+    /// The offset of the `}` that closes its children block.
+    pub fn block_close(&self) -> Option<usize> {
+        self.data().children.map(|(_, close)| close as usize)
     }
 }
 
