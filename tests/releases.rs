@@ -344,3 +344,26 @@ fn the_diff_shows_a_promotion_as_such() {
         assert!(!report.is_dangerous());
     }
 }
+
+/// An environment the description does not declare: a usage error (exit 2, with a suggestion)
+/// when the description is sound, and reported beside the description's own errors (exit 1)
+/// when it is not, so that those are not hidden.
+#[test]
+fn an_unknown_environment_does_not_hide_the_descriptions_errors() {
+    let dir = shop();
+    let sound = windlass(dir.path(), &["check", "--env", "prd"]);
+    assert_eq!(sound.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&sound.stderr);
+    assert!(stderr.contains("has no environment `prd`") && stderr.contains("`prod`"), "{stderr}");
+
+    std::fs::write(
+        dir.path().join("windlass.kdl"),
+        SHOP.replacen("app shop {", "app shop {\n    bogus 1", 1),
+    )
+    .unwrap();
+    let broken = windlass(dir.path(), &["check", "--env", "prd"]);
+    assert_eq!(broken.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert!(stderr.contains("unknown node `bogus`"), "{stderr}");
+    assert!(stderr.contains("no environment `prd`"), "{stderr}");
+}

@@ -217,9 +217,21 @@ fn compile_to(
     goal: crate::Goal,
 ) -> crate::Compilation {
     let name = path.to_string_lossy().replace('\\', "/");
+    // An unknown environment is found by parsing alone. It is a usage error (exit 2) when the
+    // description is otherwise sound; when it has errors, compiling reports them with this one.
     if let Some(env) = env
         && let Some(environments) = crate::environments(&name, path, text.clone())
         && !environments.iter().any(|e| e == env)
+        && !crate::compile_to(
+            &name,
+            path,
+            text.clone(),
+            &FsLoader,
+            config,
+            None,
+            crate::Goal::Findings,
+        )
+        .has_errors()
     {
         let help = if environments.is_empty() {
             "the description declares no environment; declare one with `environment NAME { … }`"
