@@ -60,7 +60,7 @@ pub fn run(args: &CheckArgs) -> Outcome {
         // With no --env, the base app and every environment are checked.
         let found = match args.env.as_deref() {
             None => {
-                let name = path.to_string_lossy().replace('\\', "/");
+                let name = super::display_name(&path);
                 crate::check_every_env(&name, &path, &text, &super::FsLoader, &config)
             }
             Some(env) => {

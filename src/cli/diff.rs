@@ -67,7 +67,7 @@ pub fn run(args: &DiffArgs) -> Outcome {
     let Some((path, text)) = super::read_description(args.file.as_deref()) else {
         return Outcome::CouldNotRun;
     };
-    let name = display_name(&path);
+    let name = super::display_name(&path);
     let color = printer::color_stderr();
     let env = args.env.as_deref();
     // The previous output is read on its own thread while the description compiles.
@@ -199,11 +199,6 @@ fn outcome(report: &Report, args: &DiffArgs) -> Outcome {
     } else {
         Outcome::Ok
     }
-}
-
-/// The path as diagnostics show it, with `/` on every platform.
-fn display_name(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
 }
 
 /// The files of the previous output at `path`: a directory's manifests, a file, or `-` (stdin),
@@ -338,12 +333,12 @@ impl GitLoader {
                 .unwrap_or_else(|_| self.toplevel.clone());
             path.strip_prefix(&self.toplevel)
                 .or_else(|_| path.strip_prefix(&canonical))
-                .map(display_name)
+                .map(super::display_name)
                 .map_err(|_| {
                     io::Error::other(format!("{} is outside the git repository", path.display()))
                 })?
         } else {
-            format!("./{}", display_name(path))
+            format!("./{}", super::display_name(path))
         };
         Ok(format!("{}:{relative}", self.rev))
     }

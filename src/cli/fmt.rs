@@ -53,7 +53,7 @@ pub fn run(args: &FmtArgs) -> Outcome {
             tally.could_not_run = true;
             continue;
         };
-        let name = path.to_string_lossy().replace('\\', "/");
+        let name = super::display_name(&path);
         let mut sources = Sources::new();
         let id = sources.add(name.as_str(), path.as_path(), text);
         let text = sources.get(id).map(|f| f.text.as_str()).unwrap_or("");

@@ -197,6 +197,11 @@ fn read_description(path: Option<&Path>) -> Option<(PathBuf, String)> {
     }
 }
 
+/// The path as diagnostics show it, with `/` on every platform.
+fn display_name(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
 /// Compiles the description at `path` for an environment, reporting (exit 2) an environment the
 /// description does not declare; the returned compilation then has no app.
 fn compile_env(
@@ -216,7 +221,7 @@ fn compile_to(
     env: Option<&str>,
     goal: crate::Goal,
 ) -> crate::Compilation {
-    let name = path.to_string_lossy().replace('\\', "/");
+    let name = display_name(path);
     // An unknown environment is found by parsing alone. It is a usage error (exit 2) when the
     // description is otherwise sound; when it has errors, compiling reports them with this one.
     if let Some(env) = env
