@@ -354,7 +354,10 @@ fn an_unknown_environment_does_not_hide_the_descriptions_errors() {
     let sound = windlass(dir.path(), &["check", "--env", "prd"]);
     assert_eq!(sound.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&sound.stderr);
-    assert!(stderr.contains("has no environment `prd`") && stderr.contains("`prod`"), "{stderr}");
+    assert!(
+        stderr.contains("has no environment `prd`") && stderr.contains("`prod`"),
+        "{stderr}"
+    );
 
     std::fs::write(
         dir.path().join("windlass.kdl"),
