@@ -128,8 +128,8 @@ pub fn environments(name: &str, path: &Path, text: String) -> Option<Vec<String>
 }
 
 /// What `windlass check` reports for a description: the findings of the base app and of every
-/// environment it declares, each compiled on its own thread as far as its findings, merged in
-/// declaration order (see [`merge_findings`]).
+/// environment it declares, compiled as far as their findings a core's worth at a time, merged
+/// in declaration order (see [`merge_findings`]).
 pub fn check_every_env(
     name: &str,
     path: &Path,
@@ -149,25 +149,30 @@ pub fn check_every_env(
             Goal::Findings,
         )
     };
-    let (base, others) = std::thread::scope(|scope| {
-        let threads: Vec<_> = environments
-            .iter()
-            .map(|env| scope.spawn(move || compile(Some(env))))
-            .collect();
-        let base = compile(None);
-        let others: Vec<Compilation> = threads
-            .into_iter()
-            .map(|t| {
-                t.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect();
-        (base, others)
-    });
+    // As many compilations at once as there are cores, and merged as they finish each round:
+    // a description with thousands of environments must not hold thousands of models.
+    let width = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let targets: Vec<Option<&str>> = std::iter::once(None)
+        .chain(environments.iter().map(|e| Some(e.as_str())))
+        .collect();
     let mut found = Findings::new();
-    merge_findings(&mut found, base, None);
-    for (env, c) in environments.iter().zip(others) {
-        merge_findings(&mut found, c, Some(env));
+    for round in targets.chunks(width) {
+        let compiled: Vec<Compilation> = std::thread::scope(|scope| {
+            let threads: Vec<_> = round
+                .iter()
+                .map(|&env| scope.spawn(move || compile(env)))
+                .collect();
+            threads
+                .into_iter()
+                .map(|t| {
+                    t.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        for (&env, c) in round.iter().zip(compiled) {
+            merge_findings(&mut found, c, env);
+        }
     }
     found
 }
