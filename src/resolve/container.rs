@@ -282,7 +282,12 @@ pub fn plural(n: usize, word: &str) -> String {
 /// (`replaces`, from [`Seen::entry`]), else appended. Searching only then keeps thousands of
 /// entries (a gateway's routes, a service's variables) linear.
 pub fn upsert<T>(list: &mut Vec<T>, item: T, replaces: bool, same: impl Fn(&T, &T) -> bool) {
-    match list.iter().position(|x| replaces && same(x, &item)) {
+    let earlier = if replaces {
+        list.iter().position(|x| same(x, &item))
+    } else {
+        None
+    };
+    match earlier {
         Some(i) => list[i] = item,
         None => list.push(item),
     }
