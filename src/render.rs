@@ -82,13 +82,18 @@ pub fn yaml_stream_of(app: &crate::resolve::model::App) -> String {
 
 /// `out` with each manifest's YAML document appended, separated by `---` from what came before.
 fn yaml_documents(manifests: Vec<Manifest>, mut out: String) -> String {
-    for manifest in &manifests {
+    append_yaml(&mut out, manifests.iter().map(|m| &m.object));
+    out
+}
+
+/// Appends each object's YAML document to `out`, separated by `---` from what came before.
+fn append_yaml<'a>(out: &mut String, objects: impl IntoIterator<Item = &'a serde_json::Value>) {
+    for object in objects {
         if !out.is_empty() {
             out.push_str("---\n");
         }
-        yaml::write_document(&mut out, &manifest.object);
+        yaml::write_document(out, object);
     }
-    out
 }
 
 /// One file per application component (the Namespace, then each workload), plus a
@@ -126,12 +131,7 @@ fn render(objects: &[&serde_json::Value], format: Format) -> String {
         Format::Yaml => {
             // About 1.2 KB of YAML an object, written straight into one buffer.
             let mut out = String::with_capacity(objects.len() * 1200);
-            for (i, object) in objects.iter().enumerate() {
-                if i > 0 {
-                    out.push_str("---\n");
-                }
-                yaml::write_document(&mut out, object);
-            }
+            append_yaml(&mut out, objects.iter().copied());
             out
         }
         Format::Json => {
