@@ -127,15 +127,6 @@ impl Sources {
         self.files.get(id.0 as usize)
     }
 
-    /// The id of an already loaded file, by its path.
-    pub fn find(&self, path: &Path) -> Option<FileId> {
-        self.files
-            .iter()
-            .position(|f| f.path == path)
-            .and_then(|i| u32::try_from(i).ok())
-            .map(FileId)
-    }
-
     /// All files, in load order.
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files

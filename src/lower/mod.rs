@@ -68,42 +68,40 @@ pub fn lower_namespace(app: &App) -> Vec<Manifest> {
 /// The objects of one workload of `app`, in the order of [`lower`].
 pub fn lower_workload(app: &App, workload: &Workload) -> Vec<Manifest> {
     let mut out = Vec::new();
-    {
-        let scope = Scope { app, workload };
-        let component = &component_of(workload);
-        if let Some(account) = workload::service_account(&scope) {
-            push(&mut out, component, &account);
+    let scope = Scope { app, workload };
+    let component = &component_of(workload);
+    if let Some(account) = workload::service_account(&scope) {
+        push(&mut out, component, &account);
+    }
+    if let Some(files) = storage::files_config_map(&scope) {
+        push(&mut out, component, &files);
+    }
+    for claim in storage::claims(&scope) {
+        push(&mut out, component, &claim);
+    }
+    let mut services = service::services(&scope);
+    canary::services(&scope, &mut services);
+    for service in services {
+        push(&mut out, component, &service);
+    }
+    workload::controller(&scope, &mut out);
+    if let Some(hpa) = scaling::autoscaler(&scope) {
+        push(&mut out, component, &hpa);
+    }
+    if let Some(pdb) = scaling::disruption_budget(&scope) {
+        push(&mut out, component, &pdb);
+    }
+    if let Some(ingress) = exposure::ingress(&scope) {
+        push(&mut out, component, &ingress);
+        if let Some(canary) = canary::ingress(&scope, &ingress) {
+            push(&mut out, component, &canary);
         }
-        if let Some(files) = storage::files_config_map(&scope) {
-            push(&mut out, component, &files);
-        }
-        for claim in storage::claims(&scope) {
-            push(&mut out, component, &claim);
-        }
-        let mut services = service::services(&scope);
-        canary::services(&scope, &mut services);
-        for service in services {
-            push(&mut out, component, &service);
-        }
-        workload::controller(&scope, &mut out);
-        if let Some(hpa) = scaling::autoscaler(&scope) {
-            push(&mut out, component, &hpa);
-        }
-        if let Some(pdb) = scaling::disruption_budget(&scope) {
-            push(&mut out, component, &pdb);
-        }
-        if let Some(ingress) = exposure::ingress(&scope) {
-            push(&mut out, component, &ingress);
-            if let Some(canary) = canary::ingress(&scope, &ingress) {
-                push(&mut out, component, &canary);
-            }
-        }
-        if let Some(route) = gateway_api::http_route(&scope) {
-            push(&mut out, component, &route);
-        }
-        if let Some(policy) = network::network_policy(&scope) {
-            push(&mut out, component, &policy);
-        }
+    }
+    if let Some(route) = gateway_api::http_route(&scope) {
+        push(&mut out, component, &route);
+    }
+    if let Some(policy) = network::network_policy(&scope) {
+        push(&mut out, component, &policy);
     }
     out
 }
