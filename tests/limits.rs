@@ -485,6 +485,38 @@ fn more_nodes_or_entries_than_the_reader_takes_are_refused() {
     }
 }
 
+/// `check` and `build --all-envs` compile the application once per environment: 64 are checked,
+/// a 65th is `limit` on its name, and nothing is built.
+#[test]
+fn sixty_four_environments_are_checked_and_sixty_five_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("windlass.kdl");
+    let app = "app shop {\n    service api {\n        image \"api:1.0.0\"\n        port 8080\n        resources cpu=\"100m\" memory=\"64Mi\"\n        probe http \"/healthz\"\n    }\n}\n";
+    let envs = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!("environment e{i} {{ namespace e{i} }}\n"))
+            .collect()
+    };
+    std::fs::write(&file, format!("{app}{}", envs(64))).unwrap();
+    let (code, found) = findings(dir.path());
+    assert_eq!(code, Some(0), "{found:#?}");
+
+    std::fs::write(&file, format!("{app}{}", envs(65))).unwrap();
+    let (code, found) = findings(dir.path());
+    assert_eq!(code, Some(1), "{found:#?}");
+    let errors = errors(&found);
+    assert_eq!(
+        errors.len(),
+        1,
+        "reported once, not per environment: {found:#?}"
+    );
+    assert_eq!(errors[0].code, windlass::diag::codes::LIMIT);
+    assert_eq!((errors[0].line, errors[0].column), (9 + 64, 1));
+    let all = run(windlass(dir.path()).args(["build", "--all-envs", "-o", "out"]));
+    assert_eq!(all.status.code(), Some(1), "{}", text(&all.stderr));
+    assert!(!dir.path().join("out").exists());
+}
+
 /// The size and nesting limits hold for an imported file too: the diagnostic names that file.
 #[test]
 fn the_limits_apply_to_imported_files() {

@@ -167,7 +167,7 @@ pub static COMPILER: &[CompilerCode] = &[
     CompilerCode {
         code: "limit",
         summary: "input beyond what the compiler reads: too large, nested too deeply, or too many nodes",
-        fix: "A file is at most 4 MiB, nests blocks at most 64 levels, and holds at most 250,000 nodes and 500,000 arguments and properties; split large descriptions with `import`.",
+        fix: "A file is at most 4 MiB, nests blocks at most 64 levels, and holds at most 250,000 nodes and 500,000 arguments and properties; a description declares at most 64 environments. Split large descriptions with `import`.",
     },
     CompilerCode {
         code: "unknown-rule",

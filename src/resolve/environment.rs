@@ -44,10 +44,16 @@ pub struct Overrides<'a> {
     pub workloads: BTreeMap<String, Override<'a>>,
 }
 
+/// The most environments a description may declare: `check` and `build --all-envs` compile the
+/// application once for each.
+pub const MAX_ENVIRONMENTS: usize = 64;
+
 /// The names of every environment a description declares, in order.
+/// Those past [`MAX_ENVIRONMENTS`] are left out: compiling reports them as a `limit` error.
 pub fn names(doc: &Document) -> Vec<String> {
     doc.nodes()
         .filter(|n| n.name() == "environment")
+        .take(MAX_ENVIRONMENTS)
         .filter_map(|n| {
             n.entries()
                 .find(|e| e.name().is_none())
@@ -68,8 +74,23 @@ pub fn collect<'a>(
 ) -> Option<Overrides<'a>> {
     let mut seen: BTreeMap<String, Span> = BTreeMap::new();
     let mut chosen = None;
-    for node in doc.nodes().filter(|n| n.name() == "environment") {
+    for (index, node) in doc
+        .nodes()
+        .filter(|n| n.name() == "environment")
+        .enumerate()
+    {
         let view = NodeView { node, file, scope };
+        if index == MAX_ENVIRONMENTS {
+            diags.push(
+                Diagnostic::error(
+                    codes::LIMIT,
+                    format!("the description declares more than {MAX_ENVIRONMENTS} environments"),
+                )
+                .label(view.name_span(), "one too many")
+                .help("every environment is compiled on its own by `check` and `build --all-envs`; keep one per deployment target"),
+            );
+            break;
+        }
         let mut e = view.read(diags);
         let name = e
             .require_arg("a name", "environment prod { … }", diags)
