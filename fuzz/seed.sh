@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 for target in reader reader_vs_kdl compile; do
     dir="fuzz/corpus/$target"
     mkdir -p "$dir"
-    find examples stdlib tests/fixtures ../shared/kdl-spec-tests -name '*.kdl' 2>/dev/null |
+    sources=(examples stdlib tests/fixtures)
+    [[ -d ../shared/kdl-spec-tests ]] && sources+=(../shared/kdl-spec-tests)
+    find "${sources[@]}" -name '*.kdl' |
         while read -r file; do
             cp "$file" "$dir/$(echo "$file" | tr '/.' '__')"
         done
@@ -36,10 +38,10 @@ done
 # Each example against itself and against each of its environments.
 for app in examples/*/windlass.kdl; do
     name=$(basename "$(dirname "$app")")
-    "$bin" build "$app" >"$tmp/$name.yaml" 2>/dev/null
+    "$bin" build "$app" >"$tmp/$name.yaml" 2>/dev/null || continue
     pair "$tmp/$name.yaml" "$tmp/$name.yaml" "$name"
     for env in $(sed -n 's/^environment "\{0,1\}\([a-z0-9-]*\)"\{0,1\} .*/\1/p' "$app"); do
-        "$bin" build --env "$env" "$app" >"$tmp/$name-$env.yaml" 2>/dev/null
+        "$bin" build --env "$env" "$app" >"$tmp/$name-$env.yaml" 2>/dev/null || continue
         pair "$tmp/$name.yaml" "$tmp/$name-$env.yaml" "$name-$env"
     done
 done

@@ -7,10 +7,10 @@
 //!
 //! Inputs are deterministic (a fixed-seed xorshift, no `rand`). Speed is not asserted here:
 //! `benches/bad_input.rs` generates the same classes (it includes [`cases`] from this file) and
-//! prints the worst time of `check` per class. Inputs that crash `check` or take seconds today
-//! are marked [`cases::Known`]: the tests skip them (or tolerate that exact panic), an ignored
-//! test runs the crashing ones (`cargo test --test bad_input -- --ignored`), and
-//! `tests/fixtures/bad_input/README.md` describes each.
+//! prints the worst time of `check` per class. Inputs that once crashed `check` or took seconds
+//! are marked [`cases::Known`]; all are fixed, every test runs them, and
+//! `inputs_that_crashed_check_before_the_reader` also runs the crashing ones through the CLI.
+//! `tests/fixtures/bad_input/README.md` is the report that described each.
 
 #![allow(
     clippy::disallowed_methods,
@@ -106,7 +106,7 @@ pub mod cases {
         pub origin: Option<String>,
         /// Whether the input is broken by construction: `check` must not exit 0.
         pub broken: bool,
-        /// A known problem: the tests do not run the library on it in process.
+        /// A problem `check` had with it when the suite was written (all since fixed).
         pub known: Option<Known>,
     }
 
@@ -665,8 +665,8 @@ pub mod cases {
         }
     }
 
-    /// The reproducers in `tests/fixtures/bad_input/`: each crashes `check` today, as its name
-    /// says (`stack-overflow-*`, `panic-*`).
+    /// The reproducers in `tests/fixtures/bad_input/`: each crashed `check` before it was fixed,
+    /// as its name says (`stack-overflow-*`, `panic-*`).
     pub fn reproducers() -> Vec<Case> {
         let dir = root().join("tests/fixtures/bad_input");
         let mut out: Vec<Case> = std::fs::read_dir(&dir)

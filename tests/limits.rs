@@ -1,14 +1,15 @@
 //! Hostile input at the compiler's limits: import chains deeper than `MAX_IMPORT_DEPTH` (16
 //! imported files), import cycles, imports that leave the project directory, blocks nested past
 //! `parse::MAX_DEPTH` (64), files past `parse::MAX_FILE_BYTES` (4 MiB), more nodes or entries
-//! than `reader::MAX_NODES` and `reader::MAX_ENTRIES`, and descriptions with tens of thousands of
-//! nodes. Each turns into a diagnostic — never a crash — with exit 1,
-//! nothing on stdout, and no output directory from `build -o`; each limit is also tested at its
-//! edge, where the input still compiles.
+//! than `reader::MAX_NODES` and `reader::MAX_ENTRIES`, more than 64 environments, and
+//! descriptions with tens of thousands of nodes. Each turns into a diagnostic — never a crash —
+//! with exit 1, nothing on stdout, and no output directory from `build -o`; each limit is also
+//! tested at its edge, where the input still compiles (the node and entry limits' edges in the
+//! reader's unit tests, in process).
 //!
 //! Not repeated here (see `tests/fixtures/errors/` and `tests/cli.rs`): a file that imports
-//! itself, two imported files that import each other, a missing import, `../` and absolute
-//! imports of files that do not exist, and the position of the nesting diagnostic.
+//! itself, two imported files that import each other, a missing import, and `../` and absolute
+//! imports of files that do not exist.
 //! `tests/bad_input.rs` runs 10,000-deep nesting and 10 MB files through `check`.
 
 #![allow(
@@ -249,10 +250,6 @@ fn imports_of_existing_files_outside_the_project_are_refused() {
         let build = run(windlass(&project).arg("build"));
         assert_eq!(build.status.code(), Some(1), "{import}");
         assert!(build.stdout.is_empty(), "{import}");
-        assert!(
-            !text(&build.stderr).contains("outside:6.6.6"),
-            "{import}: the outside file was read"
-        );
     }
 
     // Up from a subdirectory and back into the project: allowed.
@@ -372,7 +369,7 @@ fn nested(depth: usize) -> String {
 }
 
 /// 64 levels of blocks are read (a slashdashed node: the app itself is valid); 65 are refused
-/// with `limit` on the brace that opens level 65, before the parser runs.
+/// with `limit` on the brace that opens level 65.
 #[test]
 fn blocks_nested_sixty_four_deep_compile_and_sixty_five_are_refused() {
     let dir = tempfile::tempdir().unwrap();
