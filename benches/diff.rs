@@ -68,7 +68,7 @@ fn main() -> ExitCode {
         eprintln!("error: {err}");
         return ExitCode::FAILURE;
     }
-    let markdown = diff::render::markdown(&diff::diff(&previous, &new_objects));
+    let markdown = diff::report::markdown(&diff::diff(&previous, &new_objects));
 
     let cells = [
         (
@@ -81,15 +81,15 @@ fn main() -> ExitCode {
         ),
         (
             "human",
-            timer.measure(|| diff::render::human(&diff::diff(&previous, &new_objects), false)),
+            timer.measure(|| diff::report::human(&diff::diff(&previous, &new_objects), false)),
         ),
         (
             "markdown",
-            timer.measure(|| diff::render::markdown(&diff::diff(&previous, &new_objects))),
+            timer.measure(|| diff::report::markdown(&diff::diff(&previous, &new_objects))),
         ),
         (
             "json",
-            timer.measure(|| diff::render::json(&diff::diff(&previous, &new_objects))),
+            timer.measure(|| diff::report::json(&diff::diff(&previous, &new_objects))),
         ),
         (
             "total",
@@ -99,7 +99,7 @@ fn main() -> ExitCode {
                 match (previous, now) {
                     (Ok(previous), Ok(now)) => {
                         let report = diff::diff(&previous, now.manifests.iter().map(|m| &m.object));
-                        diff::render::markdown(&report)
+                        diff::report::markdown(&report)
                     }
                     _ => String::new(),
                 }

@@ -34,7 +34,8 @@ use serde_json::Value;
 use windlass::diff::read::{self, Syntax};
 use windlass::render::{self, Format};
 use windlass::source::Sources;
-use windlass::{check, lower, parse, resolve};
+use windlass::syntax::parse;
+use windlass::{check, lower, resolve};
 
 /// The sizes measured by default.
 const SIZES: &[usize] = &[10, 100, 1000, 5000];

@@ -1,4 +1,4 @@
-//! Reading speed of `windlass::reader` against `kdl::KdlDocument::parse`, on the example
+//! Reading speed of `windlass::syntax::reader` against `kdl::KdlDocument::parse`, on the example
 //! applications and on generated descriptions of 10, 100, 1000 and 5000 services, in MB/s
 //! (10^6 bytes per second of the median run; the document is dropped after the clock stops).
 //! Speed is reported, never asserted; the run fails only when the two readers disagree on an
@@ -89,7 +89,7 @@ fn main() -> ExitCode {
     let timer = Timer::new(common::quick_mode(), MIN_TOTAL);
     let quick = timer.quick;
     println!(
-        "KDL reading speed: windlass::reader vs kdl::KdlDocument::parse ({})",
+        "KDL reading speed: windlass::syntax::reader vs kdl::KdlDocument::parse ({})",
         timer.describe()
     );
     println!("MB = 10^6 bytes; times are the median run\n");
@@ -99,7 +99,10 @@ fn main() -> ExitCode {
     );
     let mut failed = false;
     for (name, text) in inputs(quick) {
-        let (ours, theirs) = (windlass::reader::read(&text), KdlDocument::parse(&text));
+        let (ours, theirs) = (
+            windlass::syntax::reader::read(&text),
+            KdlDocument::parse(&text),
+        );
         let nodes = match (&ours, &theirs) {
             (Ok(a), Ok(b)) if a.len() == count_nodes(b) => a.len(),
             _ => {
@@ -109,7 +112,7 @@ fn main() -> ExitCode {
             }
         };
         let reader = timer
-            .measure(|| windlass::reader::read(black_box(&text)))
+            .measure(|| windlass::syntax::reader::read(black_box(&text)))
             .median;
         let kdl = timer
             .measure(|| KdlDocument::parse(black_box(&text)))

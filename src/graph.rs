@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::resolve::model::{App, Exposure, Workload, WorkloadKind};
+use crate::model::{App, Exposure, Workload, WorkloadKind};
 
 /// The text formats a graph is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 //! # Stages
 //!
 //! 1. [`parse`] — text → [`reader::Document`]; syntax errors become diagnostics.
-//! 2. [`resolve`] — KDL → the typed [`model`](resolve::model): names, values, components, imports.
+//! 2. [`resolve`] — KDL → the typed [`model`](model): names, values, components, imports.
 //! 3. [`check`] — rules over the model that need the whole application.
 //! 4. [`lower`] — model → Kubernetes objects built from `k8s-openapi` types.
 //! 5. [`render`] — objects → YAML or JSON, in a stable order and layout.
@@ -19,24 +19,24 @@ pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod diff;
-pub mod edit;
 pub mod graph;
 pub mod lower;
-pub mod parse;
+pub mod model;
 pub mod printer;
 pub mod quantity;
-pub mod reader;
 pub mod render;
 pub mod resolve;
 pub mod source;
 pub mod stdlib;
+pub mod syntax;
+pub mod yaml;
 
 use std::collections::HashSet;
 use std::path::Path;
 
 use diag::{Diagnostic, Diagnostics};
 use lower::Manifest;
-use resolve::model::App;
+use model::App;
 use source::{Loader, Sources};
 
 /// The result of compiling one description.
@@ -122,7 +122,7 @@ pub enum Goal {
 pub fn environments(name: &str, path: &Path, text: String) -> Option<Vec<String>> {
     let mut sources = Sources::new();
     let file = sources.add(name, path, text);
-    parse::parse(&sources, file)
+    syntax::parse::parse(&sources, file)
         .ok()
         .map(|doc| resolve::environments(&doc))
 }
@@ -205,7 +205,7 @@ pub fn compile_to(
     let mut app = None;
     let mut manifests = Vec::new();
     let mut environments = Vec::new();
-    match parse::parse(&sources, file) {
+    match syntax::parse::parse(&sources, file) {
         Err(found) => diagnostics.extend(found),
         Ok(doc) => {
             environments = resolve::environments(&doc);

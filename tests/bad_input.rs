@@ -342,7 +342,7 @@ pub mod cases {
     /// limit, which the parser reads in full.
     pub fn huge(near_limit: bool) -> Vec<Case> {
         let ten = 10 * 1000 * 1000;
-        let under = windlass::parse::MAX_FILE_BYTES - 1024;
+        let under = windlass::syntax::parse::MAX_FILE_BYTES - 1024;
         let mut sizes = vec![("10 MB", ten)];
         if near_limit {
             sizes.push(("just under the limit", under));
@@ -366,14 +366,14 @@ pub mod cases {
             }
             workloads.push_str("}\n");
             let mut valid = Case::new(Class::Huge, format!("{label}: {i} workloads"), workloads);
-            valid.broken = size > windlass::parse::MAX_FILE_BYTES;
+            valid.broken = size > windlass::syntax::parse::MAX_FILE_BYTES;
             out.push(valid);
             let mut comments = Case::new(
                 Class::Huge,
                 format!("{label}: a valid app and comments"),
                 fill("app shop {}\n", "// padding padding padding padding\n", ""),
             );
-            comments.broken = size > windlass::parse::MAX_FILE_BYTES;
+            comments.broken = size > windlass::syntax::parse::MAX_FILE_BYTES;
             out.push(comments);
             out.push(Case::new(
                 Class::Huge,

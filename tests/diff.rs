@@ -78,7 +78,7 @@ fn scenarios_are_classified_and_rendered() {
             first,
             Some(expected),
             "{scenario}:\n{}",
-            diff::render::human(&report, false)
+            diff::report::human(&report, false)
         );
         // Worst first, resources and the changes inside each.
         let classes: Vec<Class> = report.resources.iter().map(|r| r.class).collect();
@@ -123,15 +123,15 @@ fn scenarios_are_classified_and_rendered() {
             .to_string();
         let human = format!(
             "{kdl}\n----- windlass diff -----\n{}",
-            diff::render::human(&report, false)
+            diff::report::human(&report, false)
         );
         common::settings().bind(|| {
             insta::assert_snapshot!(format!("{scenario}-human"), human);
             insta::assert_snapshot!(
                 format!("{scenario}-markdown"),
-                diff::render::markdown(&report)
+                diff::report::markdown(&report)
             );
-            insta::assert_snapshot!(format!("{scenario}-json"), diff::render::json(&report));
+            insta::assert_snapshot!(format!("{scenario}-json"), diff::report::json(&report));
         });
     }
     let all: BTreeSet<Class> = Class::ALL.into_iter().collect();
@@ -149,14 +149,14 @@ fn a_description_compared_with_itself_has_no_changes() {
         assert!(
             report.is_empty(),
             "{file}:\n{}",
-            diff::render::human(&report, false)
+            diff::report::human(&report, false)
         );
         assert_eq!(report.unchanged, objects.len());
         assert_eq!(
-            diff::render::human(&report, false),
+            diff::report::human(&report, false),
             format!("windlass diff: no changes; {} unchanged\n", objects.len())
         );
-        let json: Value = serde_json::from_str(&diff::render::json(&report)).unwrap();
+        let json: Value = serde_json::from_str(&diff::report::json(&report)).unwrap();
         assert_eq!(json["changes"], serde_json::json!([]));
         assert_eq!(json["summary"]["dangerous"], false);
     }
@@ -252,7 +252,7 @@ fn previous_output_in_another_layout_has_no_changes() {
         assert!(
             report.is_empty(),
             "{file}:\n{}",
-            diff::render::human(&report, false)
+            diff::report::human(&report, false)
         );
 
         // And as the JSON List that `build --format json` writes.
@@ -285,9 +285,9 @@ fn secret_values_never_appear() {
     assert_eq!(removed.resources[0].status, Status::Removed);
     for report in [report, removed] {
         for text in [
-            diff::render::human(&report, false),
-            diff::render::markdown(&report),
-            diff::render::json(&report),
+            diff::report::human(&report, false),
+            diff::report::markdown(&report),
+            diff::report::json(&report),
         ] {
             for value in [
                 "b2xkLXBhc3N3b3Jk",
@@ -310,7 +310,7 @@ fn unrelated_objects_of_one_kind_are_not_a_rename() {
     assert!(
         !statuses.contains("renamed"),
         "{}",
-        diff::render::human(&report, false)
+        diff::report::human(&report, false)
     );
 }
 
@@ -359,7 +359,7 @@ fn markdown_fences_and_tables_survive_hostile_values() {
         Syntax::Yaml,
     )
     .unwrap();
-    let markdown = diff::render::markdown(&compare(&old, &new));
+    let markdown = diff::report::markdown(&compare(&old, &new));
     assert!(markdown.contains("<code>x &#124; y</code>"), "{markdown}");
     assert!(
         markdown.contains("<code>```&lt;b&gt;&#124;</code>"),
@@ -394,7 +394,7 @@ fn own_output_is_read_by_the_fast_reader_as_serde_yaml_reads_it() {
     }
     assert!(texts.len() > 20);
     for (label, text) in texts {
-        let fast = diff::own_yaml::documents(&text)
+        let fast = windlass::yaml::documents(&text)
             .unwrap_or_else(|| panic!("{label}: the fast reader gave up on our own output"));
         let slow: Vec<Value> = serde_yaml::Deserializer::from_str(&text)
             .map(|d| serde::Deserialize::deserialize(d).unwrap())

@@ -60,7 +60,7 @@ fn formattable() -> Vec<String> {
         let mut sources = Sources::new();
         let text = std::fs::read_to_string(common::root().join(f)).unwrap();
         let id = sources.add(f.as_str(), f.as_str(), text);
-        windlass::parse::parse(&sources, id).is_ok()
+        windlass::syntax::parse::parse(&sources, id).is_ok()
     });
     assert!(files.len() > 50, "only {} files: {files:?}", files.len());
     files

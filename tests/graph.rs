@@ -18,7 +18,7 @@ use std::process::Command;
 
 use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
 use windlass::graph::{self, Format};
-use windlass::resolve::model::{App, Exposure};
+use windlass::model::{App, Exposure};
 
 /// Mermaid words that end or break a flowchart when used as a node id.
 const RESERVED: [&str; 11] = [
@@ -157,7 +157,7 @@ fn assert_draws(app: &App, graph: &Mermaid) {
     let mut exposures = 0;
     for w in &app.workloads {
         let id = node_of(graph, &w.name);
-        let primary = |t: &windlass::resolve::model::Workload| {
+        let primary = |t: &windlass::model::Workload| {
             t.primary_port()
                 .map(|p| format!("{} {}", p.number, p.name))
                 .unwrap_or_default()

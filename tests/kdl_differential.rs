@@ -1,4 +1,4 @@
-//! Differential tests: `windlass::reader` against the `kdl` crate, on the examples, the standard
+//! Differential tests: `windlass::syntax::reader` against the `kdl` crate, on the examples, the standard
 //! library, every fixture, the KDL specification's test suite, and thousands of generated and
 //! mutated documents (a fixed-seed xorshift, so every run reads the same inputs).
 //!
@@ -48,7 +48,7 @@ use std::path::{Path, PathBuf};
 
 use kdl::{KdlDocument, KdlIdentifier, KdlNode, KdlValue};
 use miette::SourceSpan;
-use windlass::reader::{self, ReadError};
+use windlass::syntax::reader::{self, ReadError};
 
 /// The reader's document as the `kdl` crate's tree, spans and `value_repr` included, which is
 /// what is compared.

@@ -1,4 +1,4 @@
-//! The KDL 2.0 specification's own test suite, run against `windlass::reader`.
+//! The KDL 2.0 specification's own test suite, run against `windlass::syntax::reader`.
 //!
 //! The suite lives beside the repository in `../shared/kdl-spec-tests` (the `tests/test_cases`
 //! folder of the KDL specification's repository). Every `input/*.kdl` whose name ends in `_fail`
@@ -8,7 +8,7 @@
 //! annotations, arguments in order, properties as a map (the rightmost of duplicates wins),
 //! children recursively (an empty block is no block), and floats by value (so `1.23E+1000` and
 //! `#inf` are the same number). The expected files are read with the `kdl` crate, an independent
-//! reader, so a mistake in `windlass::reader` cannot hide on both sides.
+//! reader, so a mistake in `windlass::syntax::reader` cannot hide on both sides.
 //!
 //! When the folder is missing the test prints a note and passes, unless `CI=true`, where the
 //! suite is required.
@@ -114,8 +114,8 @@ fn suite() -> PathBuf {
 fn check(dir: &Path, name: &str) -> Result<(), String> {
     let bytes = std::fs::read(dir.join("input").join(name)).unwrap();
     let read = match std::str::from_utf8(&bytes) {
-        Ok(text) => windlass::reader::read(text)
-            .map(|doc| windlass::reader::to_kdl(&doc, text))
+        Ok(text) => windlass::syntax::reader::read(text)
+            .map(|doc| windlass::syntax::reader::to_kdl(&doc, text))
             .map_err(|e| e.to_string()),
         // The reader takes text: input that is not UTF-8 cannot be a document.
         Err(e) => Err(format!("not UTF-8: {e}")),

@@ -374,7 +374,7 @@ fn nested(depth: usize) -> String {
 fn blocks_nested_sixty_four_deep_compile_and_sixty_five_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("windlass.kdl");
-    assert_eq!(windlass::parse::MAX_DEPTH, 64);
+    assert_eq!(windlass::syntax::parse::MAX_DEPTH, 64);
 
     std::fs::write(&file, nested(64)).unwrap();
     let (code, found) = findings(dir.path());
@@ -422,7 +422,7 @@ fn padded(size: usize) -> String {
 fn a_file_of_four_mebibytes_compiles_and_one_byte_more_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("windlass.kdl");
-    let max = windlass::parse::MAX_FILE_BYTES;
+    let max = windlass::syntax::parse::MAX_FILE_BYTES;
     assert_eq!(max, 4 * 1024 * 1024);
 
     std::fs::write(&file, padded(max)).unwrap();
@@ -449,7 +449,10 @@ fn a_file_of_four_mebibytes_compiles_and_one_byte_more_is_refused() {
 /// on the first one past the limit (their edges are tested on the reader in process).
 #[test]
 fn more_nodes_or_entries_than_the_reader_takes_are_refused() {
-    let (nodes, entries) = (windlass::reader::MAX_NODES, windlass::reader::MAX_ENTRIES);
+    let (nodes, entries) = (
+        windlass::syntax::reader::MAX_NODES,
+        windlass::syntax::reader::MAX_ENTRIES,
+    );
     let app =
         "app shop {\n    service api {\n        image \"api:1.0.0\"\n        port 8080\n    }\n}\n";
     let cases = [
@@ -517,12 +520,12 @@ fn sixty_four_environments_are_checked_and_sixty_five_are_refused() {
 /// The size and nesting limits hold for an imported file too: the diagnostic names that file.
 #[test]
 fn the_limits_apply_to_imported_files() {
-    let max = windlass::parse::MAX_FILE_BYTES;
+    let max = windlass::syntax::parse::MAX_FILE_BYTES;
     let big = format!("{LEAF}{}", "\n".repeat(max + 1 - LEAF.len()));
     let deep = format!(
         "{LEAF}/-x {}{}\n",
-        "x { ".repeat(windlass::parse::MAX_DEPTH + 1),
-        " }".repeat(windlass::parse::MAX_DEPTH + 1)
+        "x { ".repeat(windlass::syntax::parse::MAX_DEPTH + 1),
+        " }".repeat(windlass::syntax::parse::MAX_DEPTH + 1)
     );
     for (what, lib) in [("too large", big), ("nested too deep", deep)] {
         let dir = tempfile::tempdir().unwrap();

@@ -18,8 +18,8 @@ use std::path::Path;
 
 use serde_json::Value;
 use windlass::Compilation;
+use windlass::model::{App, Exposure, PortRef, Protocol, Workload};
 use windlass::render::{self, Format};
-use windlass::resolve::model::{App, Exposure, PortRef, Protocol, Workload};
 
 /// Every kind of edge and exposure: an Ingress whose route goes straight to the gateway, routes
 /// to a named port, `uses` of multi-port and UDP targets, a NodePort and a load balancer on

@@ -1336,7 +1336,7 @@ fn generated_descriptions_compile_and_pass_strict_schema_validation() {
         let mut seen: std::collections::HashSet<String> = base
             .manifests
             .iter()
-            .map(|m| render::yaml(&m.object))
+            .map(|m| windlass::yaml::to_string(&m.object))
             .collect();
         for env in &d.envs {
             let c = compile(&d.kdl, Some(env));
@@ -1344,7 +1344,7 @@ fn generated_descriptions_compile_and_pass_strict_schema_validation() {
             let new: Vec<String> = c
                 .manifests
                 .iter()
-                .map(|m| render::yaml(&m.object))
+                .map(|m| windlass::yaml::to_string(&m.object))
                 .filter(|y| seen.insert(y.clone()))
                 .collect();
             if !new.is_empty() {

@@ -11,7 +11,8 @@ use libfuzzer_sys::fuzz_target;
 use std::collections::HashMap;
 
 use windlass::diff::read::{Syntax, changed_objects, objects};
-use windlass::diff::{self, own_yaml, render};
+use windlass::diff::{self, report};
+use windlass::yaml as own_yaml;
 
 /// When the fast reader accepts `text`, serde_yaml reads the same documents.
 fn agree(text: &str) {
@@ -51,11 +52,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let report = diff::diff(&old, &new);
-    let _ = render::human(&report, true);
-    let _ = render::markdown(&report);
-    let _ = render::json(&report);
-    let _ = render::summary(&report);
-    let _ = render::class_summary(&report);
+    let _ = report::human(&report, true);
+    let _ = report::markdown(&report);
+    let _ = report::json(&report);
+    let _ = report::summary(&report);
+    let _ = report::class_summary(&report);
     // Matching unchanged documents by their text first changes nothing in the report (with
     // no key twice on a side: the CLI refuses that before).
     let unique = |objects: &[serde_json::Value]| {
@@ -66,7 +67,7 @@ fuzz_target!(|data: &[u8]| {
     if !unique(&old) || !unique(&new) {
         return;
     }
-    let rendered: Vec<String> = new.iter().map(windlass::render::yaml).collect();
+    let rendered: Vec<String> = new.iter().map(windlass::yaml::to_string).collect();
     let mut now: HashMap<&str, usize> = rendered
         .iter()
         .enumerate()
@@ -81,5 +82,5 @@ fuzz_target!(|data: &[u8]| {
         .collect();
     let mut by_text = diff::diff(&changed, rest);
     by_text.unchanged += same.len();
-    assert_eq!(render::json(&by_text), render::json(&report));
+    assert_eq!(report::json(&by_text), report::json(&report));
 });

@@ -1,4 +1,4 @@
-//! `windlass::reader` alone on arbitrary bytes: it never panics (nor overflows the stack, on any
+//! `windlass::syntax::reader` alone on arbitrary bytes: it never panics (nor overflows the stack, on any
 //! depth), and every span in a document it reads lies inside the input, on character boundaries,
 //! with each value's span at the end of its entry.
 
@@ -7,7 +7,7 @@
 use std::ops::Range;
 
 use libfuzzer_sys::fuzz_target;
-use windlass::reader::{Document, Nodes};
+use windlass::syntax::reader::{Document, Nodes};
 
 fn check(text: &str, span: Range<usize>) {
     let (start, end) = (span.start, span.end);
@@ -49,7 +49,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    match windlass::reader::read(text) {
+    match windlass::syntax::reader::read(text) {
         Ok(doc) => check_doc(text, &doc),
         Err(e) => assert!(e.span.start <= e.span.end && e.span.end <= text.len()),
     }

@@ -1,4 +1,4 @@
-//! `windlass::reader` against the `kdl` crate on arbitrary text, with the comparison of
+//! `windlass::syntax::reader` against the `kdl` crate on arbitrary text, with the comparison of
 //! `tests/kdl_differential.rs`: both fail, or both read the same document with the same spans
 //! and value representations, or they differ in one of the ways that file documents (where the
 //! `kdl` crate departs from the KDL 2.0 specification).

@@ -13,9 +13,9 @@ use std::collections::{BTreeSet, HashMap};
 
 pub use rule::{Context, Findings, Rule, RuleMeta};
 
+use crate::diag::suggest_help;
 use crate::diag::{Diagnostic, Diagnostics, Severity, codes};
-use crate::resolve::model::{Allow, App, Workload};
-use crate::resolve::values::suggest_help;
+use crate::model::{Allow, App, Workload};
 
 /// What the command line says about rules.
 #[derive(Clone, Debug, Default)]

@@ -2,7 +2,7 @@
 //! `check` over the model.
 
 use crate::diag::{Diagnostic, Severity};
-use crate::resolve::model::{App, Workload};
+use crate::model::{App, Workload};
 
 /// A rule's identity and documentation, fixed at compile time.
 #[derive(Debug)]

@@ -164,9 +164,9 @@ pub fn run(args: &DiffArgs) -> Outcome {
         diff::diff(&previous.objects, now.manifests.iter().map(|m| &m.object))
     };
     printer::out(&match args.format {
-        DiffFormat::Human => diff::render::human(&report, printer::color_stdout()),
-        DiffFormat::Markdown => diff::render::markdown(&report),
-        DiffFormat::Json => diff::render::json(&report),
+        DiffFormat::Human => diff::report::human(&report, printer::color_stdout()),
+        DiffFormat::Markdown => diff::report::markdown(&report),
+        DiffFormat::Json => diff::report::json(&report),
     });
     outcome(&report, args)
 }
@@ -389,6 +389,6 @@ pub(super) fn build_summary(dir: &Path, before: &[Value], manifests: &[Manifest]
     format!(
         "since the last build in {}: {}\n",
         dir.display(),
-        diff::render::summary(&report)
+        diff::report::summary(&report)
     )
 }

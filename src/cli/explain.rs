@@ -4,8 +4,8 @@ use clap::Args;
 
 use super::Outcome;
 use crate::check::registry;
+use crate::diag::suggest_help;
 use crate::printer;
-use crate::resolve::values::suggest_help;
 
 /// Arguments of `explain`.
 #[derive(Debug, Args)]

@@ -57,7 +57,7 @@ pub fn run(args: &FmtArgs) -> Outcome {
         let mut sources = Sources::new();
         let id = sources.add(name.as_str(), path.as_path(), text);
         let text = sources.get(id).map(|f| f.text.as_str()).unwrap_or("");
-        let doc = match crate::parse::parse(&sources, id) {
+        let doc = match crate::syntax::parse::parse(&sources, id) {
             Ok(doc) => doc,
             Err(found) => {
                 let found = found.into_sorted(&sources);
@@ -201,14 +201,14 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
 /// Whether `after` holds what `before` (parsed: `doc`) holds: the same KDL document (names,
 /// values, types, structure) and the same characters apart from whitespace, so every comment and
 /// slashdash. `after` is read by the compiler's own parser, as `before` was.
-fn same_meaning(doc: &crate::reader::Document, before: &str, after: &str) -> bool {
+fn same_meaning(doc: &crate::syntax::reader::Document, before: &str, after: &str) -> bool {
     let visible = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
     if visible(before) != visible(after) {
         return false;
     }
     let mut sources = Sources::new();
     let id = sources.add("formatted", "formatted", after.to_owned());
-    let Ok(reparsed) = crate::parse::parse(&sources, id) else {
+    let Ok(reparsed) = crate::syntax::parse::parse(&sources, id) else {
         return false;
     };
     doc.same_content(&reparsed)
@@ -599,7 +599,7 @@ mod tests {
     fn meaning_kept(before: &str, after: &str) -> bool {
         let mut sources = Sources::new();
         let id = sources.add("before", "before", before.to_owned());
-        let doc = crate::parse::parse(&sources, id).expect("valid KDL");
+        let doc = crate::syntax::parse::parse(&sources, id).expect("valid KDL");
         same_meaning(&doc, before, after)
     }
 

@@ -106,11 +106,7 @@ impl RuleArgs {
                     let help = if registry::compiler_code(code).is_some() {
                         format!("`{code}` is a compiler error, always reported as one")
                     } else {
-                        crate::resolve::values::suggest_help(
-                            code,
-                            known,
-                            "`windlass explain` lists the rules",
-                        )
+                        crate::diag::suggest_help(code, known, "`windlass explain` lists the rules")
                     };
                     printer::fatal(
                         &format!("{flag} {code}: there is no rule `{code}`"),
@@ -242,7 +238,7 @@ fn compile_to(
             "the description declares no environment; declare one with `environment NAME { … }`"
                 .to_owned()
         } else {
-            crate::resolve::values::suggest_help(
+            crate::diag::suggest_help(
                 env,
                 environments.iter().map(String::as_str),
                 &format!("its environments are {}", environments.join(", ")),

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::Outcome;
-use crate::edit::{self, Target};
 use crate::printer;
+use crate::syntax::edit::{self, Target};
 
 /// Arguments of `set-image`.
 #[derive(Debug, Args)]
@@ -57,8 +57,7 @@ pub fn run(args: &SetImageArgs) -> Outcome {
     };
     let Some(target) = app.workload(workload) else {
         let names = app.workloads.iter().map(|w| w.name.as_str());
-        let help =
-            crate::resolve::values::suggest_help(workload, names, "name a workload of the app");
+        let help = crate::diag::suggest_help(workload, names, "name a workload of the app");
         printer::fatal(
             &format!("the app has no workload `{workload}`"),
             Some(&help),

@@ -16,15 +16,15 @@
 //!    shows as a change.
 //! 4. **Classify** ([`classify`]): every change gets one [`Class`], a reason, and for breaking
 //!    and data-loss changes what a person must do instead.
-//! 5. **Render** ([`render`]): for a terminal, for a pull-request comment, or as JSON.
+//! 5. **Render** ([`report`]): for a terminal, for a pull-request comment, or as JSON.
 
 mod classify;
 mod fields;
 mod matching;
 mod normal;
-pub mod own_yaml;
 pub mod read;
-pub mod render;
+pub mod report;
+mod schema;
 
 use std::fmt;
 

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use super::fields::{self, ListShape};
+use super::schema::{self, ListShape, is_absent};
 
 /// Fields of `metadata` a cluster fills in; an object exported with `kubectl get -o yaml` has them.
 const SERVER_METADATA: &[&str] = &[
@@ -73,15 +73,6 @@ fn tidy(value: &mut Value) {
     }
 }
 
-/// Null, or an empty list: the same as the field not being there.
-pub fn is_absent(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::Array(items) => items.is_empty(),
-        _ => false,
-    }
-}
-
 /// Masks the values of a Secret's `data` and `stringData` on both sides: every value reads
 /// [`HIDDEN`], and a value that differs reads [`HIDDEN_CHANGED`] on the new side, so a change
 /// shows without showing the secret.
@@ -132,11 +123,11 @@ pub fn align(old: &mut Value, new: &Value, field: &str) {
                 }
             }
         }
-        (Value::Array(old), Value::Array(new)) if fields::is_set(field) => {
+        (Value::Array(old), Value::Array(new)) if schema::is_set(field) => {
             // A set in the new order; what only `old` has keeps its order, after the rest.
             old.sort_by_key(|item| new.iter().position(|n| n == item).unwrap_or(usize::MAX));
         }
-        (Value::Array(old), Value::Array(new)) => match fields::list_shape(field, old, new) {
+        (Value::Array(old), Value::Array(new)) => match schema::list_shape(field, old, new) {
             ListShape::Keyed {
                 old: old_keys,
                 new: new_keys,

@@ -70,7 +70,7 @@ pub fn objects(text: &str, syntax: Syntax) -> Result<Vec<Value>, ReadError> {
             })?;
             spread(value, None, &mut out)?;
         }
-        Syntax::Yaml if let Some(documents) = super::own_yaml::documents(text) => {
+        Syntax::Yaml if let Some(documents) = crate::yaml::documents(text) => {
             for (i, value) in documents.into_iter().enumerate() {
                 spread(value, Some(i + 1), &mut out)?;
             }
@@ -104,11 +104,11 @@ pub type Written = Vec<(Option<super::Key>, String)>;
 
 /// Every object of `app` as `windlass build` writes it, lowered and rendered a workload at a
 /// time so that the objects themselves are never all held at once.
-pub fn written(app: &crate::resolve::model::App) -> Written {
+pub fn written(app: &crate::model::App) -> Written {
     let mut out = Vec::new();
     crate::lower::lower_each(app, |batch| {
         for m in &batch {
-            out.push((super::Key::of(&m.object), crate::render::yaml(&m.object)));
+            out.push((super::Key::of(&m.object), crate::yaml::to_string(&m.object)));
         }
     });
     out

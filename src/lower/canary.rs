@@ -15,57 +15,10 @@ use k8s_openapi::api::core::v1::Service;
 use k8s_openapi::api::networking::v1::Ingress;
 
 use super::Scope;
-use crate::resolve::model::{Exposure, Workload};
+use crate::model::canary::{Split, replicas, split};
 
 /// The label that tells the tracks apart.
 pub(super) const TRACK: &str = "app.kubernetes.io/track";
-
-/// How a canary's share of requests is enforced.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Split {
-    /// Gateway API backend weights on the HTTPRoute.
-    HttpRoute,
-    /// ingress-nginx's canary annotations on a second Ingress.
-    NginxIngress,
-    /// Pods of both tracks behind one Service: the replica ratio.
-    ReplicaRatio,
-}
-
-/// How the canary of `workload` (with the app's default ingress class) splits traffic.
-pub fn split(workload: &Workload, default_class: Option<&str>) -> Split {
-    match &workload.expose {
-        Exposure::Ingress(ingress) => {
-            let class = ingress.class.as_deref().or(default_class);
-            // No class means the cluster's default, which is ingress-nginx on most clusters.
-            if class.is_none_or(|c| c.contains("nginx")) {
-                Split::NginxIngress
-            } else {
-                Split::ReplicaRatio
-            }
-        }
-        Exposure::HttpRoute(_) => Split::HttpRoute,
-        _ => Split::ReplicaRatio,
-    }
-}
-
-/// The canary's replicas: as written, or by default one beside a weighted split, and enough for
-/// its weight beside the stable pods when the replica ratio decides.
-pub fn replicas(workload: &Workload, split: Split) -> u32 {
-    let Some(canary) = &workload.canary else {
-        return 0;
-    };
-    if let Some(n) = canary.replicas {
-        return n;
-    }
-    match split {
-        Split::NginxIngress | Split::HttpRoute => 1,
-        Split::ReplicaRatio => {
-            let stable = workload.min_replicas().max(1);
-            let share = (stable * canary.weight).div_ceil(100 - canary.weight);
-            share.max(1)
-        }
-    }
-}
 
 /// Marks the stable Deployment's pods with `track: stable` when there is a canary. The selector
 /// stays as it is: selectors cannot change, and the canary's pods are owned by their own

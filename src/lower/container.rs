@@ -12,7 +12,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Scope, int, non_empty_map, non_empty_vec, storage};
-use crate::resolve::model::{self, EnvFrom, EnvValue, PortRef, ProbeAction, SecurityLevel};
+use crate::model::{self, EnvFrom, EnvValue, PortRef, ProbeAction, SecurityLevel};
 
 /// Capabilities a `hardened` container keeps: the ones image entrypoints use to drop root.
 const HARDENED_CAPABILITIES: [&str; 8] = [

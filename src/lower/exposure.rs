@@ -7,7 +7,7 @@ use k8s_openapi::api::networking::v1::{
 };
 
 use super::{Scope, service};
-use crate::resolve::model::Exposure;
+use crate::model::Exposure;
 
 /// The Ingress of a workload exposed through one; `None` otherwise, or when the workload has no
 /// Service to send traffic to.

@@ -8,7 +8,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
 use super::{Scope, service};
-use crate::resolve::model::{Exposure, HttpRouteExposure};
+use crate::model::{Exposure, HttpRouteExposure};
 
 /// `gateway.networking.k8s.io/v1` `HTTPRoute`.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -9,7 +9,7 @@
 //! Labels follow `app.kubernetes.io/*`; selectors use only `name` and `part-of`, so they never
 //! change when anything else does (a selector change is a delete-and-recreate in Kubernetes).
 
-pub mod canary;
+mod canary;
 mod container;
 mod exposure;
 pub mod gateway_api;
@@ -29,7 +29,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde::Serialize;
 
-use crate::resolve::model::{App, IntOrPercent, Workload};
+use crate::model::{App, IntOrPercent, Workload};
 
 /// One Kubernetes object, ready to render.
 #[derive(Clone, Debug, PartialEq)]

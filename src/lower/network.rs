@@ -18,7 +18,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Scope, non_empty_vec};
-use crate::resolve::model::{App, Exposure, Port, PortRef, Workload};
+use crate::model::{App, Exposure, Port, PortRef, Workload};
 
 /// The label Kubernetes puts on every namespace: its own name (since 1.22).
 const NAMESPACE_NAME: &str = "kubernetes.io/metadata.name";
@@ -151,7 +151,7 @@ fn exposure_rules<'a>(
     // (the app's when the route names none).
     let mut through_gateway: std::collections::BTreeMap<&str, Vec<&Port>> =
         std::collections::BTreeMap::new();
-    let gateway_namespace = |r: &'a crate::resolve::model::HttpRouteExposure| {
+    let gateway_namespace = |r: &'a crate::model::HttpRouteExposure| {
         r.gateway_namespace
             .as_deref()
             .unwrap_or(app.namespace.as_str())

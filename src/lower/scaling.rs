@@ -10,7 +10,7 @@ use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec}
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Scope, int, int_or_string};
-use crate::resolve::model::{Disruption, Workload};
+use crate::model::{Disruption, Workload};
 
 /// The CPU utilization target when `autoscale` names none.
 const DEFAULT_CPU_TARGET: u32 = 80;

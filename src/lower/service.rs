@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Scope, non_empty_vec};
-use crate::resolve::model::{Exposure, PortRef, Workload};
+use crate::model::{Exposure, PortRef, Workload};
 
 /// The Service type that exposure gives a workload's Service.
 enum Kind<'a> {

@@ -12,7 +12,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::{Scope, fnv1a64};
-use crate::resolve::model::{ConfigFile, Mount, VolumeKind};
+use crate::model::{ConfigFile, Mount, VolumeKind};
 
 /// The name of the pod volume that holds the files ConfigMap.
 pub(super) const FILES_VOLUME: &str = "files";

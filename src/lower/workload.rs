@@ -15,7 +15,7 @@ use super::{
     Manifest, Scope, container, int, int_or_string, non_empty_map, non_empty_vec, push, scaling,
     storage,
 };
-use crate::resolve::model::{self, Concurrency, ServiceAccount as Account, Strategy, WorkloadKind};
+use crate::model::{self, Concurrency, ServiceAccount as Account, Strategy, WorkloadKind};
 
 /// How long a finished Job is kept when the description does not say: one day.
 const DEFAULT_JOB_TTL: i32 = 86_400;

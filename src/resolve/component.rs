@@ -5,13 +5,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component as PathPart, Path, PathBuf};
 use std::rc::Rc;
 
-use crate::reader::{Document, Value};
+use crate::syntax::reader::{Document, Value};
 
 use super::environment::Override;
-use super::model::{Workload, WorkloadKind};
-use super::values::{self, NodeView, Scope, Val, suggest_help};
+use super::values::{self, NodeView, Scope, Val};
 use super::workload::{AppDefaults, WorkloadBuilder};
+use crate::diag::suggest_help;
 use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::model::{Workload, WorkloadKind};
 use crate::source::{FileId, Loader, Sources, Span};
 
 /// How deep imports may nest before the chain is refused.
@@ -272,7 +273,7 @@ impl Components {
         };
         self.imported.insert(key.clone());
         let file = sources.add(display_path(&path), path.clone(), text);
-        let doc = match crate::parse::parse(sources, file) {
+        let doc = match crate::syntax::parse::parse(sources, file) {
             Ok(doc) => doc,
             Err(found) => {
                 self.import_failed = true;
@@ -314,7 +315,7 @@ impl Components {
             self.stdlib_loaded.insert(name.to_owned(), true);
             let display = format!("<stdlib>/{name}.kdl");
             let file = sources.add(display.clone(), PathBuf::from(display), text.to_owned());
-            match crate::parse::parse(sources, file) {
+            match crate::syntax::parse::parse(sources, file) {
                 Ok(doc) => {
                     let empty = Scope::default();
                     for node in doc.nodes().filter(|n| n.name() == "component") {

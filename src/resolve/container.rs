@@ -3,14 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::reader::Value;
+use crate::syntax::reader::Value;
 
-use super::model::{
+use super::values::{self, Entries, NodeView, Val};
+use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::model::{
     Container, EnvFrom, EnvValue, EnvVar, Image, Mount, Port, PortRef, Probe, ProbeAction,
     Protocol, Resources,
 };
-use super::values::{self, Entries, NodeView, Val};
-use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::source::Span;
 
 /// The node names [`apply`] understands.

@@ -9,10 +9,11 @@
 use std::cell::Cell;
 use std::collections::BTreeMap;
 
-use crate::reader::Document;
+use crate::syntax::reader::Document;
 
-use super::values::{self, NodeView, Scope, suggest_help};
+use super::values::{self, NodeView, Scope};
 use super::{APP_SETTINGS, WORKLOAD_KINDS};
+use crate::diag::suggest_help;
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::source::{FileId, Span};
 

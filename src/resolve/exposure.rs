@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use super::model::{Exposure, HttpRouteExposure, Ingress};
 use super::values::{self, NodeView, Val};
 use super::workload::{key_values, unknown_in};
 use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::model::{Exposure, HttpRouteExposure, Ingress};
 
 const FORMS: &[&str] = &[
     "internal",

@@ -8,18 +8,19 @@ mod component;
 mod container;
 mod environment;
 mod exposure;
-pub mod model;
+
 pub mod values;
 mod workload;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::diag::suggest_help;
 use crate::diag::{Diagnostic, Diagnostics, codes};
-use crate::reader::{Document, Value, ValueRef};
+use crate::model::{self, App, Exposure, PortRef, SecurityLevel, Workload, WorkloadKind};
 use crate::source::{FileId, Loader, Sources, Span};
+use crate::syntax::reader::{Document, Value, ValueRef};
 use component::Components;
-use model::{App, Exposure, PortRef, SecurityLevel, Workload, WorkloadKind};
-use values::{NodeView, Scope, suggest_help};
+use values::{NodeView, Scope};
 use workload::{AppDefaults, WorkloadBuilder};
 
 const TOP_LEVEL: &[&str] = &["app", "component", "import", "environment"];

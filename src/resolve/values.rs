@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::diag::{Diagnostic, Diagnostics, codes};
-use crate::reader::{Node, Value, ValueRef};
+use crate::diag::{Diagnostic, Diagnostics, codes, suggest_help};
 use crate::source::{FileId, Span};
+use crate::syntax::reader::{Node, Value, ValueRef};
 
 /// A value read from the source, after parameter substitution, with where it came from.
 #[derive(Clone, Debug)]
@@ -111,29 +111,6 @@ pub fn type_name(value: &Value) -> &'static str {
         Value::Bool(_) => "a boolean",
         Value::Null => "#null",
     }
-}
-
-/// A help line that proposes the closest known word, or `fallback`.
-pub fn suggest_help<'a>(
-    word: &str,
-    known: impl IntoIterator<Item = &'a str>,
-    fallback: &str,
-) -> String {
-    match did_you_mean(word, known) {
-        Some(best) => format!("did you mean `{best}`?"),
-        None => fallback.to_owned(),
-    }
-}
-
-/// The known word closest to `word`, if one is close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1) + usize::from(word.len() > 6);
-    known
-        .into_iter()
-        .map(|k| (strsim::damerau_levenshtein(word, k), k))
-        .filter(|(d, _)| *d <= limit)
-        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
-        .map(|(_, k)| k)
 }
 
 /// A property of a node: its key (and the key's span) and its value.
@@ -826,18 +803,9 @@ mod tests {
     }
 
     #[test]
-    fn suggestions() {
-        assert_eq!(
-            did_you_mean("replica", ["replicas", "image"]),
-            Some("replicas")
-        );
-        assert_eq!(did_you_mean("zzzzzz", ["replicas", "image"]), None);
-    }
-
-    #[test]
     fn the_last_of_duplicate_properties_wins_in_its_place() {
         let keys = |text: &str| -> Vec<(String, String)> {
-            let doc = crate::reader::read(text).unwrap();
+            let doc = crate::syntax::reader::read(text).unwrap();
             let node = doc.nodes().next().unwrap();
             let scope = Scope::default();
             let view = NodeView {

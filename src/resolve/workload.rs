@@ -3,16 +3,17 @@
 
 use std::collections::BTreeMap;
 
-use crate::reader::Value;
+use crate::syntax::reader::Value;
 
 use super::container::{self, ImageCtx, Seen, abs_path, upsert};
-use super::model::{
+use super::values::{self, Entries, NodeView, Prop, Val};
+use crate::diag::suggest_help;
+use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::model::{
     AccessMode, Allow, Autoscale, Canary, Concurrency, ConfigFile, Container, CronSpec, Disruption,
     Edge, Exposure, IntOrPercent, JobSpec, PortRef, Route, RunAs, SecurityLevel, ServiceAccount,
     Strategy, Toleration, Volume, VolumeKind, Workload, WorkloadKind,
 };
-use super::values::{self, Entries, NodeView, Prop, Val, suggest_help};
-use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::source::Span;
 
 /// Children every workload takes, besides the container ones.
@@ -938,9 +939,9 @@ fn resolve_probe_ports(w: &mut Workload, diags: &mut Diagnostics) {
                 PortRef::Number(_) => {}
             };
             match &mut probe.action {
-                super::model::ProbeAction::Http { port, .. }
-                | super::model::ProbeAction::Tcp { port } => check(port, diags),
-                super::model::ProbeAction::Grpc { port, .. } if *port == 0 => {
+                crate::model::ProbeAction::Http { port, .. }
+                | crate::model::ProbeAction::Tcp { port } => check(port, diags),
+                crate::model::ProbeAction::Grpc { port, .. } if *port == 0 => {
                     let mut r = PortRef::Name(String::new());
                     check(&mut r, diags);
                     if let PortRef::Number(n) = r {
@@ -989,7 +990,7 @@ pub fn unknown_in(node: &NodeView, parent: &str, known: &[&str], diags: &mut Dia
         container::CONTAINER_NODES,
     ]
     .concat();
-    let help = match values::did_you_mean(name, known.iter().copied()) {
+    let help = match crate::diag::did_you_mean(name, known.iter().copied()) {
         Some(best) => format!("did you mean `{best}`?"),
         None if all.contains(&name) => format!("`{name}` is not allowed in {parent}"),
         None => format!("{parent} takes: {}", known.join(", ")),

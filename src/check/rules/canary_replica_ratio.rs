@@ -3,7 +3,7 @@
 use crate::check::{Context, Findings, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::diag::Diagnostic;
-use crate::lower::canary::{self, Split};
+use crate::model::canary::{self, Split};
 
 declare_rule! {
     /// ## What it does

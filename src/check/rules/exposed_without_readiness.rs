@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, VecDeque};
 use crate::check::{Context, Findings, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::diag::Diagnostic;
-use crate::resolve::model::{Exposure, Workload};
+use crate::model::{Exposure, Workload};
 use crate::source::Span;
 
 declare_rule! {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::check::{Context, Findings, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::diag::Diagnostic;
-use crate::resolve::model::{Exposure, Workload};
+use crate::model::{Exposure, Workload};
 use crate::source::Span;
 
 declare_rule! {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::check::{Context, Findings, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::diag::Diagnostic;
-use crate::resolve::model::Exposure;
+use crate::model::Exposure;
 use crate::source::Span;
 
 declare_rule! {

@@ -23,7 +23,7 @@ pub mod rwo_volume_shared;
 pub mod secret_in_env;
 pub mod stateful_without_volume;
 
-use crate::resolve::model::{Container, Workload};
+use crate::model::{Container, Workload};
 
 /// What a container is to its workload, for messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

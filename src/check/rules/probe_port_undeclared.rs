@@ -4,7 +4,7 @@ use super::{Role, containers, describe};
 use crate::check::{Context, Findings, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::diag::Diagnostic;
-use crate::resolve::model::{PortRef, Probe, ProbeAction};
+use crate::model::{PortRef, Probe, ProbeAction};
 
 declare_rule! {
     /// ## What it does

@@ -3,7 +3,7 @@
 use crate::check::{Context, Findings, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::diag::Diagnostic;
-use crate::resolve::model::SecurityLevel;
+use crate::model::SecurityLevel;
 
 declare_rule! {
     /// ## What it does

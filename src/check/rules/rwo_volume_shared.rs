@@ -3,8 +3,8 @@
 use crate::check::{Context, Findings, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::diag::Diagnostic;
-use crate::lower::canary;
-use crate::resolve::model::{AccessMode, VolumeKind};
+use crate::model::canary;
+use crate::model::{AccessMode, VolumeKind};
 
 declare_rule! {
     /// ## What it does

@@ -4,7 +4,7 @@ use super::{containers, describe};
 use crate::check::{Context, Findings, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::diag::Diagnostic;
-use crate::resolve::model::EnvValue;
+use crate::model::EnvValue;
 
 declare_rule! {
     /// ## What it does

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::{Manifest, lower};
-use crate::resolve::model::{
+use crate::model::{
     AccessMode, App, Autoscale, Concurrency, ConfigFile, Container, CronSpec, Disruption, EnvValue,
     EnvVar, Exposure, Image, Ingress, IntOrPercent, JobSpec, Mount, Port, PortRef, Probe,
     ProbeAction, Protocol, Resources, Route, RunAs, SecurityLevel, ServiceAccount, Strategy,

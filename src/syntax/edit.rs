@@ -4,7 +4,7 @@
 
 use std::cmp::Ordering;
 
-use crate::reader::{Document, Entry, Node};
+use crate::syntax::reader::{Document, Entry, Node};
 
 /// Why an edit could not be made.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +45,7 @@ pub struct Target<'a> {
 /// `version=` parameter), or with `env`, in that environment's override (`tag=`), adding the
 /// property or the override line when there is none.
 pub fn set_image(text: &str, target: &Target<'_>, tag: &str) -> Result<Edit, EditError> {
-    let doc: Document = crate::reader::read(text).map_err(|_| {
+    let doc: Document = crate::syntax::reader::read(text).map_err(|_| {
         error(
             "the description does not parse",
             "run `windlass check` and fix the syntax first",

@@ -210,7 +210,7 @@ const PLAIN: [bool; 128] = {
 
 /// Whether `s` can be written without quotes and be read back as the same string by YAML 1.1
 /// and 1.2 readers alike.
-pub(crate) fn is_plain_safe(s: &str) -> bool {
+pub(super) fn is_plain_safe(s: &str) -> bool {
     let bytes = s.as_bytes();
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return false;

@@ -3,6 +3,8 @@
 //!
 //! Spans ride along for later diagnostics but compare equal (see [`Span`]).
 
+pub mod canary;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::source::Span;

@@ -3,17 +3,17 @@
 //!
 //! Hostile input gets a diagnostic, not a crash: a file larger than [`MAX_FILE_BYTES`] is turned
 //! away before it is read, and the reader refuses blocks nested deeper than [`MAX_DEPTH`] and
-//! more nodes or entries than [`crate::reader::MAX_NODES`] and [`crate::reader::MAX_ENTRIES`];
+//! more nodes or entries than [`crate::syntax::reader::MAX_NODES`] and [`crate::syntax::reader::MAX_ENTRIES`];
 //! each is a `limit` error.
 
 use crate::diag::{Diagnostic, Diagnostics, codes};
-use crate::reader::Document;
 use crate::source::{FileId, Sources, Span};
+use crate::syntax::reader::Document;
 
 /// The largest description read (a generated 5,000-service application is 2.1 MB).
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 /// The deepest nesting of `{ … }` blocks (real descriptions use four).
-pub const MAX_DEPTH: usize = crate::reader::MAX_DEPTH;
+pub const MAX_DEPTH: usize = crate::syntax::reader::MAX_DEPTH;
 
 /// Parses one file as KDL 2.0.
 pub fn parse(sources: &Sources, file: FileId) -> Result<Document, Diagnostics> {
@@ -27,7 +27,7 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<Document, Diagnostics> {
         );
         return Err(diagnostics);
     }
-    crate::reader::read(text).map_err(|error| {
+    crate::syntax::reader::read(text).map_err(|error| {
         let mut diagnostics = Diagnostics::new();
         let help = error.help.unwrap_or_else(|| {
             "see the KDL 2.0 syntax at https://kdl.dev; strings with spaces or punctuation need double quotes"

@@ -5,9 +5,7 @@
 
 use crate::lower::Manifest;
 
-mod yaml;
-
-pub(crate) use yaml::is_plain_safe;
+use crate::yaml;
 
 /// Output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,7 +45,7 @@ pub fn stream(manifests: &[Manifest], format: Format) -> String {
 /// text of `stream(&lower::lower(app), Format::Yaml)`, without holding every object at once (a
 /// tenth of the memory, and so of the page faults, for a large application). A large application
 /// is lowered and rendered in two halves, one on another thread, joined in order.
-pub fn yaml_stream_of(app: &crate::resolve::model::App) -> String {
+pub fn yaml_stream_of(app: &crate::model::App) -> String {
     /// Below this many workloads a second thread costs more than it saves.
     const PARALLEL: usize = 64;
     let workloads = &app.workloads;
@@ -57,7 +55,7 @@ pub fn yaml_stream_of(app: &crate::resolve::model::App) -> String {
     } else {
         workloads.len()
     };
-    let render = |slice: &[crate::resolve::model::Workload], mut text: String| {
+    let render = |slice: &[crate::model::Workload], mut text: String| {
         text.reserve(slice.len() * 4 * 1200);
         for workload in slice {
             text = yaml_documents(crate::lower::lower_workload(app, workload), text);
@@ -121,7 +119,7 @@ pub fn files(manifests: &[Manifest], format: Format) -> Vec<OutputFile> {
     });
     files.push(OutputFile {
         name: "kustomization.yaml".into(),
-        content: yaml(&kustomization),
+        content: yaml::to_string(&kustomization),
     });
     files
 }
@@ -141,11 +139,6 @@ fn render(objects: &[&serde_json::Value], format: Format) -> String {
             text
         }
     }
-}
-
-/// The YAML text of one object.
-pub fn yaml(value: &serde_json::Value) -> String {
-    yaml::to_string(value)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::render::is_plain_safe;
+use super::write::is_plain_safe;
 
 /// The documents of a YAML stream written by Windlass, or `None` when the text uses anything else.
 pub fn documents(text: &str) -> Option<Vec<Value>> {
@@ -324,9 +324,9 @@ mod tests {
             "o": "one\ntwo", "p": "tab\there", "q": "1.2.3", "r": "--flag", "s": "",
             "t": "\u{e9}t\u{e9}", "u": "\u{1}", "v": "  lead", "w": "x\n  indented\n",
         });
-        let mut text = crate::render::yaml(&value);
+        let mut text = crate::yaml::to_string(&value);
         text.push_str("---\n");
-        text.push_str(&crate::render::yaml(&serde_json::json!({"z": 1})));
+        text.push_str(&crate::yaml::to_string(&serde_json::json!({"z": 1})));
         let (fast, slow) = both(&text);
         assert_eq!(fast.as_deref(), Some(&slow[..]), "{text}");
         assert_eq!(slow[0], value);

@@ -61,7 +61,7 @@ fn status_text(resource: &ResourceDiff) -> String {
 
 /// The unified diff of a resource's YAML, without file headers; empty when the text is the same.
 fn yaml_diff(resource: &ResourceDiff) -> String {
-    let text = |v: &Option<Value>| v.as_ref().map(crate::render::yaml).unwrap_or_default();
+    let text = |v: &Option<Value>| v.as_ref().map(crate::yaml::to_string).unwrap_or_default();
     let (before, after) = (text(&resource.before), text(&resource.after));
     TextDiff::from_lines(&before, &after)
         .unified_diff()

@@ -278,7 +278,7 @@ fn nesting_is_limited_and_never_recurses() {
     assert!(e.message.contains("nested more than"));
     assert!(e.limit, "too deep is a limit, not a syntax error");
     assert!(!error("a {").limit);
-    assert_eq!(MAX_DEPTH, crate::parse::MAX_DEPTH);
+    assert_eq!(MAX_DEPTH, crate::syntax::parse::MAX_DEPTH);
     // Hostile shapes that overflow a recursive parser read in constant stack.
     let comments = format!("a {}{}", "/*".repeat(100_000), "*/".repeat(100_000));
     assert!(read(&comments).is_ok());

@@ -1,11 +1,14 @@
 //! The one diagnostic type, its codes, and the collector every stage reports into.
 
+mod suggest;
+
 use std::fmt;
 use std::sync::Arc;
 
 use miette::{LabeledSpan, NamedSource, SourceCode};
 
 use crate::source::{Sources, Span};
+pub use suggest::{did_you_mean, suggest_help};
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
