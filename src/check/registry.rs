@@ -253,7 +253,7 @@ mod tests {
             }
             assert!(!meta.summary.is_empty());
             assert!(
-                crate::resolve::values::is_dns_label(meta.code),
+                crate::model::names::is_dns_label(meta.code),
                 "`{}` is a kebab-case code",
                 meta.code
             );

@@ -47,7 +47,7 @@ pub(super) fn deployment(scope: &Scope<'_>, stable: &Deployment) -> Option<Deplo
         .image
         .tag
         .clone()
-        .filter(|t| super::is_label_value(t));
+        .filter(|t| super::is_version_label(t));
     let relabel = |labels: &mut BTreeMap<String, String>| {
         labels.insert(TRACK.to_owned(), "canary".to_owned());
         match &version {

@@ -192,7 +192,7 @@ impl Scope<'_> {
             .image
             .as_ref()
             .and_then(|image| image.tag.as_deref());
-        if let Some(tag) = tag.filter(|tag| is_label_value(tag)) {
+        if let Some(tag) = tag.filter(|tag| is_version_label(tag)) {
             labels.insert(VERSION.to_owned(), tag.to_owned());
         }
         labels
@@ -222,16 +222,9 @@ impl Scope<'_> {
     }
 }
 
-/// Whether `value` is a valid label value: at most 63 characters of `[-._a-zA-Z0-9]`, starting
-/// and ending with a letter or digit.
-fn is_label_value(value: &str) -> bool {
-    let edge_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-    value.len() <= 63
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        && edge_ok(value.chars().next())
-        && edge_ok(value.chars().last())
+/// Whether an image tag can be the version label: a label value that is not empty.
+fn is_version_label(tag: &str) -> bool {
+    !tag.is_empty() && crate::model::names::is_label_value(tag)
 }
 
 /// `None` for an empty map: Kubernetes omits empty maps, and so do we.

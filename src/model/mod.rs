@@ -4,6 +4,7 @@
 //! Spans ride along for later diagnostics but compare equal (see [`Span`]).
 
 pub mod canary;
+pub mod names;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{Diagnostic, Diagnostics, codes, suggest_help};
+pub use crate::model::names::{is_dns_label, is_label_value, is_port_name, is_qualified_key};
 use crate::source::{FileId, Span};
 use crate::syntax::reader::{Node, Value, ValueRef};
 
@@ -660,17 +661,6 @@ fn parse_duration(s: &str) -> Option<u32> {
         .filter(|t| i32::try_from(*t).is_ok())
 }
 
-/// Whether `s` is a DNS-1123 label (without the length limit).
-pub fn is_dns_label(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    !bytes.is_empty()
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
-        && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
-        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
-}
-
 /// A DNS-1123 label for something named `what`, at most `max` characters once lowered.
 pub fn dns_label(
     val: &Val,
@@ -726,39 +716,6 @@ pub fn dns_label(
     Some(name)
 }
 
-/// Whether `s` is an IANA service name as Kubernetes checks port names.
-pub fn is_port_name(s: &str) -> bool {
-    s.len() <= 15
-        && is_dns_label(s)
-        && !s.contains("--")
-        && s.bytes().any(|b| b.is_ascii_lowercase())
-}
-
-/// Whether `s` is a valid label value.
-pub fn is_label_value(s: &str) -> bool {
-    s.is_empty()
-        || (s.len() <= 63
-            && s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-            && s.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
-            && s.bytes().last().is_some_and(|b| b.is_ascii_alphanumeric()))
-}
-
-/// Whether `s` is a valid label or annotation key: `[prefix/]name`.
-pub fn is_qualified_key(s: &str) -> bool {
-    let (prefix, name) = match s.rsplit_once('/') {
-        Some((p, n)) => (Some(p), n),
-        None => (None, s),
-    };
-    let prefix_ok = prefix.is_none_or(|p| {
-        !p.is_empty()
-            && p.len() <= 253
-            && p.split('.')
-                .all(|part| is_dns_label(part) && part.len() <= 63)
-    });
-    prefix_ok && !name.is_empty() && is_label_value(name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -784,22 +741,6 @@ mod tests {
         assert_eq!(parse_duration("10x"), None);
         assert_eq!(parse_duration(""), None);
         assert_eq!(parse_duration("99999999999s"), None);
-    }
-
-    #[test]
-    fn names() {
-        assert!(is_dns_label("orders-db"));
-        assert!(!is_dns_label("Orders"));
-        assert!(!is_dns_label("-a"));
-        assert!(!is_dns_label("a_b"));
-        assert!(is_port_name("http"));
-        assert!(!is_port_name("a--b"));
-        assert!(!is_port_name("8080"));
-        assert!(!is_port_name("a-very-long-port-name"));
-        assert!(is_qualified_key("prometheus.io/scrape"));
-        assert!(is_qualified_key("team"));
-        assert!(!is_qualified_key("bad key"));
-        assert!(!is_qualified_key("/x"));
     }
 
     #[test]
