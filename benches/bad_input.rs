@@ -202,16 +202,16 @@ fn in_process(case: &Case) -> InProcess {
     let mut times = (Duration::ZERO, Duration::ZERO);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let start = Instant::now();
-        let c = black_box(windlass::compile(&name, &path, text, &DiskLoader));
+        let c = black_box(windlass::compile(
+            windlass::Input::new(&name, &path, text),
+            &windlass::Options::default(),
+            &DiskLoader,
+        ));
         times.0 = start.elapsed();
         let start = Instant::now();
-        let findings: Vec<_> = c
-            .diagnostics
-            .iter()
-            .map(|d| (d, windlass::printer::location(d, &c.sources)))
-            .collect();
-        black_box(windlass::printer::human(&c.diagnostics, false));
-        black_box(windlass::printer::sarif(&findings));
+        let findings = c.located();
+        black_box(windlass::diag::format::human(&c.diagnostics, false));
+        black_box(windlass::check::sarif::sarif(&findings));
         times.1 = start.elapsed();
     }));
     let panic = result.err().map(|p| {

@@ -52,7 +52,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let previous_yaml = render::stream(&old.manifests, Format::Yaml);
+    let previous_yaml = render::stream(old.manifests(), Format::Yaml);
     let previous = match read::objects(&previous_yaml, Syntax::Yaml) {
         Ok(objects) => objects,
         Err(err) => {
@@ -60,7 +60,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let new_objects: Vec<Value> = new.manifests.iter().map(|m| m.object.clone()).collect();
+    let new_objects: Vec<Value> = new.manifests().iter().map(|m| m.object.clone()).collect();
 
     // Check the report once: every changed service rolls out, nothing else changes.
     let expected = generate::changed_count(SIZE);
@@ -98,7 +98,8 @@ fn main() -> ExitCode {
                 let now = common::compile("new.kdl", &new_text);
                 match (previous, now) {
                     (Ok(previous), Ok(now)) => {
-                        let report = diff::diff(&previous, now.manifests.iter().map(|m| &m.object));
+                        let report =
+                            diff::diff(&previous, now.manifests().iter().map(|m| &m.object));
                         diff::report::markdown(&report)
                     }
                     _ => String::new(),

@@ -113,15 +113,19 @@ fn bench_size(settings: &Settings, size: usize, databases: Databases) -> Result<
 
     // Untimed: check the inputs and provide each stage's input.
     let compilation = common::compile(&name, &text)?;
-    let manifests = compilation.manifests;
-    let yaml = render::stream(&manifests, Format::Yaml);
+    let manifests = compilation.manifests();
+    let yaml = render::stream(manifests, Format::Yaml);
 
     let changed_name = format!("app-{size}-changed.kdl");
     let changed = common::compile(
         &changed_name,
         &generate::changed_application(size, databases),
     )?;
-    let new_objects: Vec<Value> = changed.manifests.iter().map(|m| m.object.clone()).collect();
+    let new_objects: Vec<Value> = changed
+        .manifests()
+        .iter()
+        .map(|m| m.object.clone())
+        .collect();
     let previous = read::objects(&yaml, Syntax::Yaml)
         .map_err(|err| format!("the YAML of {name} does not read back: {err}"))?;
     common::expect_rollouts(
@@ -148,18 +152,28 @@ fn bench_size(settings: &Settings, size: usize, databases: Databases) -> Result<
     );
     let check = timer.measure(|| check::check(&model, &check::Config::default()));
     let lower = timer.measure(|| lower::lower(&model));
-    let render = timer.measure(|| render::stream(&manifests, Format::Yaml));
+    let render = timer.measure(|| render::stream(manifests, Format::Yaml));
     let read = timer.measure(|| read::objects(&yaml, Syntax::Yaml));
     let diff = timer.measure(|| windlass::diff::diff(&previous, &new_objects));
     let compile = timer.measure_with(
         || text.clone(),
-        |text| windlass::compile(&name, &path, text, &NoImports),
+        |text| {
+            windlass::compile(
+                windlass::Input::new(&name, &path, text),
+                &windlass::Options::default(),
+                &NoImports,
+            )
+        },
     );
     let build = timer.measure_with(
         || text.clone(),
         |text| {
-            let c = windlass::compile(&name, &path, text, &NoImports);
-            let yaml = render::stream(&c.manifests, Format::Yaml);
+            let c = windlass::compile(
+                windlass::Input::new(&name, &path, text),
+                &windlass::Options::default(),
+                &NoImports,
+            );
+            let yaml = render::stream(c.manifests(), Format::Yaml);
             (c, yaml)
         },
     );

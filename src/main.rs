@@ -1,4 +1,9 @@
 //! The `windlass` command: parses arguments, runs the subcommand, maps the outcome to an exit code.
+//!
+//! The command line is a module of the binary ([`cli`]), so the compiler — the `windlass`
+//! library — cannot import it: IO stays out of the compiler by construction.
+
+mod cli;
 
 use std::process::ExitCode;
 
@@ -11,6 +16,5 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = windlass::cli::Cli::parse();
-    windlass::cli::run(cli).into()
+    cli::run(cli::Cli::parse()).into()
 }

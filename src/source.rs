@@ -176,3 +176,35 @@ pub trait Loader {
         None
     }
 }
+
+/// A place in a file: a finding's, as a person or a CI annotation reads it: 1-based lines and columns (in characters), as editors and CI
+/// annotations count them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Location {
+    /// The file's name as the user gave it.
+    pub file: String,
+    /// First line.
+    pub line: usize,
+    /// First column.
+    pub column: usize,
+    /// Last line.
+    pub end_line: usize,
+    /// Column just past the end.
+    pub end_column: usize,
+}
+
+impl Sources {
+    /// Where a span is, as lines and columns of its file; `None` for a file not in the set.
+    pub fn location(&self, span: Span) -> Option<Location> {
+        let file = self.get(span.file)?.name.clone();
+        let (line, column) = self.line_col(span.file, span.start);
+        let (end_line, end_column) = self.line_col(span.file, span.end.max(span.start));
+        Some(Location {
+            file,
+            line,
+            column,
+            end_line,
+            end_column,
+        })
+    }
+}

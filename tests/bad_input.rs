@@ -750,17 +750,17 @@ fn check_in_process(case: &Case) -> Result<bool, String> {
     let path = case.path();
     let name = path.to_string_lossy().into_owned();
     std::panic::catch_unwind(|| {
-        let c = windlass::compile(&name, &path, text, &DiskLoader);
-        let findings: Vec<_> = c
-            .diagnostics
-            .iter()
-            .map(|d| (d, windlass::printer::location(d, &c.sources)))
-            .collect();
+        let c = windlass::compile(
+            windlass::Input::new(&name, &path, text),
+            &windlass::Options::default(),
+            &DiskLoader,
+        );
+        let findings = c.located();
         let rendered = [
-            windlass::printer::human(&c.diagnostics, false),
-            windlass::printer::json(&findings),
-            windlass::printer::sarif(&findings),
-            windlass::printer::github(&findings),
+            windlass::diag::format::human(&c.diagnostics, false),
+            windlass::diag::format::json(&findings),
+            windlass::check::sarif::sarif(&findings),
+            windlass::diag::format::github(&findings),
         ];
         assert!(
             !c.has_errors() || rendered.iter().all(|r| !r.is_empty()),

@@ -60,7 +60,7 @@ fn error_fixtures() {
                 common::rendered(&c)
             );
             assert!(
-                c.manifests.is_empty() || !c.has_errors(),
+                c.manifests().is_empty() || !c.has_errors(),
                 "no manifests when there are errors"
             );
             for d in &c.diagnostics {

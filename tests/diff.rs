@@ -39,7 +39,7 @@ fn scenarios() -> Vec<String> {
 fn objects(relative: &str) -> Vec<Value> {
     let c = common::compile_file(relative);
     assert!(!c.has_errors(), "{relative}:\n{}", common::rendered(&c));
-    c.manifests.into_iter().map(|m| m.object).collect()
+    c.into_manifests().into_iter().map(|m| m.object).collect()
 }
 
 fn compare(before: &[Value], after: &[Value]) -> Report {
@@ -237,7 +237,7 @@ fn previous_output_in_another_layout_has_no_changes() {
     files.push("tests/fixtures/cli/shop.kdl".to_owned());
     for file in files {
         let c = common::compile_file(&file);
-        let objects: Vec<Value> = c.manifests.iter().map(|m| m.object.clone()).collect();
+        let objects: Vec<Value> = c.manifests().iter().map(|m| m.object.clone()).collect();
         // Documents in reverse order, in another layout, with comments and empty documents.
         let mut text = String::from("# written by another tool\n---\n");
         for object in objects.iter().rev() {
@@ -247,7 +247,7 @@ fn previous_output_in_another_layout_has_no_changes() {
         text.push_str("---\n");
         let previous = read::objects(&text, Syntax::Yaml).unwrap();
         assert_eq!(previous.len(), objects.len());
-        assert_ne!(text, render::stream(&c.manifests, Format::Yaml));
+        assert_ne!(text, render::stream(c.manifests(), Format::Yaml));
         let report = compare(&previous, &objects);
         assert!(
             report.is_empty(),
@@ -256,7 +256,7 @@ fn previous_output_in_another_layout_has_no_changes() {
         );
 
         // And as the JSON List that `build --format json` writes.
-        let json = render::stream(&c.manifests, Format::Json);
+        let json = render::stream(c.manifests(), Format::Json);
         let previous = read::objects(&json, Syntax::Json).unwrap();
         assert!(compare(&previous, &objects).is_empty(), "{file} (JSON)");
     }
@@ -379,8 +379,8 @@ fn own_output_is_read_by_the_fast_reader_as_serde_yaml_reads_it() {
     for example in common::examples() {
         for (env, c) in common::compile_every_env(&example) {
             let label = format!("{example} ({})", env.as_deref().unwrap_or("base"));
-            texts.push((label.clone(), render::stream(&c.manifests, Format::Yaml)));
-            for file in render::files(&c.manifests, Format::Yaml) {
+            texts.push((label.clone(), render::stream(c.manifests(), Format::Yaml)));
+            for file in render::files(c.manifests(), Format::Yaml) {
                 texts.push((format!("{label}: {}", file.name), file.content));
             }
         }
@@ -388,7 +388,7 @@ fn own_output_is_read_by_the_fast_reader_as_serde_yaml_reads_it() {
     for scenario in scenarios() {
         for side in ["before", "after"] {
             let c = common::compile_file(&format!("tests/fixtures/diff/{scenario}/{side}.kdl"));
-            let text = render::stream(&c.manifests, Format::Yaml);
+            let text = render::stream(c.manifests(), Format::Yaml);
             texts.push((format!("{scenario}/{side}"), text));
         }
     }

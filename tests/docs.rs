@@ -42,24 +42,23 @@ fn every_example_in_the_language_reference_compiles() {
     for (line, text) in &blocks {
         let name = format!("docs/language.md:{line}");
         let c = common::compile_text(&name, text);
-        if c.has_errors() || c.manifests.is_empty() {
+        if c.has_errors() || c.manifests().is_empty() {
             failures.push_str(&format!(
                 "block at line {line}:\n{}\n",
                 common::rendered(&c)
             ));
         }
         for env in &c.environments {
-            let config = windlass::check::Config::default();
             let path = std::path::Path::new(&name);
-            let e = windlass::compile_env(
-                &name,
-                path,
-                text.clone(),
+            let e = windlass::compile(
+                windlass::Input::new(&name, path, text.clone()),
+                &windlass::Options {
+                    env: Some(env.clone()),
+                    ..windlass::Options::default()
+                },
                 &common::NoFiles,
-                &config,
-                Some(env),
             );
-            if e.has_errors() || e.manifests.is_empty() {
+            if e.has_errors() || e.manifests().is_empty() {
                 failures.push_str(&format!(
                     "block at line {line}, environment {env}:\n{}\n",
                     common::rendered(&e)
@@ -78,7 +77,7 @@ fn the_readme_example_compiles() {
     for (line, text) in &blocks {
         let c = common::compile_text(&format!("README.md:{line}"), text);
         assert!(
-            !c.has_errors() && !c.manifests.is_empty(),
+            !c.has_errors() && !c.manifests().is_empty(),
             "{}",
             common::rendered(&c)
         );

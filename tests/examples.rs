@@ -11,6 +11,7 @@
 mod common;
 
 use windlass::render::{self, Format};
+use windlass::{Goal, Output};
 
 /// Lines that carry meaning: not blank, not only a comment.
 fn meaningful_lines(text: &str, comment: &str) -> usize {
@@ -61,7 +62,7 @@ fn examples_compile_to_snapshots() {
                 "{example} ({label}) has warnings:\n{}",
                 common::rendered(&c)
             );
-            let yaml = render::stream(&c.manifests, Format::Yaml);
+            let yaml = render::stream(c.manifests(), Format::Yaml);
             let snapshot = match &env {
                 None => format!("example_{name}"),
                 Some(env) => format!("example_{name}@{env}"),
@@ -77,7 +78,7 @@ fn the_xuecheng_environments_differ_as_described() {
     let names: Vec<Option<&str>> = envs.iter().map(|(e, _)| e.as_deref()).collect();
     assert_eq!(names, [None, Some("dev"), Some("prod")]);
     let find = |c: &windlass::Compilation, kind: &str, name: &str| {
-        c.manifests
+        c.manifests()
             .iter()
             .find(|m| m.object["kind"] == kind && m.object["metadata"]["name"] == name)
             .map(|m| m.object.clone())
@@ -85,8 +86,10 @@ fn the_xuecheng_environments_differ_as_described() {
     let (_, dev) = &envs[1];
     let (_, prod) = &envs[2];
     assert!(
-        dev.manifests.iter().all(|m| m.object["kind"] == "Namespace"
-            || m.object["metadata"]["namespace"] == "xuecheng-dev")
+        dev.manifests()
+            .iter()
+            .all(|m| m.object["kind"] == "Namespace"
+                || m.object["metadata"]["namespace"] == "xuecheng-dev")
     );
     assert_eq!(
         find(dev, "Service", "portal-external").map(|s| s["spec"]["ports"][0]["nodePort"].clone()),
@@ -133,12 +136,12 @@ fn output_is_byte_identical_across_runs() {
         let first = common::compile_file(&example);
         let second = common::compile_file(&example);
         assert_eq!(
-            render::stream(&first.manifests, Format::Yaml),
-            render::stream(&second.manifests, Format::Yaml)
+            render::stream(first.manifests(), Format::Yaml),
+            render::stream(second.manifests(), Format::Yaml)
         );
         assert_eq!(
-            render::files(&first.manifests, Format::Json),
-            render::files(&second.manifests, Format::Json)
+            render::files(first.manifests(), Format::Json),
+            render::files(second.manifests(), Format::Json)
         );
     }
 }
@@ -149,7 +152,7 @@ fn descriptions_are_at_least_five_times_shorter_than_their_yaml() {
     for example in common::examples() {
         let c = common::compile_file(&example);
         let kdl = description_lines(&c);
-        let yaml = meaningful_lines(&render::stream(&c.manifests, Format::Yaml), "#");
+        let yaml = meaningful_lines(&render::stream(c.manifests(), Format::Yaml), "#");
         let ratio = yaml as f64 / kdl as f64;
         report.push_str(&format!(
             "{example}: {kdl} KDL lines -> {yaml} YAML lines ({ratio:.1}x)\n"
@@ -166,7 +169,7 @@ fn descriptions_are_at_least_five_times_shorter_than_their_yaml() {
 fn every_object_carries_the_standard_labels() {
     for example in common::examples() {
         let c = common::compile_file(&example);
-        for m in &c.manifests {
+        for m in c.manifests() {
             let labels = &m.object["metadata"]["labels"];
             let kind = m.object["kind"].as_str().unwrap();
             assert_eq!(
@@ -195,7 +198,7 @@ fn every_object_carries_the_standard_labels() {
 fn yaml_reads_back_as_the_objects_it_was_written_from() {
     for example in common::examples() {
         let c = common::compile_file(&example);
-        for m in &c.manifests {
+        for m in c.manifests() {
             let text = windlass::yaml::to_string(&m.object);
             let back: serde_json::Value = serde_yaml::from_str(&text).unwrap();
             assert_eq!(back, m.object, "{example}: {text}");
@@ -209,10 +212,14 @@ fn yaml_reads_back_as_the_objects_it_was_written_from() {
 fn streamed_yaml_is_the_rendered_stream() {
     for example in common::examples() {
         for (env, c) in common::compile_every_env(&example) {
-            let app = c.app.as_ref().expect("the example compiles");
+            assert!(!c.manifests().is_empty(), "{example} ({env:?}) compiles");
+            let streamed = common::compile_file_to(&example, env.as_deref(), Goal::Yaml);
+            let Output::Yaml(streamed) = streamed.output else {
+                panic!("{example} ({env:?}): no YAML stream");
+            };
             assert_eq!(
-                render::yaml_stream_of(app),
-                render::stream(&c.manifests, Format::Yaml),
+                streamed,
+                render::stream(c.manifests(), Format::Yaml),
                 "{example} ({env:?})"
             );
         }
@@ -230,9 +237,18 @@ fn streamed_yaml_of_a_large_application_is_the_rendered_stream() {
     }
     text.push_str("}\n");
     let c = common::compile_text("big.kdl", &text);
-    let app = c.app.as_ref().expect("the description compiles");
     assert!(!c.has_errors(), "{}", common::rendered(&c));
-    let streamed = render::yaml_stream_of(app);
-    assert_eq!(streamed, render::stream(&c.manifests, Format::Yaml));
-    assert_eq!(streamed.matches("\n---\n").count(), c.manifests.len() - 1);
+    let streamed = windlass::compile(
+        windlass::Input::new("big.kdl", "big.kdl", text.as_str()),
+        &windlass::Options {
+            goal: Goal::Yaml,
+            ..windlass::Options::default()
+        },
+        &common::NoFiles,
+    );
+    let Output::Yaml(streamed) = streamed.output else {
+        panic!("no YAML stream");
+    };
+    assert_eq!(streamed, render::stream(c.manifests(), Format::Yaml));
+    assert_eq!(streamed.matches("\n---\n").count(), c.manifests().len() - 1);
 }

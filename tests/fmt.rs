@@ -71,9 +71,8 @@ fn formattable() -> Vec<String> {
 /// resolve.
 fn meaning(relative: &str, text: &str) -> (String, Vec<String>) {
     let c = windlass::compile(
-        relative,
-        Path::new(relative),
-        text.to_owned(),
+        windlass::Input::new(relative, Path::new(relative), text.to_owned()),
+        &windlass::Options::default(),
         &common::DiskLoader,
     );
     let findings = c
@@ -81,7 +80,7 @@ fn meaning(relative: &str, text: &str) -> (String, Vec<String>) {
         .iter()
         .map(|d| format!("{:?} {} {}", d.severity, d.code, d.message))
         .collect();
-    (render::stream(&c.manifests, Format::Yaml), findings)
+    (render::stream(c.manifests(), Format::Yaml), findings)
 }
 
 /// Writes `files` (name → text) into a new temporary directory, runs `windlass fmt ARGS NAMES…`

@@ -37,7 +37,7 @@ app shop {
 fn routes() -> Vec<serde_json::Value> {
     let c = common::compile_text("gateway.kdl", APP);
     assert!(!c.has_errors(), "{}", common::rendered(&c));
-    c.manifests
+    c.manifests()
         .iter()
         .filter(|m| m.object["kind"] == "HTTPRoute")
         .map(|m| m.object.clone())

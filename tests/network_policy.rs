@@ -235,7 +235,7 @@ fn declared(w: &Workload) -> Vec<Port> {
 /// The pod labels a workload's controller gives its pods.
 fn pod_labels(c: &Compilation, name: &str) -> BTreeMap<String, String> {
     let controller = c
-        .manifests
+        .manifests()
         .iter()
         .map(|m| &m.object)
         .find(|o| {
@@ -255,7 +255,7 @@ fn pod_labels(c: &Compilation, name: &str) -> BTreeMap<String, String> {
 }
 
 fn policies(c: &Compilation) -> Vec<Value> {
-    c.manifests
+    c.manifests()
         .iter()
         .filter(|m| m.object["kind"] == "NetworkPolicy")
         .map(|m| m.object.clone())
@@ -432,20 +432,19 @@ fn with_setting(text: &str, setting: &str) -> String {
 /// Every example's base app and environments, compiled with `network-policy` added, named
 /// `examples/xuecheng/windlass.kdl` and `examples/xuecheng/windlass.kdl@prod`.
 fn examples_with_policies() -> Vec<(String, Compilation)> {
-    let config = windlass::check::Config::default();
     let mut out = Vec::new();
     for example in common::examples() {
         let text = std::fs::read_to_string(common::root().join(&example)).unwrap();
         let text = with_setting(&text, "network-policy");
         let compile = |env: Option<&str>| {
             let path = Path::new(&example);
-            windlass::compile_env(
-                &example,
-                path,
-                text.clone(),
+            windlass::compile(
+                windlass::Input::new(&example, path, text.clone()),
+                &windlass::Options {
+                    env: env.map(str::to_owned),
+                    ..windlass::Options::default()
+                },
                 &common::DiskLoader,
-                &config,
-                env,
             )
         };
         let base = compile(None);
@@ -596,7 +595,7 @@ fn every_workload_gets_one_policy_after_its_other_objects() {
     for w in &app.workloads {
         let component = format!("{}-{}", w.kind.keyword(), w.name);
         let objects: Vec<&Value> = c
-            .manifests
+            .manifests()
             .iter()
             .filter(|m| m.component == component)
             .map(|m| &m.object)
@@ -628,7 +627,7 @@ fn every_workload_gets_one_policy_after_its_other_objects() {
             assert!(last["spec"].get("ingress").is_none(), "nothing calls a job");
         }
     }
-    let files = render::files(&c.manifests, Format::Yaml);
+    let files = render::files(c.manifests(), Format::Yaml);
     let web = files
         .iter()
         .find(|f| f.name == "frontend-web.yaml")
@@ -652,7 +651,7 @@ fn every_pod_is_under_its_workloads_policy_canaries_too() {
     let mut canaries = 0;
     for (name, c) in examples_with_policies() {
         let policies = policies(&c);
-        for m in &c.manifests {
+        for m in c.manifests() {
             let kind = m.object["kind"].as_str().unwrap();
             let template = match kind {
                 "Deployment" | "StatefulSet" | "Job" => &m.object["spec"]["template"],
@@ -695,12 +694,12 @@ fn without_the_setting_nothing_changes() {
         let base = common::compile_file_env(&example, env);
         assert!(policies(&base).is_empty(), "{name}");
         let without_policies: Vec<_> = with
-            .manifests
+            .manifests()
             .iter()
             .filter(|m| m.object["kind"] != "NetworkPolicy")
             .cloned()
             .collect();
-        assert_eq!(without_policies, base.manifests, "{name}");
+        assert_eq!(without_policies, base.manifests(), "{name}");
     }
 }
 
@@ -718,7 +717,7 @@ fn policies_pass_strict_schema_validation() {
     let mut failures = String::new();
     for (name, c) in &compilations {
         let file = tmp.path().join(name.replace(['/', '@'], "_") + ".yaml");
-        std::fs::write(&file, render::stream(&c.manifests, Format::Yaml)).unwrap();
+        std::fs::write(&file, render::stream(c.manifests(), Format::Yaml)).unwrap();
         if let Err(e) = common::strict_validate(&validator, std::slice::from_ref(&file)) {
             failures.push_str(&format!("{name}:\n{e}\n"));
         }
@@ -730,7 +729,7 @@ fn policies_pass_strict_schema_validation() {
 fn policy_set_snapshot() {
     let c = compile_ok("edges.kdl", EDGES);
     let policies: Vec<_> = c
-        .manifests
+        .manifests()
         .iter()
         .filter(|m| m.object["kind"] == "NetworkPolicy")
         .cloned()

@@ -1279,14 +1279,13 @@ fn report<T: std::fmt::Debug>(result: Result<(), TestError<T>>) {
 
 /// Compiles `kdl` for one environment (`None`: the base app).
 fn compile(kdl: &str, env: Option<&str>) -> windlass::Compilation {
-    let config = windlass::check::Config::default();
-    windlass::compile_env(
-        "generated.kdl",
-        Path::new("generated.kdl"),
-        kdl.to_owned(),
+    windlass::compile(
+        windlass::Input::new("generated.kdl", Path::new("generated.kdl"), kdl.to_owned()),
+        &windlass::Options {
+            env: env.map(str::to_owned),
+            ..windlass::Options::default()
+        },
         &common::NoFiles,
-        &config,
-        env,
     )
 }
 
@@ -1296,10 +1295,10 @@ fn compiled_cleanly(c: &windlass::Compilation, env: Option<&str>) -> Result<(), 
         return Err(TestCaseError::fail(format!(
             "the generated description has errors ({}):\n{}",
             env.map_or_else(|| "base app".to_owned(), |e| format!("environment `{e}`")),
-            windlass::printer::human(&c.diagnostics, false)
+            windlass::diag::format::human(&c.diagnostics, false)
         )));
     }
-    if c.manifests.is_empty() {
+    if c.manifests().is_empty() {
         return Err(TestCaseError::fail("no manifests without errors"));
     }
     Ok(())
@@ -1326,7 +1325,7 @@ fn generated_descriptions_compile_and_pass_strict_schema_validation() {
         let base = compile(&d.kdl, None);
         compiled_cleanly(&base, None)?;
         prop_assert_eq!(&base.environments, &d.envs);
-        for file in render::files(&base.manifests, Format::Yaml) {
+        for file in render::files(base.manifests(), Format::Yaml) {
             if file.name != "kustomization.yaml" {
                 rendered.push((format!("base-{}", file.name), file.content));
             }
@@ -1334,7 +1333,7 @@ fn generated_descriptions_compile_and_pass_strict_schema_validation() {
         // An environment's objects that are the same as the base app's (or an earlier
         // environment's) are validated once: the validator is slow.
         let mut seen: std::collections::HashSet<String> = base
-            .manifests
+            .manifests()
             .iter()
             .map(|m| windlass::yaml::to_string(&m.object))
             .collect();
@@ -1342,7 +1341,7 @@ fn generated_descriptions_compile_and_pass_strict_schema_validation() {
             let c = compile(&d.kdl, Some(env));
             compiled_cleanly(&c, Some(env))?;
             let new: Vec<String> = c
-                .manifests
+                .manifests()
                 .iter()
                 .map(|m| windlass::yaml::to_string(&m.object))
                 .filter(|y| seen.insert(y.clone()))
@@ -1433,12 +1432,12 @@ fn output_round_trips_and_diffs_empty_against_itself() {
         // Deterministic: compiling the same text twice.
         let again = compile(&d.kdl, None);
         prop_assert_eq!(
-            render::stream(&again.manifests, Format::Yaml),
-            render::stream(&c.manifests, Format::Yaml)
+            render::stream(again.manifests(), Format::Yaml),
+            render::stream(c.manifests(), Format::Yaml)
         );
         prop_assert_eq!(
-            windlass::printer::human(&again.diagnostics, false),
-            windlass::printer::human(&c.diagnostics, false)
+            windlass::diag::format::human(&again.diagnostics, false),
+            windlass::diag::format::human(&c.diagnostics, false)
         );
 
         // Literal values arrive as written.
@@ -1480,9 +1479,9 @@ fn output_round_trips_and_diffs_empty_against_itself() {
 /// itself and against the compiled objects, is the same in the per-component files as in the
 /// stream, and renders the same bytes twice. Returns the objects read back.
 fn round_trips(c: &windlass::Compilation) -> Result<Vec<serde_json::Value>, TestCaseError> {
-    let expected: Vec<&serde_json::Value> = c.manifests.iter().map(|m| &m.object).collect();
+    let expected: Vec<&serde_json::Value> = c.manifests().iter().map(|m| &m.object).collect();
 
-    let yaml = render::stream(&c.manifests, Format::Yaml);
+    let yaml = render::stream(c.manifests(), Format::Yaml);
     let back = objects(&yaml)?;
     prop_assert_eq!(
         back.len(),
@@ -1492,7 +1491,7 @@ fn round_trips(c: &windlass::Compilation) -> Result<Vec<serde_json::Value>, Test
     for (read, object) in back.iter().zip(&expected) {
         prop_assert_eq!(read, *object, "an object changed through YAML:\n{}", yaml);
     }
-    let json = render::stream(&c.manifests, Format::Json);
+    let json = render::stream(c.manifests(), Format::Json);
     let from_json = read::objects(&json, Syntax::Json)
         .map_err(|e| TestCaseError::fail(format!("the JSON does not read back: {e}")))?;
     prop_assert_eq!(&from_json, &back, "JSON and YAML hold different objects");
@@ -1513,7 +1512,7 @@ fn round_trips(c: &windlass::Compilation) -> Result<Vec<serde_json::Value>, Test
     );
 
     // The per-component files hold the stream's objects, in the same order.
-    let files = render::files(&c.manifests, Format::Yaml);
+    let files = render::files(c.manifests(), Format::Yaml);
     let mut from_files = Vec::new();
     for file in &files {
         if read::is_manifest_file(&file.name) {
@@ -1527,8 +1526,8 @@ fn round_trips(c: &windlass::Compilation) -> Result<Vec<serde_json::Value>, Test
     );
 
     // Rendering twice gives the same bytes.
-    prop_assert_eq!(&render::stream(&c.manifests, Format::Yaml), &yaml);
-    prop_assert_eq!(&render::files(&c.manifests, Format::Yaml), &files);
+    prop_assert_eq!(&render::stream(c.manifests(), Format::Yaml), &yaml);
+    prop_assert_eq!(&render::files(c.manifests(), Format::Yaml), &files);
     Ok(back)
 }
 
@@ -1657,9 +1656,9 @@ app shop {
 "#;
     let c = compile(kdl, None);
     assert!(!c.has_errors(), "{}", common::rendered(&c));
-    let yaml = render::stream(&c.manifests, Format::Yaml);
+    let yaml = render::stream(c.manifests(), Format::Yaml);
     let back = read::objects(&yaml, Syntax::Yaml).unwrap();
-    let expected: Vec<&serde_json::Value> = c.manifests.iter().map(|m| &m.object).collect();
+    let expected: Vec<&serde_json::Value> = c.manifests().iter().map(|m| &m.object).collect();
     assert_eq!(back.iter().collect::<Vec<_>>(), expected);
     assert!(
         !yaml.contains(['\u{2028}', '\u{2029}', '\u{85}']),
@@ -1698,7 +1697,7 @@ environment dev {
     let base = compile(kdl, None);
     assert!(!base.has_errors(), "{}", common::rendered(&base));
     let canary = |c: &windlass::Compilation| {
-        c.manifests
+        c.manifests()
             .iter()
             .any(|m| m.object["metadata"]["name"] == "api-canary")
     };

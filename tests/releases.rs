@@ -199,7 +199,7 @@ fn set_image_reports_what_cannot_be_done() {
 fn objects(text: &str) -> Vec<serde_json::Value> {
     let c = common::compile_text("canary.kdl", text);
     assert!(!c.has_errors(), "{}", common::rendered(&c));
-    c.manifests.into_iter().map(|m| m.object).collect()
+    c.into_manifests().into_iter().map(|m| m.object).collect()
 }
 
 fn find<'a>(
@@ -298,7 +298,7 @@ fn canaries_pass_strict_schema_validation() {
     let file = tmp.path().join("canary.yaml");
     std::fs::write(
         &file,
-        windlass::render::stream(&c.manifests, windlass::render::Format::Yaml),
+        windlass::render::stream(c.manifests(), windlass::render::Format::Yaml),
     )
     .unwrap();
     let out = Command::new(validator)

@@ -143,7 +143,7 @@ fn pass_fixtures_do_not_trigger_their_rule() {
         if expectations(&text).iter().any(|(_, c, _, _)| c == code) {
             problems.push(format!("{relative} expects its own rule `{code}`"));
         }
-        if c.has_errors() || c.manifests.is_empty() {
+        if c.has_errors() || c.manifests().is_empty() {
             problems.push(format!("{relative} does not compile to manifests"));
         }
     }
@@ -274,12 +274,13 @@ fn allow_mistakes_are_errors() {
 fn deny_raises_a_warning_to_an_error_and_allow_drops_it() {
     let text = untagged("", "");
     let compile = |config: &Config| {
-        windlass::compile_with(
-            "config.kdl",
-            Path::new("config.kdl"),
-            text.clone(),
+        windlass::compile(
+            windlass::Input::new("config.kdl", Path::new("config.kdl"), text.clone()),
+            &windlass::Options {
+                config: config.clone(),
+                ..windlass::Options::default()
+            },
             &common::NoFiles,
-            config,
         )
     };
     let set = |code: &str| BTreeSet::from([code.to_owned()]);
@@ -288,13 +289,13 @@ fn deny_raises_a_warning_to_an_error_and_allow_drops_it() {
         ..Config::default()
     });
     assert_eq!(codes_of(&denied), [("image-tag-latest", Severity::Error)]);
-    assert!(denied.manifests.is_empty(), "an error stops the build");
+    assert!(denied.manifests().is_empty(), "an error stops the build");
     let allowed = compile(&Config {
         allow: set("image-tag-latest"),
         ..Config::default()
     });
     assert!(allowed.diagnostics.is_empty());
-    assert!(!allowed.manifests.is_empty());
+    assert!(!allowed.manifests().is_empty());
     // The check stage alone, on the model, with the same configuration.
     let app = compile(&Config::default()).app.unwrap();
     let deny = Config {

@@ -18,7 +18,7 @@ use windlass::render::{self, Format};
 
 fn write_dir(dir: &Path, c: &windlass::Compilation) {
     std::fs::create_dir_all(dir).unwrap();
-    for file in render::files(&c.manifests, Format::Yaml) {
+    for file in render::files(c.manifests(), Format::Yaml) {
         std::fs::write(dir.join(&file.name), file.content).unwrap();
     }
 }
@@ -51,7 +51,7 @@ fn examples_pass_strict_schema_validation() {
             let file = tmp
                 .path()
                 .join(format!("{}-{label}.yaml", example.replace('/', "_")));
-            std::fs::write(&file, render::stream(&c.manifests, Format::Yaml)).unwrap();
+            std::fs::write(&file, render::stream(c.manifests(), Format::Yaml)).unwrap();
             if let Err(e) = common::strict_validate(&validator, std::slice::from_ref(&file)) {
                 failures.push_str(&format!("{example} ({label}):\n{e}\n"));
             }
@@ -65,7 +65,7 @@ fn every_stdlib_component_passes_strict_schema_validation() {
     let c = common::compile_text("stdlib.kdl", &stdlib_app());
     assert!(!c.has_errors(), "{}", common::rendered(&c));
     assert_eq!(
-        c.manifests
+        c.manifests()
             .iter()
             .filter(|m| m.object["kind"] == "StatefulSet")
             .count(),
@@ -77,7 +77,7 @@ fn every_stdlib_component_passes_strict_schema_validation() {
     };
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("stdlib.yaml");
-    std::fs::write(&file, render::stream(&c.manifests, Format::Yaml)).unwrap();
+    std::fs::write(&file, render::stream(c.manifests(), Format::Yaml)).unwrap();
     common::strict_validate(&validator, std::slice::from_ref(&file)).unwrap();
 }
 
@@ -105,7 +105,7 @@ fn kustomize_builds_every_output_directory() {
         let documents = built.split("\n---\n").count();
         assert_eq!(
             documents,
-            c.manifests.len(),
+            c.manifests().len(),
             "{example}: kustomize sees every object"
         );
     }

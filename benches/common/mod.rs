@@ -8,7 +8,7 @@
 )]
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use windlass::Compilation;
@@ -42,9 +42,13 @@ impl Loader for NoImports {
 /// rendered diagnostics, when it has errors; findings that are not errors are printed to stderr
 /// as a warning, since a generated description should be clean.
 pub fn compile(name: &str, text: &str) -> Result<Compilation, String> {
-    let c = windlass::compile(name, &PathBuf::from(name), text.to_owned(), &NoImports);
+    let c = windlass::compile(
+        windlass::Input::new(name, name, text),
+        &windlass::Options::default(),
+        &NoImports,
+    );
     if !c.diagnostics.is_empty() {
-        let report = windlass::printer::human(&c.diagnostics, false);
+        let report = windlass::diag::format::human(&c.diagnostics, false);
         if c.has_errors() {
             return Err(format!("{name} does not compile:\n{report}"));
         }

@@ -8,6 +8,7 @@
 pub mod registry;
 mod rule;
 pub mod rules;
+pub mod sarif;
 
 use std::collections::{BTreeSet, HashMap};
 

@@ -1,13 +1,13 @@
 //! `windlass build`: compile and write the manifests to stdout or to a directory.
 
-use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
+use windlass::diag::{Diagnostic, Severity, format};
+use windlass::render::{self, Format, OutputFile};
+use windlass::{Goal, Input, Options, Output, every_env};
 
-use super::{Outcome, OutputFormat, RuleArgs};
-use crate::printer;
-use crate::render::{self, Format, OutputFile};
+use super::{Outcome, OutputFormat, RuleArgs, loader, output_dir, printer};
 
 /// Arguments of `build`.
 #[derive(Debug, Args)]
@@ -37,88 +37,70 @@ pub fn run(args: &BuildArgs) -> Outcome {
     let Some(config) = args.rules.config() else {
         return Outcome::CouldNotRun;
     };
-    let Some((path, text)) = super::read_description(args.file.as_deref()) else {
+    let Some(input) = loader::read_description(args.file.as_deref()) else {
         return Outcome::CouldNotRun;
     };
     let format = match args.format {
         OutputFormat::Yaml => Format::Yaml,
         OutputFormat::Json => Format::Json,
     };
+    let options = Options {
+        config,
+        env: args.env.clone(),
+        goal: Goal::Objects,
+    };
     if args.all_envs {
-        return all_envs(args, &path, &text, &config, format);
+        return all_envs(args, &input, &options, format);
     }
-    // A YAML stream on stdout is lowered and rendered a component at a time, after the compile.
-    let streamed = args.out.is_none() && format == Format::Yaml;
-    let goal = if streamed {
-        crate::Goal::Findings
+    // A YAML stream on stdout is lowered and rendered a component at a time.
+    let goal = if args.out.is_none() && format == Format::Yaml {
+        Goal::Yaml
     } else {
-        crate::Goal::Manifests
+        Goal::Objects
+    };
+    let Some(compilation) = super::compile(input, &options.to_goal(goal)) else {
+        return Outcome::CouldNotRun;
     };
     // The process ends after this command: the OS reclaims the objects faster than freeing them.
-    let compilation = std::mem::ManuallyDrop::new(super::compile_to(
-        &path,
-        text,
-        &config,
-        args.env.as_deref(),
-        goal,
-    ));
-    if compilation.app.is_none() && args.env.is_some() && !compilation.has_errors() {
-        return Outcome::CouldNotRun;
-    }
-    let warnings = compilation
-        .diagnostics
-        .iter()
-        .any(|d| d.severity == crate::diag::Severity::Warning);
-    if args.rules.deny_warnings() && warnings && !compilation.has_errors() {
-        printer::err(&printer::human(
-            &compilation.diagnostics,
-            printer::color_stderr(),
-        ));
+    let compilation = std::mem::ManuallyDrop::new(compilation);
+    let diagnostics = &compilation.diagnostics;
+    if args.rules.deny_warnings() && has_warnings(diagnostics) && !compilation.has_errors() {
+        printer::err(&format::human(diagnostics, printer::color_stderr()));
         printer::err(&format!(
             "{}\n",
-            printer::summary(
-                &compilation.diagnostics,
-                "nothing written (--deny warnings)"
-            )
+            format::summary(diagnostics, "nothing written (--deny warnings)")
         ));
         return Outcome::InputErrors;
     }
-    let color = printer::color_stderr();
-    printer::err(&printer::human(&compilation.diagnostics, color));
+    printer::err(&format::human(diagnostics, printer::color_stderr()));
     if compilation.has_errors() {
         printer::err(&format!(
             "{}\n",
-            printer::summary(&compilation.diagnostics, "nothing written")
+            format::summary(diagnostics, "nothing written")
         ));
         return Outcome::InputErrors;
     }
     let Some(dir) = &args.out else {
-        match (&compilation.app, streamed) {
-            (Some(app), true) => printer::out(&render::yaml_stream_of(app)),
-            _ => printer::out(&render::stream(&compilation.manifests, format)),
+        match &compilation.output {
+            Output::Yaml(text) => printer::out(text),
+            _ => printer::out(&render::stream(compilation.manifests(), format)),
         }
         return Outcome::Ok;
     };
-    let files = render::files(&compilation.manifests, format);
+    let manifests = compilation.manifests();
+    let files = render::files(manifests, format);
     let before = super::diff::previous_build(dir);
-    match write_dir(dir, &files) {
+    match output_dir::write_dir(dir, &files) {
         Ok(()) => {
             let line = format!(
                 "wrote {} objects in {} files to {}",
-                compilation.manifests.len(),
+                manifests.len(),
                 files.len(),
                 dir.display()
             );
-            printer::err(&format!(
-                "{}\n",
-                printer::summary(&compilation.diagnostics, &line)
-            ));
+            printer::err(&format!("{}\n", format::summary(diagnostics, &line)));
             if let Some(before) = before {
-                printer::err(&super::diff::build_summary(
-                    dir,
-                    &before,
-                    &compilation.manifests,
-                ));
+                printer::err(&super::diff::build_summary(dir, &before, manifests));
             }
             Outcome::Ok
         }
@@ -132,20 +114,23 @@ pub fn run(args: &BuildArgs) -> Outcome {
     }
 }
 
+/// Whether any finding is a warning.
+fn has_warnings(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(|d| d.severity == Severity::Warning)
+}
+
 /// `build -o DIR --all-envs`: every environment compiled, then written together, one folder
 /// each; nothing is written unless all compile.
-fn all_envs(
-    args: &BuildArgs,
-    path: &Path,
-    text: &str,
-    config: &crate::check::Config,
-    format: Format,
-) -> Outcome {
-    let base = super::compile_env(path, text.to_owned(), config, None);
+fn all_envs(args: &BuildArgs, input: &Input, options: &Options, format: Format) -> Outcome {
+    let base = windlass::compile(
+        input.clone(),
+        &options.for_env(None).to_goal(Goal::Findings),
+        &loader::FsLoader,
+    );
     if base.environments.is_empty() {
-        printer::err(&printer::human(&base.diagnostics, printer::color_stderr()));
+        printer::err(&format::human(&base.diagnostics, printer::color_stderr()));
         printer::fatal(
-            &format!("{} declares no environment", path.display()),
+            &format!("{} declares no environment", input.path.display()),
             Some("declare them with `environment NAME { … }`, or build without --all-envs"),
         );
         return if base.has_errors() {
@@ -158,11 +143,10 @@ fn all_envs(
     let mut files = Vec::new();
     let mut all = Vec::new();
     let mut objects = 0;
-    for env in &base.environments {
-        let c = super::compile_env(path, text.to_owned(), config, Some(env));
-        printer::err(&printer::human(&c.diagnostics, color));
-        objects += c.manifests.len();
-        for f in render::files(&c.manifests, format) {
+    for (env, c) in every_env::compilations(input, options, &loader::FsLoader) {
+        printer::err(&format::human(&c.diagnostics, color));
+        objects += c.manifests().len();
+        for f in render::files(c.manifests(), format) {
             files.push(OutputFile {
                 name: format!("{env}/{}", f.name),
                 content: f.content,
@@ -170,18 +154,15 @@ fn all_envs(
         }
         all.extend(c.diagnostics);
     }
-    let errors = all.iter().any(|d| d.is_error());
-    let warnings = all
-        .iter()
-        .any(|d| d.severity == crate::diag::Severity::Warning);
-    if errors || (args.rules.deny_warnings() && warnings) {
-        printer::err(&format!("{}\n", printer::summary(&all, "nothing written")));
+    let errors = all.iter().any(Diagnostic::is_error);
+    if errors || (args.rules.deny_warnings() && has_warnings(&all)) {
+        printer::err(&format!("{}\n", format::summary(&all, "nothing written")));
         return Outcome::InputErrors;
     }
     let Some(dir) = &args.out else {
         return Outcome::CouldNotRun;
     };
-    match write_dir(dir, &files) {
+    match output_dir::write_dir(dir, &files) {
         Ok(()) => {
             let line = format!(
                 "wrote {objects} objects for {} environments ({}) to {}",
@@ -189,7 +170,7 @@ fn all_envs(
                 base.environments.join(", "),
                 dir.display()
             );
-            printer::err(&format!("{}\n", printer::summary(&all, &line)));
+            printer::err(&format!("{}\n", format::summary(&all, &line)));
             Outcome::Ok
         }
         Err(err) => {
@@ -200,87 +181,4 @@ fn all_envs(
             Outcome::CouldNotRun
         }
     }
-}
-
-/// Whether `dir` holds only what a build wrote: a kustomization.yaml, or folders that each hold
-/// one (`--all-envs`).
-#[allow(
-    clippy::disallowed_methods,
-    reason = "the CLI is the one place that reads files"
-)]
-fn written_by_windlass(dir: &Path) -> io::Result<bool> {
-    let mut entries = std::fs::read_dir(dir)?.peekable();
-    if entries.peek().is_none() || dir.join("kustomization.yaml").exists() {
-        return Ok(true);
-    }
-    for entry in entries {
-        let path = entry?.path();
-        if !(path.is_dir() && path.join("kustomization.yaml").exists()) {
-            return Ok(false);
-        }
-    }
-    Ok(true)
-}
-
-/// Replaces `dir` with exactly `files`, atomically: the files are written to a sibling directory
-/// that is then renamed into place, so a failure leaves `dir` as it was.
-#[allow(
-    clippy::disallowed_methods,
-    reason = "the CLI is the one place that writes files"
-)]
-fn write_dir(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
-    use std::fs;
-    let other = |msg: String| io::Error::other(msg);
-    let name = dir
-        .file_name()
-        .ok_or_else(|| other("the output needs a directory of its own (not `.` or `/`)".into()))?
-        .to_string_lossy()
-        .into_owned();
-    if dir.exists() {
-        if !dir.is_dir() {
-            return Err(other("it exists and is not a directory".into()));
-        }
-        if !written_by_windlass(dir)? {
-            return Err(other(
-                "it holds files that windlass did not write (no kustomization.yaml); choose an empty or new directory".into(),
-            ));
-        }
-    }
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent)?;
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.windlass-new-{pid}"));
-    let old = parent.join(format!(".{name}.windlass-old-{pid}"));
-    let _ = fs::remove_dir_all(&staging);
-    let written = (|| {
-        fs::create_dir(&staging)?;
-        for file in files {
-            let target = staging.join(&file.name);
-            if let Some(folder) = target.parent() {
-                fs::create_dir_all(folder)?;
-            }
-            fs::write(target, &file.content)?;
-        }
-        Ok::<(), io::Error>(())
-    })();
-    if let Err(err) = written {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(err);
-    }
-    if dir.exists() {
-        fs::rename(dir, &old)?;
-        if let Err(err) = fs::rename(&staging, dir) {
-            let _ = fs::rename(&old, dir);
-            let _ = fs::remove_dir_all(&staging);
-            return Err(err);
-        }
-        let _ = fs::remove_dir_all(&old);
-    } else if let Err(err) = fs::rename(&staging, dir) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(err);
-    }
-    Ok(())
 }

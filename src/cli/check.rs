@@ -4,9 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{Outcome, RuleArgs};
-use crate::diag::{Diagnostic, Severity};
-use crate::printer::{self, Location};
+use windlass::diag::{Diagnostic, Located, Severity, format};
+use windlass::{Goal, Options, every_env};
+
+use super::{Outcome, RuleArgs, loader, printer};
 
 /// How findings are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -47,43 +48,43 @@ pub fn run(args: &CheckArgs) -> Outcome {
     } else {
         args.files.iter().map(|f| Some(f.as_path())).collect()
     };
-    let mut findings: Vec<(Diagnostic, Option<Location>)> = Vec::new();
+    let options = Options {
+        config,
+        env: args.env.clone(),
+        goal: Goal::Findings,
+    };
+    let mut findings: Vec<Located> = Vec::new();
     let mut human = String::new();
     let color = printer::color_stderr();
     let mut could_not_run = false;
     let mut checked = Vec::new();
     for file in files {
-        let Some((path, text)) = super::read_description(file) else {
+        let Some(input) = loader::read_description(file) else {
             could_not_run = true;
             continue;
         };
+        let shown = input.path.display().to_string();
         // With no --env, the base app and every environment are checked.
         let found = match args.env.as_deref() {
-            None => {
-                let name = super::display_name(&path);
-                crate::check_every_env(&name, &path, &text, &super::FsLoader, &config)
-            }
+            None => every_env::findings(&input, &options, &loader::FsLoader),
             Some(env) => {
-                let c = super::compile_to(&path, text, &config, Some(env), crate::Goal::Findings);
-                if c.app.is_none() && !c.has_errors() {
+                let Some(c) = super::compile(input, &options) else {
                     could_not_run = true;
                     continue;
-                }
-                let mut found = crate::Findings::new();
-                crate::merge_findings(&mut found, c, Some(env));
+                };
+                let mut found = Vec::new();
+                every_env::merge(&mut found, c, Some(env));
                 found
             }
         };
-        checked.push(path.display().to_string());
+        checked.push(shown);
         if args.format == CheckFormat::Human {
-            let diags: Vec<Diagnostic> = found.iter().map(|(d, _)| d.clone()).collect();
-            human.push_str(&printer::human(&diags, color));
+            let diags: Vec<Diagnostic> = found.iter().map(|f| f.diagnostic.clone()).collect();
+            human.push_str(&format::human(&diags, color));
         }
         findings.extend(found);
     }
-    let refs: Vec<(&Diagnostic, Option<Location>)> =
-        findings.iter().map(|(d, l)| (d, l.clone())).collect();
-    let all: Vec<Diagnostic> = findings.iter().map(|(d, _)| d.clone()).collect();
+    let all: Vec<Diagnostic> = findings.iter().map(|f| f.diagnostic.clone()).collect();
     let errors = all.iter().any(|d| d.severity == Severity::Error);
     let warnings = all.iter().any(|d| d.severity == Severity::Warning);
     let failed = errors || (args.rules.deny_warnings() && warnings);
@@ -96,12 +97,12 @@ pub fn run(args: &CheckArgs) -> Outcome {
                 format!("checked {}", checked.join(", "))
             };
             if !could_not_run || !all.is_empty() {
-                printer::err(&format!("{}\n", printer::summary(&all, &outcome)));
+                printer::err(&format!("{}\n", format::summary(&all, &outcome)));
             }
         }
-        CheckFormat::Json => printer::out(&printer::json(&refs)),
-        CheckFormat::Sarif => printer::out(&printer::sarif(&refs)),
-        CheckFormat::Github => printer::out(&printer::github(&refs)),
+        CheckFormat::Json => printer::out(&format::json(&findings)),
+        CheckFormat::Sarif => printer::out(&windlass::check::sarif::sarif(&findings)),
+        CheckFormat::Github => printer::out(&format::github(&findings)),
     }
     if could_not_run {
         Outcome::CouldNotRun

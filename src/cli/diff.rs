@@ -9,18 +9,16 @@
 
 use std::io::{self, Read as _};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use clap::{ArgGroup, Args, ValueEnum};
 use serde_json::Value;
+use windlass::diag::format;
+use windlass::diff::{self, Report, read};
+use windlass::lower::Manifest;
+use windlass::{Goal, Input, Loader, Options, Output, Revision};
 
-use super::Outcome;
-use crate::check::Config;
-use crate::diff::read;
-use crate::diff::{self, Report};
-use crate::lower::Manifest;
-use crate::printer;
-use crate::source::Loader;
+use super::git::GitLoader;
+use super::{Outcome, loader, printer};
 
 /// Arguments of `diff`.
 #[derive(Debug, Args)]
@@ -64,50 +62,52 @@ pub enum DiffFormat {
 
 /// Runs `diff`.
 pub fn run(args: &DiffArgs) -> Outcome {
-    let Some((path, text)) = super::read_description(args.file.as_deref()) else {
+    let Some(input) = loader::read_description(args.file.as_deref()) else {
         return Outcome::CouldNotRun;
     };
-    let name = super::display_name(&path);
     let color = printer::color_stderr();
-    let env = args.env.as_deref();
+    // Against an earlier output, the new objects are kept as text, lowered and rendered a
+    // workload at a time, and matched by text; against a revision, they are all compared.
+    let goal = if args.against.is_some() {
+        Goal::Written
+    } else {
+        Goal::Objects
+    };
+    let options = Options {
+        env: args.env.clone(),
+        goal,
+        ..Options::default()
+    };
+    let path = input.path.clone();
+    let name = input.name.clone();
     // The previous output is read on its own thread while the description compiles.
     let (now, against) = std::thread::scope(|scope| {
         let against = args
             .against
             .as_deref()
             .map(|against| scope.spawn(move || read_files(against)));
-        // Against an earlier output, the objects are lowered and rendered a workload at a time
-        // below, and kept as text; against a revision, all at once.
-        let goal = if args.against.is_some() {
-            crate::Goal::Findings
-        } else {
-            crate::Goal::Manifests
-        };
-        let now = super::compile_to(&path, text, &Config::default(), env, goal);
+        let now = super::compile(input, &options);
         let against = against.map(|t| {
             t.join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         });
         (now, against)
     });
+    let Some(now) = now else {
+        return Outcome::CouldNotRun;
+    };
     // The process ends after this command: the OS reclaims the objects faster than freeing them.
     let now = std::mem::ManuallyDrop::new(now);
-    if now.app.is_none() && env.is_some() && !now.has_errors() {
-        // No such environment; reported.
-        return Outcome::CouldNotRun;
-    }
     // Warnings are `check`'s business; a diff reports them only beside the errors that stop it.
     if now.has_errors() {
-        printer::err(&printer::human(&now.diagnostics, color));
+        printer::err(&format::human(&now.diagnostics, color));
     }
-    // Documents of the previous output byte-identical to what the description builds now are
-    // unchanged objects: they are matched by text and never parsed nor compared field by field.
-    let written = match (&now.app, now.has_errors()) {
-        (Some(app), false) if args.against.is_some() => read::written(app),
-        _ => Vec::new(),
+    let written: &[_] = match &now.output {
+        Output::Written(written) => written,
+        _ => &[],
     };
     let previous = match (against, &args.base) {
-        (Some(against), _) => match against.and_then(|files| read::previous(files, &written)) {
+        (Some(against), _) => match against.and_then(|files| read::previous(files, written)) {
             Ok(previous) => previous,
             Err(message) => {
                 printer::fatal(
@@ -119,22 +119,22 @@ pub fn run(args: &DiffArgs) -> Outcome {
                 return Outcome::CouldNotRun;
             }
         },
-        (None, Some(rev)) => match compile_at(rev, &path, &name, env) {
-            Base::Manifests(manifests) => read::Previous {
+        (None, Some(rev)) => match compile_at(rev, &path, &name, &options) {
+            Base::Compiled(Revision::Objects(manifests)) => read::Previous {
                 objects: manifests.into_iter().map(|m| m.object).collect(),
                 unchanged: Vec::new(),
             },
-            Base::Missing(what) => {
+            Base::Compiled(Revision::Missing(what)) => {
                 printer::err(&format!(
                     "note: {what} does not exist at {rev}; everything is new\n"
                 ));
                 read::Previous::default()
             }
-            Base::Errors(diagnostics) => {
-                printer::err(&printer::human(&diagnostics, color));
+            Base::Compiled(Revision::Errors(diagnostics)) => {
+                printer::err(&format::human(&diagnostics, color));
                 let outcome =
                     format!("the description at {rev} does not compile; nothing compared");
-                printer::err(&format!("{}\n", printer::summary(&diagnostics, &outcome)));
+                printer::err(&format!("{}\n", format::summary(&diagnostics, &outcome)));
                 return Outcome::InputErrors;
             }
             Base::Failed(message, help) => {
@@ -147,13 +147,13 @@ pub fn run(args: &DiffArgs) -> Outcome {
     if now.has_errors() {
         printer::err(&format!(
             "{}\n",
-            printer::summary(&now.diagnostics, "nothing compared")
+            format::summary(&now.diagnostics, "nothing compared")
         ));
         return Outcome::InputErrors;
     }
     let previous = std::mem::ManuallyDrop::new(previous);
     let report = if args.against.is_some() {
-        match diff::diff_written(&previous, &written) {
+        match diff::diff_written(&previous, written) {
             Ok(report) => report,
             Err(err) => {
                 printer::fatal(&format!("cannot read back the new output: {err}"), None);
@@ -161,7 +161,7 @@ pub fn run(args: &DiffArgs) -> Outcome {
             }
         }
     } else {
-        diff::diff(&previous.objects, now.manifests.iter().map(|m| &m.object))
+        diff::diff(&previous.objects, now.manifests().iter().map(|m| &m.object))
     };
     printer::out(&match args.format {
         DiffFormat::Human => diff::report::human(&report, printer::color_stdout()),
@@ -248,25 +248,24 @@ fn read_previous(path: &Path) -> Result<Vec<Value>, String> {
 
 /// The previous side compiled from git.
 enum Base {
-    /// The manifests of the description at the revision.
-    Manifests(Vec<Manifest>),
-    /// The revision has no such file, or no such environment (named): everything is new.
-    Missing(String),
-    /// The description at the revision has errors.
-    Errors(Vec<crate::diag::Diagnostic>),
+    /// The description at the revision, compiled.
+    Compiled(Revision),
     /// Git could not be asked: a message and a help line.
     Failed(String, String),
 }
 
-/// Compiles the description at `path` as it was at `rev`, for the environment `env`.
-fn compile_at(rev: &str, path: &Path, name: &str, env: Option<&str>) -> Base {
+/// Compiles the description at `path` (shown as `name`) as it was at `rev`, for the environment
+/// of `options`.
+fn compile_at(rev: &str, path: &Path, name: &str, options: &Options) -> Base {
     let loader = match GitLoader::new(rev) {
         Ok(loader) => loader,
         Err((message, help)) => return Base::Failed(message, help),
     };
     let text = match loader.load(path) {
         Ok(text) => text,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Base::Missing(name.to_owned()),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {
+            return Base::Compiled(Revision::Missing(name.to_owned()));
+        }
         Err(err) => {
             return Base::Failed(
                 format!("cannot read {name} at {rev}: {err}"),
@@ -274,103 +273,8 @@ fn compile_at(rev: &str, path: &Path, name: &str, env: Option<&str>) -> Base {
             );
         }
     };
-    let shown = format!("{rev}:{name}");
-    let config = Config::default();
-    let compilation = crate::compile_env(&shown, path, text.clone(), &loader, &config, env);
-    if let Some(env) = env
-        && !compilation.environments.iter().any(|e| e == env)
-    {
-        // An environment added since `rev` is all new, unless the base does not compile at all.
-        let base = crate::compile_env(&shown, path, text, &loader, &config, None);
-        if base.has_errors() {
-            return Base::Errors(base.diagnostics);
-        }
-        return Base::Missing(format!("environment `{env}` of {name}"));
-    }
-    if compilation.has_errors() {
-        Base::Errors(compilation.diagnostics)
-    } else {
-        Base::Manifests(compilation.manifests)
-    }
-}
-
-/// Reads files as they were at a git revision, with `git show REV:PATH`.
-struct GitLoader {
-    /// The revision, as the user named it.
-    rev: String,
-    /// The root of the working tree, for absolute paths.
-    toplevel: PathBuf,
-}
-
-impl GitLoader {
-    /// A loader for `rev`, once git confirms it names a commit of the repository we are in.
-    fn new(rev: &str) -> Result<Self, (String, String)> {
-        let toplevel = git(&["rev-parse", "--show-toplevel"]).map_err(|e| {
-            (
-                format!("--base needs a git repository: {e}"),
-                "run windlass inside the repository, or compare with --against".to_owned(),
-            )
-        })?;
-        git(&["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")]).map_err(|_| {
-            (
-                format!("`{rev}` is not a revision of this repository"),
-                "name a branch, tag or commit; in CI, fetch the base branch first (actions/checkout with fetch-depth: 0)".to_owned(),
-            )
-        })?;
-        Ok(GitLoader {
-            rev: rev.to_owned(),
-            toplevel: PathBuf::from(toplevel.trim_end()),
-        })
-    }
-
-    /// The path in git's `REV:PATH` syntax: relative to the working directory (`./…`), or to the
-    /// top of the working tree for an absolute path.
-    fn spec(&self, path: &Path) -> io::Result<String> {
-        let relative = if path.is_absolute() {
-            let canonical = self
-                .toplevel
-                .canonicalize()
-                .unwrap_or_else(|_| self.toplevel.clone());
-            path.strip_prefix(&self.toplevel)
-                .or_else(|_| path.strip_prefix(&canonical))
-                .map(super::display_name)
-                .map_err(|_| {
-                    io::Error::other(format!("{} is outside the git repository", path.display()))
-                })?
-        } else {
-            format!("./{}", super::display_name(path))
-        };
-        Ok(format!("{}:{relative}", self.rev))
-    }
-}
-
-impl Loader for GitLoader {
-    fn load(&self, path: &Path) -> io::Result<String> {
-        let spec = self.spec(path)?;
-        if git(&["cat-file", "-e", &spec]).is_err() {
-            return Err(io::Error::new(
-                io::ErrorKind::NotFound,
-                format!("no such file at {}", self.rev),
-            ));
-        }
-        git(&["show", &spec])
-    }
-}
-
-/// Runs git with `args`; its stdout, or its first line of stderr as the error.
-fn git(args: &[&str]) -> io::Result<String> {
-    let output = Command::new("git").args(args).output()?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let first = stderr
-            .lines()
-            .next()
-            .unwrap_or("git failed")
-            .trim_start_matches("fatal: ");
-        return Err(io::Error::other(first.to_owned()));
-    }
-    String::from_utf8(output.stdout)
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text"))
+    let input = Input::new(name, path, text);
+    Base::Compiled(windlass::compile_revision(input, rev, options, &loader))
 }
 
 /// The objects an earlier `build -o` left in `dir` (one with a kustomization.yaml), read before

@@ -2,10 +2,10 @@
 
 use clap::Args;
 
-use super::Outcome;
-use crate::check::registry;
-use crate::diag::suggest_help;
-use crate::printer;
+use windlass::check::registry;
+use windlass::diag::suggest_help;
+
+use super::{Outcome, printer};
 
 /// Arguments of `explain`.
 #[derive(Debug, Args)]

@@ -4,9 +4,11 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::Outcome;
-use crate::graph::{self, Format};
-use crate::printer;
+use windlass::diag::format;
+use windlass::graph::{self, Format};
+use windlass::{Goal, Options};
+
+use super::{Outcome, loader, printer};
 
 /// The text format of the graph.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -33,16 +35,18 @@ pub struct GraphArgs {
 /// Runs `graph`: the drawing on stdout, diagnostics on stderr; nothing is drawn when the
 /// description has errors.
 pub fn run(args: &GraphArgs) -> Outcome {
-    let Some((path, text)) = super::read_description(args.file.as_deref()) else {
+    let Some(input) = loader::read_description(args.file.as_deref()) else {
         return Outcome::CouldNotRun;
     };
-    let config = crate::check::Config::default();
-    let compilation = super::compile_env(&path, text, &config, args.env.as_deref());
-    if compilation.app.is_none() && args.env.is_some() && !compilation.has_errors() {
-        // An environment the description does not declare; already reported.
+    let options = Options {
+        env: args.env.clone(),
+        goal: Goal::Objects,
+        ..Options::default()
+    };
+    let Some(compilation) = super::compile(input, &options) else {
         return Outcome::CouldNotRun;
-    }
-    printer::err(&printer::human(
+    };
+    printer::err(&format::human(
         &compilation.diagnostics,
         printer::color_stderr(),
     ));
@@ -51,7 +55,7 @@ pub fn run(args: &GraphArgs) -> Outcome {
         _ => {
             printer::err(&format!(
                 "{}\n",
-                printer::summary(&compilation.diagnostics, "nothing drawn")
+                format::summary(&compilation.diagnostics, "nothing drawn")
             ));
             return Outcome::InputErrors;
         }

@@ -1,21 +1,23 @@
-//! The command line: argument parsing and one file per subcommand. The only module that touches
-//! the file system.
+//! The command line: argument parsing, one file per subcommand, the file-system loader and the
+//! printer. A module of the binary, not of the library: the compiler cannot reach it, and it is
+//! the only code that touches the file system and the terminal.
 
 mod build;
 mod check;
 mod diff;
 mod explain;
 mod fmt;
+mod git;
 mod graph;
+mod loader;
+mod output_dir;
+mod printer;
 mod set_image;
 
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-
-use crate::printer;
-use crate::source::Loader;
+use windlass::{Compilation, Input, Options};
 
 /// The exit code of a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,9 +92,9 @@ impl RuleArgs {
     }
 
     /// The rule configuration, or `None` (reported) when a code names no rule.
-    pub fn config(&self) -> Option<crate::check::Config> {
-        use crate::check::registry;
-        let mut config = crate::check::Config::default();
+    pub fn config(&self) -> Option<windlass::check::Config> {
+        use windlass::check::registry;
+        let mut config = windlass::check::Config::default();
         for (codes, target, flag) in [
             (&self.deny, &mut config.deny, "--deny"),
             (&self.allow, &mut config.allow, "--allow"),
@@ -106,7 +108,11 @@ impl RuleArgs {
                     let help = if registry::compiler_code(code).is_some() {
                         format!("`{code}` is a compiler error, always reported as one")
                     } else {
-                        crate::diag::suggest_help(code, known, "`windlass explain` lists the rules")
+                        windlass::diag::suggest_help(
+                            code,
+                            known,
+                            "`windlass explain` lists the rules",
+                        )
                     };
                     printer::fatal(
                         &format!("{flag} {code}: there is no rule `{code}`"),
@@ -143,118 +149,17 @@ pub fn run(cli: Cli) -> Outcome {
     }
 }
 
-/// Reads imports from the file system.
-pub struct FsLoader;
-
-impl Loader for FsLoader {
-    #[allow(
-        clippy::disallowed_methods,
-        reason = "the CLI is the one place that reads files"
-    )]
-    fn load(&self, path: &Path) -> std::io::Result<String> {
-        std::fs::read_to_string(path)
-    }
-
-    fn real_path(&self, path: &Path) -> Option<PathBuf> {
-        std::fs::canonicalize(path).ok()
-    }
-}
-
-/// Reads the description at `path` (default `windlass.kdl`), or reports why it cannot.
-#[allow(
-    clippy::disallowed_methods,
-    reason = "the CLI is the one place that reads files"
-)]
-fn read_description(path: Option<&Path>) -> Option<(PathBuf, String)> {
-    let path = path.map_or_else(|| PathBuf::from("windlass.kdl"), Path::to_path_buf);
-    match std::fs::read(&path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Some((path, text)),
-            Err(_) => {
-                printer::fatal(
-                    &format!("{} is not UTF-8 text", path.display()),
-                    Some("a description is a KDL 2.0 text file in UTF-8"),
-                );
-                None
-            }
-        },
-        Err(err) => {
-            let help = if path.is_dir() {
-                format!("name the file: {}", path.join("windlass.kdl").display())
-            } else {
-                "give the path of a description, or run in a directory with windlass.kdl".to_owned()
-            };
-            printer::fatal(
-                &format!("cannot read {}: {err}", path.display()),
-                Some(&help),
-            );
-            None
-        }
-    }
-}
-
-/// The path as diagnostics show it, with `/` on every platform.
-fn display_name(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
-}
-
-/// Compiles the description at `path` for an environment, reporting (exit 2) an environment the
-/// description does not declare; the returned compilation then has no app.
-fn compile_env(
-    path: &Path,
-    text: String,
-    config: &crate::check::Config,
-    env: Option<&str>,
-) -> crate::Compilation {
-    compile_to(path, text, config, env, crate::Goal::Manifests)
-}
-
-/// As [`compile_env`], as far as `goal`.
-fn compile_to(
-    path: &Path,
-    text: String,
-    config: &crate::check::Config,
-    env: Option<&str>,
-    goal: crate::Goal,
-) -> crate::Compilation {
-    let name = display_name(path);
-    // An unknown environment is found by parsing alone. It is a usage error (exit 2) when the
-    // description is otherwise sound; when it has errors, compiling reports them with this one.
-    if let Some(env) = env
-        && let Some(environments) = crate::environments(&name, path, text.clone())
-        && !environments.iter().any(|e| e == env)
-        && !crate::compile_to(
-            &name,
-            path,
-            text.clone(),
-            &FsLoader,
-            config,
-            None,
-            crate::Goal::Findings,
-        )
-        .has_errors()
-    {
-        let help = if environments.is_empty() {
-            "the description declares no environment; declare one with `environment NAME { … }`"
-                .to_owned()
-        } else {
-            crate::diag::suggest_help(
-                env,
-                environments.iter().map(String::as_str),
-                &format!("its environments are {}", environments.join(", ")),
-            )
-        };
+/// Compiles `input` with imports read from the file system; `None`, reported (exit 2), when
+/// `options.env` names an environment that the otherwise sound description does not declare.
+fn compile(input: Input, options: &Options) -> Option<Compilation> {
+    let path = input.path.clone();
+    let compilation = windlass::compile(input, options, &loader::FsLoader);
+    if let Some(unknown) = &compilation.unknown_env {
         printer::fatal(
-            &format!("{} has no environment `{env}`", path.display()),
-            Some(&help),
+            &format!("{} has no environment `{}`", path.display(), unknown.name),
+            Some(&unknown.help),
         );
-        return crate::Compilation {
-            sources: crate::source::Sources::new(),
-            app: None,
-            manifests: Vec::new(),
-            diagnostics: Vec::new(),
-            environments,
-        };
+        return None;
     }
-    crate::compile_to(&name, path, text, &FsLoader, config, env, goal)
+    Some(compilation)
 }

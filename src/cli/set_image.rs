@@ -5,9 +5,11 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::Outcome;
-use crate::printer;
-use crate::syntax::edit::{self, Target};
+use windlass::diag::format;
+use windlass::syntax::edit::{self, Target};
+use windlass::{Goal, Input, Options};
+
+use super::{Outcome, loader, printer};
 
 /// Arguments of `set-image`.
 #[derive(Debug, Args)]
@@ -38,17 +40,23 @@ pub fn run(args: &SetImageArgs) -> Outcome {
         );
         return Outcome::CouldNotRun;
     };
-    let Some((path, text)) = super::read_description(args.file.as_deref()) else {
+    let Some(input) = loader::read_description(args.file.as_deref()) else {
         return Outcome::CouldNotRun;
     };
-    let config = crate::check::Config::default();
     let env = args.env.as_deref();
-    let before = super::compile_env(&path, text.clone(), &config, env);
+    // Only the model is needed: whether the workload exists, its tag, and that the edit keeps
+    // the description sound.
+    let options = Options {
+        env: args.env.clone(),
+        goal: Goal::Findings,
+        ..Options::default()
+    };
+    let (path, name, text) = (input.path.clone(), input.name.clone(), input.text.clone());
+    let Some(before) = super::compile(input, &options) else {
+        return Outcome::CouldNotRun;
+    };
     if before.has_errors() {
-        printer::err(&printer::human(
-            &before.diagnostics,
-            printer::color_stderr(),
-        ));
+        printer::err(&format::human(&before.diagnostics, printer::color_stderr()));
         printer::err("the description has errors; nothing changed\n");
         return Outcome::InputErrors;
     }
@@ -57,7 +65,7 @@ pub fn run(args: &SetImageArgs) -> Outcome {
     };
     let Some(target) = app.workload(workload) else {
         let names = app.workloads.iter().map(|w| w.name.as_str());
-        let help = crate::diag::suggest_help(workload, names, "name a workload of the app");
+        let help = windlass::diag::suggest_help(workload, names, "name a workload of the app");
         printer::fatal(
             &format!("the app has no workload `{workload}`"),
             Some(&help),
@@ -87,7 +95,10 @@ pub fn run(args: &SetImageArgs) -> Outcome {
         }
     };
     // The edit must compile and give the workload the new tag, or nothing is written.
-    let after = super::compile_env(&path, edited.text.clone(), &config, env);
+    let edited_input = Input::new(name, path.as_path(), edited.text.as_str());
+    let Some(after) = super::compile(edited_input, &options) else {
+        return Outcome::CouldNotRun;
+    };
     let new_tag = after
         .app
         .as_ref()
@@ -95,7 +106,7 @@ pub fn run(args: &SetImageArgs) -> Outcome {
         .and_then(|w| w.main.image.as_ref())
         .and_then(|i| i.tag.clone());
     if after.has_errors() || new_tag.as_deref() != Some(tag) {
-        printer::err(&printer::human(&after.diagnostics, printer::color_stderr()));
+        printer::err(&format::human(&after.diagnostics, printer::color_stderr()));
         printer::fatal(
             &format!(
                 "setting {workload}={tag} did not give `{workload}` that tag; nothing changed"
@@ -127,7 +138,7 @@ pub fn run(args: &SetImageArgs) -> Outcome {
     clippy::disallowed_methods,
     reason = "the CLI is the one place that writes files"
 )]
-pub(super) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -1,5 +1,6 @@
 //! The one diagnostic type, its codes, and the collector every stage reports into.
 
+pub mod format;
 mod suggest;
 
 use std::fmt;
@@ -7,7 +8,7 @@ use std::sync::Arc;
 
 use miette::{LabeledSpan, NamedSource, SourceCode};
 
-use crate::source::{Sources, Span};
+use crate::source::{Location, Sources, Span};
 pub use suggest::{did_you_mean, suggest_help};
 
 /// How bad a finding is.
@@ -196,6 +197,15 @@ impl miette::Diagnostic for Diagnostic {
             }
         })))
     }
+}
+
+/// A finding with its place, once the sources it points into are gone: what `check` reports.
+#[derive(Clone, Debug)]
+pub struct Located {
+    /// The finding.
+    pub diagnostic: Diagnostic,
+    /// Where it points, if into a file.
+    pub location: Option<Location>,
 }
 
 /// Collects the findings of a stage: stages report every problem, not just the first.

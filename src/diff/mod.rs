@@ -297,7 +297,7 @@ pub fn diff<'a>(
 /// themselves: the emitter's round trip is tested) and compared with [`diff`].
 pub fn diff_written(
     previous: &read::Previous,
-    now: &read::Written,
+    now: &[(Option<Key>, String)],
 ) -> Result<Report, read::ReadError> {
     let mut same = vec![false; now.len()];
     for &i in &previous.unchanged {

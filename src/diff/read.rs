@@ -102,18 +102,6 @@ pub fn objects(text: &str, syntax: Syntax) -> Result<Vec<Value>, ReadError> {
 /// The objects of an app as `windlass build` writes them: each one's key and YAML document.
 pub type Written = Vec<(Option<super::Key>, String)>;
 
-/// Every object of `app` as `windlass build` writes it, lowered and rendered a workload at a
-/// time so that the objects themselves are never all held at once.
-pub fn written(app: &crate::model::App) -> Written {
-    let mut out = Vec::new();
-    crate::lower::lower_each(app, |batch| {
-        for m in &batch {
-            out.push((super::Key::of(&m.object), crate::yaml::to_string(&m.object)));
-        }
-    });
-    out
-}
-
 /// Previous output read against the new objects.
 #[derive(Debug, Default)]
 pub struct Previous {

@@ -41,51 +41,8 @@ pub fn stream(manifests: &[Manifest], format: Format) -> String {
     render(&objects, format)
 }
 
-/// The YAML stream of a model without errors, lowered and rendered a component at a time: the
-/// text of `stream(&lower::lower(app), Format::Yaml)`, without holding every object at once (a
-/// tenth of the memory, and so of the page faults, for a large application). A large application
-/// is lowered and rendered in two halves, one on another thread, joined in order.
-pub fn yaml_stream_of(app: &crate::model::App) -> String {
-    /// Below this many workloads a second thread costs more than it saves.
-    const PARALLEL: usize = 64;
-    let workloads = &app.workloads;
-    let mut out = yaml_documents(crate::lower::lower_namespace(app), String::new());
-    let half = if workloads.len() >= PARALLEL {
-        workloads.len() / 2
-    } else {
-        workloads.len()
-    };
-    let render = |slice: &[crate::model::Workload], mut text: String| {
-        text.reserve(slice.len() * 4 * 1200);
-        for workload in slice {
-            text = yaml_documents(crate::lower::lower_workload(app, workload), text);
-        }
-        text
-    };
-    let second = std::thread::scope(|scope| {
-        let second = (half < workloads.len())
-            .then(|| scope.spawn(|| render(&workloads[half..], String::new())));
-        out = render(&workloads[..half], std::mem::take(&mut out));
-        second.map(|t| {
-            t.join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        })
-    });
-    if let Some(second) = second.filter(|s| !s.is_empty()) {
-        out.push_str("---\n");
-        out.push_str(&second);
-    }
-    out
-}
-
-/// `out` with each manifest's YAML document appended, separated by `---` from what came before.
-fn yaml_documents(manifests: Vec<Manifest>, mut out: String) -> String {
-    append_yaml(&mut out, manifests.iter().map(|m| &m.object));
-    out
-}
-
 /// Appends each object's YAML document to `out`, separated by `---` from what came before.
-fn append_yaml<'a>(out: &mut String, objects: impl IntoIterator<Item = &'a serde_json::Value>) {
+pub fn append_yaml<'a>(out: &mut String, objects: impl IntoIterator<Item = &'a serde_json::Value>) {
     for object in objects {
         if !out.is_empty() {
             out.push_str("---\n");

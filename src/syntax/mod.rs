@@ -3,5 +3,6 @@
 //! place ([`edit`], for `set-image`).
 
 pub mod edit;
+pub mod fmt;
 pub mod parse;
 pub mod reader;

@@ -58,28 +58,55 @@ pub fn compile_file(relative: &str) -> Compilation {
     let text = std::fs::read_to_string(root().join(relative))
         .unwrap_or_else(|e| panic!("{relative}: {e}"));
     // Tests run in the crate root: a relative path keeps imported files' names relative too.
-    windlass::compile(relative, Path::new(relative), text, &DiskLoader)
+    windlass::compile(
+        windlass::Input::new(relative, Path::new(relative), text),
+        &windlass::Options::default(),
+        &DiskLoader,
+    )
 }
 
 /// Compiles the description at `relative` with the rules configured as `config` says.
 pub fn compile_file_with(relative: &str, config: &windlass::check::Config) -> Compilation {
     let text = std::fs::read_to_string(root().join(relative))
         .unwrap_or_else(|e| panic!("{relative}: {e}"));
-    windlass::compile_with(relative, Path::new(relative), text, &DiskLoader, config)
+    windlass::compile(
+        windlass::Input::new(relative, Path::new(relative), text),
+        &windlass::Options {
+            config: config.clone(),
+            ..windlass::Options::default()
+        },
+        &DiskLoader,
+    )
 }
 
 /// Compiles the description at `relative` for one environment (`None`: the base app).
 pub fn compile_file_env(relative: &str, env: Option<&str>) -> Compilation {
     let text = std::fs::read_to_string(root().join(relative))
         .unwrap_or_else(|e| panic!("{relative}: {e}"));
-    let config = windlass::check::Config::default();
-    windlass::compile_env(
-        relative,
-        Path::new(relative),
-        text,
+    windlass::compile(
+        windlass::Input::new(relative, Path::new(relative), text),
+        &windlass::Options {
+            env: env.map(str::to_owned),
+            ..windlass::Options::default()
+        },
         &DiskLoader,
-        &config,
-        env,
+    )
+}
+
+/// Compiles the description at `relative` for one environment (`None`: the base app), as far
+/// as `goal`.
+pub fn compile_file_to(relative: &str, env: Option<&str>, goal: windlass::Goal) -> Compilation {
+    let text = std::fs::read_to_string(root().join(relative))
+        .unwrap_or_else(|e| panic!("{relative}: {e}"));
+    let options = windlass::Options {
+        env: env.map(str::to_owned),
+        goal,
+        ..windlass::Options::default()
+    };
+    windlass::compile(
+        windlass::Input::new(relative, relative, text),
+        &options,
+        &DiskLoader,
     )
 }
 
@@ -97,12 +124,16 @@ pub fn compile_every_env(relative: &str) -> Vec<(Option<String>, Compilation)> {
 
 /// Compiles KDL text that imports nothing.
 pub fn compile_text(name: &str, text: &str) -> Compilation {
-    windlass::compile(name, Path::new(name), text.to_owned(), &NoFiles)
+    windlass::compile(
+        windlass::Input::new(name, Path::new(name), text.to_owned()),
+        &windlass::Options::default(),
+        &NoFiles,
+    )
 }
 
 /// The diagnostics as a person sees them, without colour.
 pub fn rendered(c: &Compilation) -> String {
-    windlass::printer::human(&c.diagnostics, false)
+    windlass::diag::format::human(&c.diagnostics, false)
 }
 
 /// Every `examples/*/windlass.kdl`, relative to the root, sorted.

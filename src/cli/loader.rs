@@ -1,0 +1,62 @@
+//! Reading descriptions and their imports from the file system.
+
+use std::path::{Path, PathBuf};
+
+use windlass::{Input, Loader};
+
+use super::printer;
+
+/// Reads imports from the file system.
+pub struct FsLoader;
+
+impl Loader for FsLoader {
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the CLI is the one place that reads files"
+    )]
+    fn load(&self, path: &Path) -> std::io::Result<String> {
+        std::fs::read_to_string(path)
+    }
+
+    fn real_path(&self, path: &Path) -> Option<PathBuf> {
+        std::fs::canonicalize(path).ok()
+    }
+}
+
+/// Reads the description at `path` (default `windlass.kdl`), or reports why it cannot.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the CLI is the one place that reads files"
+)]
+pub fn read_description(path: Option<&Path>) -> Option<Input> {
+    let path = path.map_or_else(|| PathBuf::from("windlass.kdl"), Path::to_path_buf);
+    match std::fs::read(&path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some(Input::new(display_name(&path), path, text)),
+            Err(_) => {
+                printer::fatal(
+                    &format!("{} is not UTF-8 text", path.display()),
+                    Some("a description is a KDL 2.0 text file in UTF-8"),
+                );
+                None
+            }
+        },
+        Err(err) => {
+            let help = if path.is_dir() {
+                format!("name the file: {}", path.join("windlass.kdl").display())
+            } else {
+                "give the path of a description, or run in a directory with windlass.kdl".to_owned()
+            };
+            printer::fatal(
+                &format!("cannot read {}: {err}", path.display()),
+                Some(&help),
+            );
+            None
+        }
+    }
+}
+
+/// The path as diagnostics show it, with `/` on every platform.
+pub fn display_name(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
