@@ -16,6 +16,8 @@ declare_rule! {
     /// ## Example
     /// ```kdl
     /// component my-db kind=database { image "postgres:16.6"; port 5432 }
+    ///
+    /// app shop { use my-db orders-db }
     /// ```
     ///
     /// ## Use instead
@@ -25,6 +27,8 @@ declare_rule! {
     ///     port 5432
     ///     volume data path="/var/lib/postgresql/data" size="20Gi"
     /// }
+    ///
+    /// app shop { use my-db orders-db }
     /// ```
     ///
     /// Counterparts: none in kube-linter, kube-score, Polaris or checkov (they cannot tell a

@@ -29,6 +29,7 @@ declare_rule! {
     ///     expose ingress host="shop.example.com"
     ///     route "/api" to=gateway
     /// }
+    /// gateway gateway { image "gateway:2.0.1"; port 8080 }
     /// service orders {
     ///     image "orders:3.1.0"; port 8080
     ///     expose ingress host="shop.example.com" path="/api"
