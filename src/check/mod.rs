@@ -8,6 +8,8 @@
 //! Workloads whose description already had errors are skipped, so a mistake is reported once,
 //! not again as its consequence.
 
+#[cfg(test)]
+mod doc_examples;
 pub mod registry;
 mod rule;
 pub mod rules;

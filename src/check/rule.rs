@@ -120,7 +120,8 @@ impl Findings {
 /// identity. The rule's file then implements [`Rule`], that is its `check`.
 ///
 /// The doc comment must have the sections `## What it does`, `## Why is this bad?`,
-/// `## Example` and `## Use instead`; a test checks every rule for them.
+/// `## Example` and `## Use instead`; a test checks every rule for them, and another compiles
+/// their `kdl` blocks: the example must trigger the rule, what to use instead must not.
 #[macro_export]
 macro_rules! declare_rule {
     (
