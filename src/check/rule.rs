@@ -1,8 +1,8 @@
-//! What a rule is. [`declare_rule!`](crate::declare_rule) declares it from its doc comment: a
-//! code, a default severity, a one-line summary and its documentation. The rule's file implements
-//! [`Rule::check`], which only reports: what is wrong, where (labels), and how to fix it (help).
-//! The runner turns each [`Finding`] into a [`Diagnostic`] with the rule's code and the severity
-//! the configuration gives it.
+//! What a rule is. [`declare_rule!`](crate::declare_rule) declares it: a code, a default
+//! severity, a one-line summary, and its doc comment as its documentation. The rule's file
+//! implements [`Rule::check`], which only reports: what is wrong, where (labels), and how to fix
+//! it (help). The runner turns each [`Finding`] into a [`Diagnostic`] with the rule's code and the
+//! severity the configuration gives it.
 
 use crate::diag::{Diagnostic, Label, Severity};
 use crate::model::{App, Workload};
