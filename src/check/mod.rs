@@ -1,10 +1,15 @@
 //! Check: lint rules over the whole model, what the resolution of single nodes cannot see.
 //!
-//! Each rule lives in `rules/`, one file each, and is listed in [`registry`]. The runner applies
-//! each rule's default severity, the command line's `--deny`/`--allow`, and the description's
-//! `allow CODE reason="…"` (on the workload or the app). Workloads whose description already had
-//! errors are skipped, so a mistake is reported once, not again as its consequence.
+//! Each rule lives in `rules/`, one file each, declared with
+//! [`declare_rule!`](crate::declare_rule) and listed in [`registry`]. A rule only reports what it
+//! finds ([`Findings`]); the runner makes each finding a diagnostic with the rule's code and its
+//! severity — the rule's default, or what the command line's `--deny`/`--allow` say — and drops
+//! those the description's `allow CODE reason="…"` (on the workload or the app) silences.
+//! Workloads whose description already had errors are skipped, so a mistake is reported once,
+//! not again as its consequence.
 
+#[cfg(test)]
+mod doc_examples;
 pub mod registry;
 mod rule;
 pub mod rules;
@@ -12,7 +17,7 @@ pub mod sarif;
 
 use std::collections::{BTreeSet, HashMap};
 
-pub use rule::{Context, Findings, Rule, RuleMeta};
+pub use rule::{Context, Declared, Finding, Findings, Rule, RuleMeta};
 
 use crate::diag::suggest_help;
 use crate::diag::{Diagnostic, Diagnostics, Severity, codes};
@@ -64,22 +69,21 @@ pub fn check(app: &App, config: &Config) -> Diagnostics {
         };
         let mut findings = Findings::default();
         rule.check(&cx, &mut findings);
-        for (workload, mut diagnostic) in findings.list {
+        for finding in findings.list {
             let allowed_here = |allows: &[Allow]| {
                 allows
                     .iter()
                     .any(|a| a.code == meta.code && a.reason.is_some())
             };
-            let on_workload = workload
+            let on_workload = finding
+                .workload
                 .as_deref()
                 .and_then(|name| by_name.get(name))
                 .is_some_and(|w| allowed_here(&w.allows));
             if on_workload || allowed_here(&app.allows) {
                 continue;
             }
-            diagnostic.code = meta.code;
-            diagnostic.severity = severity;
-            diags.push(diagnostic);
+            diags.push(finding.into_diagnostic(meta.code, severity));
         }
     }
     diags

@@ -1,8 +1,12 @@
-//! What a rule is: a code, a default severity, a one-line summary, its documentation, and a
-//! `check` over the model.
+//! What a rule is. [`declare_rule!`](crate::declare_rule) declares it: a code, a default
+//! severity, a one-line summary, and its doc comment as its documentation. The rule's file
+//! implements [`Rule::check`], which only reports: what is wrong, where (labels), and how to fix
+//! it (help). The runner turns each [`Finding`] into a [`Diagnostic`] with the rule's code and the
+//! severity the configuration gives it.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Label, Severity};
 use crate::model::{App, Workload};
+use crate::source::Span;
 
 /// A rule's identity and documentation, fixed at compile time.
 #[derive(Debug)]
@@ -18,11 +22,15 @@ pub struct RuleMeta {
     pub doc: &'static str,
 }
 
-/// A lint rule over the application model.
-pub trait Rule: Sync {
-    /// The rule's identity.
+/// A rule's identity, implemented by [`declare_rule!`](crate::declare_rule) and never by hand.
+pub trait Declared {
+    /// The rule's code, default severity, summary and documentation.
     fn meta(&self) -> &'static RuleMeta;
-    /// Reports what the rule finds; the runner applies severity and suppressions.
+}
+
+/// A lint rule over the application model: `declare_rule!` gives its identity, its file the check.
+pub trait Rule: Declared + Sync {
+    /// Reports what the rule finds; the runner adds code and severity and applies suppressions.
     fn check(&self, cx: &Context<'_>, out: &mut Findings);
 }
 
@@ -43,28 +51,77 @@ impl<'a> Context<'a> {
     }
 }
 
-/// The findings of one rule, each tied to the workload it is about (for `allow` on a workload).
+/// One thing a rule found: what is wrong, where, and how to fix it.
+#[derive(Debug)]
+pub struct Finding {
+    /// The workload it is about, whose `allow` silences it; `None` for the app as a whole.
+    pub(super) workload: Option<String>,
+    message: String,
+    labels: Vec<Label>,
+    help: Option<String>,
+}
+
+impl Finding {
+    /// Points at a span and says what is there; the first label is the primary one.
+    pub fn label(&mut self, span: Span, text: impl Into<String>) -> &mut Self {
+        self.labels.push(Label {
+            span,
+            text: text.into(),
+        });
+        self
+    }
+
+    /// Says how to fix it.
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The diagnostic the runner reports, with the rule's code and the configured severity.
+    pub(super) fn into_diagnostic(self, code: &'static str, severity: Severity) -> Diagnostic {
+        let mut diagnostic = Diagnostic::new(code, severity, self.message);
+        diagnostic.labels = self.labels;
+        diagnostic.help = self.help;
+        diagnostic
+    }
+}
+
+/// The findings of one rule, in the order it reported them.
 #[derive(Default)]
 pub struct Findings {
-    pub(super) list: Vec<(Option<String>, Diagnostic)>,
+    pub(super) list: Vec<Finding>,
 }
 
 impl Findings {
-    /// A finding about a workload; `allow` in that workload's block silences it.
-    pub fn push(&mut self, workload: &Workload, diagnostic: Diagnostic) {
-        self.list.push((Some(workload.name.clone()), diagnostic));
+    /// A finding about a workload, saying what is wrong; `allow` in that workload's block
+    /// silences it. Add where (`.label(…)`) and how to fix it (`.help(…)`) to what it returns.
+    pub fn push(&mut self, workload: &Workload, message: impl Into<String>) -> &mut Finding {
+        self.add(Some(workload.name.clone()), message.into())
     }
 
     /// A finding about the app as a whole; only an app-level `allow` silences it.
-    pub fn push_app(&mut self, diagnostic: Diagnostic) {
-        self.list.push((None, diagnostic));
+    pub fn push_app(&mut self, message: impl Into<String>) -> &mut Finding {
+        self.add(None, message.into())
+    }
+
+    fn add(&mut self, workload: Option<String>, message: String) -> &mut Finding {
+        self.list.push(Finding {
+            workload,
+            message,
+            labels: Vec::new(),
+            help: None,
+        });
+        let last = self.list.len() - 1; // Just pushed: the list is not empty.
+        &mut self.list[last]
     }
 }
 
-/// Declares a rule: a unit struct whose doc comment is its documentation, and its `META`.
+/// Declares a rule: a unit struct whose doc comment is its documentation, and its [`Declared`]
+/// identity. The rule's file then implements [`Rule`], that is its `check`.
 ///
 /// The doc comment must have the sections `## What it does`, `## Why is this bad?`,
-/// `## Example` and `## Use instead`; a test checks every rule for them.
+/// `## Example` and `## Use instead`; a test checks every rule for them, and another compiles
+/// their `kdl` blocks: the example must trigger the rule, what to use instead must not.
 #[macro_export]
 macro_rules! declare_rule {
     (
@@ -78,14 +135,16 @@ macro_rules! declare_rule {
         $(#[doc = $doc])*
         pub struct $name;
 
-        impl $name {
-            /// The rule's code, severity and documentation.
-            pub const META: $crate::check::RuleMeta = $crate::check::RuleMeta {
-                code: $code,
-                severity: $crate::diag::Severity::$severity,
-                summary: $summary,
-                doc: concat!($($doc, "\n"),*),
-            };
+        impl $crate::check::Declared for $name {
+            fn meta(&self) -> &'static $crate::check::RuleMeta {
+                const META: $crate::check::RuleMeta = $crate::check::RuleMeta {
+                    code: $code,
+                    severity: $crate::diag::Severity::$severity,
+                    summary: $summary,
+                    doc: concat!($($doc, "\n"),*),
+                };
+                &META
+            }
         }
     };
 }

@@ -59,11 +59,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A new error.
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    /// A new finding of the given severity.
+    pub fn new(code: &'static str, severity: Severity, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
-            severity: Severity::Error,
+            severity,
             message: message.into(),
             labels: Vec::new(),
             help: None,
@@ -71,12 +71,14 @@ impl Diagnostic {
         }
     }
 
+    /// A new error.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic::new(code, Severity::Error, message)
+    }
+
     /// A new warning.
     pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, message)
-        }
+        Diagnostic::new(code, Severity::Warning, message)
     }
 
     /// Adds a label on a span.

@@ -1,8 +1,7 @@
 //! `autoscale-min-above-max`: an autoscaler whose minimum is above its maximum.
 
-use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::diag::Diagnostic;
 
 declare_rule! {
     /// ## What it does
@@ -32,10 +31,6 @@ declare_rule! {
 }
 
 impl Rule for AutoscaleMinAboveMax {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for w in cx.workloads() {
             let Some(a) = &w.autoscale else { continue };
@@ -44,19 +39,16 @@ impl Rule for AutoscaleMinAboveMax {
             }
             out.push(
                 w,
-                Diagnostic::error(
-                    Self::META.code,
-                    format!(
-                        "the autoscaler of `{}` has min {} above max {}",
-                        w.name, a.min, a.max
-                    ),
-                )
-                .label(a.span, "min is above max")
-                .help(format!(
-                    "swap them: `autoscale min={} max={}`",
-                    a.max, a.min
-                )),
-            );
+                format!(
+                    "the autoscaler of `{}` has min {} above max {}",
+                    w.name, a.min, a.max
+                ),
+            )
+            .label(a.span, "min is above max")
+            .help(format!(
+                "swap them: `autoscale min={} max={}`",
+                a.max, a.min
+            ));
         }
     }
 }

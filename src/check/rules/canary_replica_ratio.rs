@@ -1,8 +1,7 @@
 //! `canary-replica-ratio`: a canary whose share of requests is set by its pods, not its weight.
 
-use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::diag::Diagnostic;
 use crate::model::canary::{self, Split};
 
 declare_rule! {
@@ -35,10 +34,6 @@ declare_rule! {
 }
 
 impl Rule for CanaryReplicaRatio {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for w in cx.workloads() {
             let Some(c) = &w.canary else { continue };
@@ -50,17 +45,16 @@ impl Rule for CanaryReplicaRatio {
             let share = f64::from(pods) * 100.0 / f64::from(stable + pods);
             out.push(
                 w,
-                Diagnostic::error(
-                    Self::META.code,
-                    format!(
-                        "the canary of `{}` gets about {share:.0}% of requests ({pods} of {} pods), not exactly {}%",
-                        w.name,
-                        stable + pods,
-                        c.weight
-                    ),
-                )
-                .label(c.span, "split by replica ratio")
-                .help("for an exact split, expose the workload through `expose http-route` or an nginx ingress"),
+                format!(
+                    "the canary of `{}` gets about {share:.0}% of requests ({pods} of {} pods), not exactly {}%",
+                    w.name,
+                    stable + pods,
+                    c.weight
+                ),
+            )
+            .label(c.span, "split by replica ratio")
+            .help(
+                "for an exact split, expose the workload through `expose http-route` or an nginx ingress",
             );
         }
     }

@@ -1,8 +1,7 @@
 //! `database-exposed`: a database reachable from outside the cluster.
 
-use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::diag::Diagnostic;
 use crate::model::{Exposure, WorkloadKind};
 
 declare_rule! {
@@ -39,10 +38,6 @@ declare_rule! {
 }
 
 impl Rule for DatabaseExposed {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for w in cx.workloads().filter(|w| w.kind == WorkloadKind::Database) {
             let (how, span) = match &w.expose {
@@ -52,12 +47,7 @@ impl Rule for DatabaseExposed {
                 Exposure::Ingress(i) => ("through an ingress", i.span),
                 Exposure::HttpRoute(r) => ("through a Gateway API route", r.span),
             };
-            out.push(
-                w,
-                Diagnostic::warning(
-                    Self::META.code,
-                    format!("database `{}` is exposed outside the cluster", w.name),
-                )
+            out.push(w, format!("database `{}` is exposed outside the cluster", w.name))
                 .label(span, format!("reachable {how}"))
                 .help(match w.primary_port() {
                     Some(p) => format!(
@@ -68,8 +58,7 @@ impl Rule for DatabaseExposed {
                         "remove `expose`: the app's workloads reach it as `{}` inside the cluster",
                         w.name
                     ),
-                }),
-            );
+                });
         }
     }
 }

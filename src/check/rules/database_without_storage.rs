@@ -1,8 +1,7 @@
 //! `database-without-storage`: a database without a persistent volume.
 
-use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::diag::Diagnostic;
 use crate::model::WorkloadKind;
 
 declare_rule! {
@@ -17,6 +16,8 @@ declare_rule! {
     /// ## Example
     /// ```kdl
     /// component my-db kind=database { image "postgres:16.6"; port 5432 }
+    ///
+    /// app shop { use my-db orders-db }
     /// ```
     ///
     /// ## Use instead
@@ -26,6 +27,8 @@ declare_rule! {
     ///     port 5432
     ///     volume data path="/var/lib/postgresql/data" size="20Gi"
     /// }
+    ///
+    /// app shop { use my-db orders-db }
     /// ```
     ///
     /// Counterparts: none in kube-linter, kube-score, Polaris or checkov (they cannot tell a
@@ -38,22 +41,17 @@ declare_rule! {
 }
 
 impl Rule for DatabaseWithoutStorage {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let unprotected = cx
             .workloads()
             .filter(|w| w.kind == WorkloadKind::Database && !w.has_persistent_volume());
         for w in unprotected {
             let source = w.component.as_deref().unwrap_or("its component");
-            out.push(
-                w,
-                Diagnostic::error(Self::META.code, format!("database `{}` has no persistent volume", w.name))
-                    .label(w.span, "its data would be lost on every restart")
-                    .help(format!("add `volume data path=\"…\" size=\"10Gi\"` to `{source}` or to this database's block")),
-            );
+            out.push(w, format!("database `{}` has no persistent volume", w.name))
+                .label(w.span, "its data would be lost on every restart")
+                .help(format!(
+                    "add `volume data path=\"…\" size=\"10Gi\"` to `{source}` or to this database's block"
+                ));
         }
     }
 }

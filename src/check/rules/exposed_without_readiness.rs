@@ -3,9 +3,8 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::diag::Diagnostic;
 use crate::model::{Exposure, Workload};
 use crate::source::Span;
 
@@ -58,10 +57,6 @@ enum Reach<'a> {
 }
 
 impl Rule for ExposedWithoutReadiness {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let workloads: BTreeMap<&str, &Workload> =
             cx.workloads().map(|w| (w.name.as_str(), w)).collect();
@@ -100,24 +95,21 @@ impl Rule for ExposedWithoutReadiness {
             if w.main.readiness.is_some() || w.kind.is_batch() {
                 continue;
             }
-            let d = Diagnostic::warning(
-                Self::META.code,
+            let finding = out.push(
+                w,
                 format!(
                     "`{}` receives traffic from outside the cluster but has no readiness probe",
                     w.name
                 ),
-            )
-            .label(w.span, "no `probe` or `readiness`");
-            let d = match reach {
-                Reach::Exposed(span) => d.label(*span, "exposed here"),
+            );
+            finding.label(w.span, "no `probe` or `readiness`");
+            match reach {
+                Reach::Exposed(span) => finding.label(*span, "exposed here"),
                 Reach::Routed { from, span } => {
-                    d.label(*span, format!("`{from}` forwards outside traffic here"))
+                    finding.label(*span, format!("`{from}` forwards outside traffic here"))
                 }
             };
-            out.push(
-                w,
-                d.help("add `probe http \"/healthz\"` (or `readiness …`) for the endpoint that answers once the application can serve"),
-            );
+            finding.help("add `probe http \"/healthz\"` (or `readiness …`) for the endpoint that answers once the application can serve");
         }
     }
 }

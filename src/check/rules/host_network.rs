@@ -1,8 +1,7 @@
 //! `host-network`: pods in the node's network namespace.
 
-use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::diag::Diagnostic;
 
 declare_rule! {
     /// ## What it does
@@ -35,18 +34,9 @@ declare_rule! {
 }
 
 impl Rule for HostNetwork {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for w in cx.workloads().filter(|w| w.host_network) {
-            out.push(
-                w,
-                Diagnostic::warning(
-                    Self::META.code,
-                    format!("`{}` runs in the node's network namespace", w.name),
-                )
+            out.push(w, format!("`{}` runs in the node's network namespace", w.name))
                 .label(
                     w.host_network_span.unwrap_or(w.span),
                     "the node's addresses and connections",
@@ -54,8 +44,7 @@ impl Rule for HostNetwork {
                 .help(format!(
                     "remove `host-network` and reach it through its Service or `expose`; for a node agent, keep it with `allow host-network reason=\"…\"` in `{}`",
                     w.name
-                )),
-            );
+                ));
         }
     }
 }

@@ -1,8 +1,7 @@
 //! `host-path`: a volume that mounts a directory of the node.
 
-use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::diag::Diagnostic;
 use crate::model::VolumeKind;
 
 declare_rule! {
@@ -55,10 +54,6 @@ const SYSTEM: &[&str] = &[
 ];
 
 impl Rule for HostPath {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for w in cx.workloads() {
             for v in &w.volumes {
@@ -76,18 +71,12 @@ impl Rule for HostPath {
                 } else {
                     format!("the node's {trimmed}")
                 };
-                out.push(
-                    w,
-                    Diagnostic::warning(
-                        Self::META.code,
-                        format!("`{}` mounts {trimmed} of the node", w.name),
-                    )
+                out.push(w, format!("`{}` mounts {trimmed} of the node", w.name))
                     .label(v.span, label)
                     .help(format!(
                         "use a `volume` (data) or an `empty-dir` (scratch); for a node agent, keep it with `allow host-path reason=\"…\"` in `{}`",
                         w.name
-                    )),
-                );
+                    ));
             }
         }
     }

@@ -1,9 +1,8 @@
 //! `image-tag-latest`: an image without a tag, or tagged `latest`.
 
 use super::{containers, describe};
-use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::diag::Diagnostic;
 
 declare_rule! {
     /// ## What it does
@@ -39,10 +38,6 @@ declare_rule! {
 }
 
 impl Rule for ImageTagLatest {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for w in cx.workloads() {
             let images = containers(w)
@@ -75,12 +70,9 @@ impl Rule for ImageTagLatest {
                         "pin the version you ship, such as `image \"{written}:1.0.0\"`, or a digest `@sha256:…`"
                     )
                 };
-                out.push(
-                    w,
-                    Diagnostic::warning(Self::META.code, format!("the image of {whose} {message}"))
-                        .label(image.span, label)
-                        .help(help),
-                );
+                out.push(w, format!("the image of {whose} {message}"))
+                    .label(image.span, label)
+                    .help(help);
             }
         }
     }

@@ -2,9 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::diag::Diagnostic;
 use crate::model::{Exposure, Workload};
 use crate::source::Span;
 
@@ -30,6 +29,7 @@ declare_rule! {
     ///     expose ingress host="shop.example.com"
     ///     route "/api" to=gateway
     /// }
+    /// gateway gateway { image "gateway:2.0.1"; port 8080 }
     /// service orders {
     ///     image "orders:3.1.0"; port 8080
     ///     expose ingress host="shop.example.com" path="/api"
@@ -58,10 +58,6 @@ struct IngressPath<'a> {
 }
 
 impl Rule for IngressDuplicatePath {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let mut seen: BTreeMap<(Option<&str>, &str, &str), IngressPath> = BTreeMap::new();
         for w in cx.workloads() {
@@ -94,17 +90,17 @@ impl Rule for IngressDuplicatePath {
                 };
                 out.push(
                     w,
-                    Diagnostic::error(
-                        Self::META.code,
-                        format!(
-                            "{}{} is served twice: to `{}` and to `{}`",
-                            ingress.host, p.path, first.backend, p.backend
-                        ),
-                    )
-                    .label(p.span, format!("sends {} to `{}`", p.path, p.backend))
-                    .label(first.span, format!("{owner} already sends it to `{}`", first.backend))
-                    .help("give each path one owner: remove one of them, or route a longer path (`/api/orders`) to the other"),
-                );
+                    format!(
+                        "{}{} is served twice: to `{}` and to `{}`",
+                        ingress.host, p.path, first.backend, p.backend
+                    ),
+                )
+                .label(p.span, format!("sends {} to `{}`", p.path, p.backend))
+                .label(
+                    first.span,
+                    format!("{owner} already sends it to `{}`", first.backend),
+                )
+                .help("give each path one owner: remove one of them, or route a longer path (`/api/orders`) to the other");
             }
         }
     }

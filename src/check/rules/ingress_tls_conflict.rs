@@ -2,9 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::diag::Diagnostic;
 use crate::model::Exposure;
 use crate::source::Span;
 
@@ -44,10 +43,6 @@ declare_rule! {
 }
 
 impl Rule for IngressTlsConflict {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let mut first: BTreeMap<(Option<&str>, &str), (&str, &str, Span)> = BTreeMap::new();
         for w in cx.workloads() {
@@ -68,20 +63,17 @@ impl Rule for IngressTlsConflict {
             }
             out.push(
                 w,
-                Diagnostic::error(
-                    Self::META.code,
-                    format!(
-                        "{} is served with two TLS secrets, `{owner_tls}` and `{tls}`",
-                        ingress.host
-                    ),
-                )
-                .label(ingress.span, format!("`{}` uses `{tls}`", w.name))
-                .label(owner_span, format!("`{owner}` uses `{owner_tls}`"))
-                .help(format!(
-                    "a host has one certificate: use `tls=\"{owner_tls}\"` here too, or serve `{}` on a host of its own",
-                    w.name
-                )),
-            );
+                format!(
+                    "{} is served with two TLS secrets, `{owner_tls}` and `{tls}`",
+                    ingress.host
+                ),
+            )
+            .label(ingress.span, format!("`{}` uses `{tls}`", w.name))
+            .label(owner_span, format!("`{owner}` uses `{owner_tls}`"))
+            .help(format!(
+                "a host has one certificate: use `tls=\"{owner_tls}\"` here too, or serve `{}` on a host of its own",
+                w.name
+            ));
         }
     }
 }

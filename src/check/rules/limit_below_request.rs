@@ -1,9 +1,8 @@
 //! `limit-below-request`: a CPU or memory limit below its request.
 
 use super::{containers, describe};
-use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::diag::Diagnostic;
 use crate::quantity::amount;
 
 declare_rule! {
@@ -37,10 +36,6 @@ declare_rule! {
 }
 
 impl Rule for LimitBelowRequest {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for w in cx.workloads() {
             for (role, c) in containers(w) {
@@ -62,18 +57,15 @@ impl Rule for LimitBelowRequest {
                     }
                     out.push(
                         w,
-                        Diagnostic::error(
-                            Self::META.code,
-                            format!(
-                                "{} has {limit_key}=\"{limit}\" below {request_key}=\"{request}\"",
-                                describe(w, role, c)
-                            ),
-                        )
-                        .label(span, format!("the {request_key} limit is below the request"))
-                        .help(format!(
-                            "raise `{limit_key}` to at least \"{request}\", or lower `{request_key}`; the API server refuses a request above its limit"
-                        )),
-                    );
+                        format!(
+                            "{} has {limit_key}=\"{limit}\" below {request_key}=\"{request}\"",
+                            describe(w, role, c)
+                        ),
+                    )
+                    .label(span, format!("the {request_key} limit is below the request"))
+                    .help(format!(
+                        "raise `{limit_key}` to at least \"{request}\", or lower `{request_key}`; the API server refuses a request above its limit"
+                    ));
                 }
             }
         }

@@ -1,9 +1,8 @@
 //! `missing-resource-requests`: a container without CPU or memory requests.
 
 use super::{Role, containers, describe};
-use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::diag::Diagnostic;
 
 declare_rule! {
     /// ## What it does
@@ -43,10 +42,6 @@ declare_rule! {
 }
 
 impl Rule for MissingResourceRequests {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for w in cx.workloads() {
             for (role, c) in containers(w).filter(|(role, _)| *role != Role::Init) {
@@ -78,17 +73,14 @@ impl Rule for MissingResourceRequests {
                 };
                 out.push(
                     w,
-                    Diagnostic::warning(
-                        Self::META.code,
-                        format!(
-                            "{} requests no {}",
-                            describe(w, role, c),
-                            missing.join(" and ")
-                        ),
-                    )
-                    .label(span, label)
-                    .help(help),
-                );
+                    format!(
+                        "{} requests no {}",
+                        describe(w, role, c),
+                        missing.join(" and ")
+                    ),
+                )
+                .label(span, label)
+                .help(help);
             }
         }
     }

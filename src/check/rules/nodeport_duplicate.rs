@@ -2,9 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::diag::Diagnostic;
 use crate::model::Exposure;
 use crate::source::Span;
 
@@ -39,10 +38,6 @@ declare_rule! {
 }
 
 impl Rule for NodePortDuplicate {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let node_ports: Vec<_> = cx
             .workloads()
@@ -64,16 +59,10 @@ impl Rule for NodePortDuplicate {
                 Some(p) => format!("give `{}` a port of its own, such as {p}", w.name),
                 None => format!("give `{}` a port of its own", w.name),
             };
-            out.push(
-                w,
-                Diagnostic::error(
-                    Self::META.code,
-                    format!("node port {port} is already taken by `{owner}`"),
-                )
+            out.push(w, format!("node port {port} is already taken by `{owner}`"))
                 .label(span, "the API server refuses this second Service")
                 .label(owner_span, format!("`{owner}` has it"))
-                .help(help),
-            );
+                .help(help);
         }
     }
 }

@@ -1,8 +1,7 @@
 //! `nodeport-range`: a node port outside the cluster's range.
 
-use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::diag::Diagnostic;
 use crate::model::Exposure;
 
 declare_rule! {
@@ -36,10 +35,6 @@ declare_rule! {
 }
 
 impl Rule for NodePortRange {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let (first, last) = cx.app.cluster.node_port_range;
         for w in cx.workloads() {
@@ -59,13 +54,10 @@ impl Rule for NodePortRange {
             };
             out.push(
                 w,
-                Diagnostic::error(
-                    Self::META.code,
-                    format!("node port {port} is outside the cluster's range, {first}–{last}"),
-                )
-                .label(*span, "the API server refuses this Service")
-                .help(help),
-            );
+                format!("node port {port} is outside the cluster's range, {first}–{last}"),
+            )
+            .label(*span, "the API server refuses this Service")
+            .help(help);
         }
     }
 }

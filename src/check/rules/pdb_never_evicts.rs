@@ -1,8 +1,7 @@
 //! `pdb-never-evicts`: a disruption budget that never allows an eviction.
 
-use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::diag::Diagnostic;
 use crate::model::{Disruption, IntOrPercent};
 
 declare_rule! {
@@ -38,10 +37,6 @@ declare_rule! {
 }
 
 impl Rule for PdbNeverEvicts {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for w in cx.workloads() {
             let pods = w.min_replicas();
@@ -71,20 +66,17 @@ impl Rule for PdbNeverEvicts {
             };
             out.push(
                 w,
-                Diagnostic::warning(
-                    Self::META.code,
-                    format!(
-                        "`disruption {written}` lets no pod of `{}` be evicted at {pods} replica{}",
-                        w.name,
-                        if pods == 1 { "" } else { "s" }
-                    ),
-                )
-                .label(
-                    w.disruption_span.unwrap_or(w.span),
-                    "node drains wait for this workload forever",
-                )
-                .help(help),
-            );
+                format!(
+                    "`disruption {written}` lets no pod of `{}` be evicted at {pods} replica{}",
+                    w.name,
+                    if pods == 1 { "" } else { "s" }
+                ),
+            )
+            .label(
+                w.disruption_span.unwrap_or(w.span),
+                "node drains wait for this workload forever",
+            )
+            .help(help);
         }
     }
 }

@@ -1,9 +1,8 @@
 //! `privileged-container`: a container that runs privileged.
 
 use super::{Role, containers, describe};
-use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::diag::Diagnostic;
 
 declare_rule! {
     /// ## What it does
@@ -44,10 +43,6 @@ declare_rule! {
 }
 
 impl Rule for PrivilegedContainer {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for w in cx.workloads() {
             for (role, c) in containers(w).filter(|(_, c)| c.privileged) {
@@ -56,18 +51,12 @@ impl Rule for PrivilegedContainer {
                     Role::Init => format!("`init {}`", c.name),
                     Role::Sidecar => format!("`sidecar {}`", c.name),
                 };
-                out.push(
-                    w,
-                    Diagnostic::error(
-                        Self::META.code,
-                        format!("{} runs privileged", describe(w, role, c)),
-                    )
+                out.push(w, format!("{} runs privileged", describe(w, role, c)))
                     .label(c.span, "full access to the node")
                     .help(format!(
                         "remove `privileged` from {block}; if it must stay (a node agent), add `allow privileged-container reason=\"…\"` to `{}`",
                         w.name
-                    )),
-                );
+                    ));
             }
         }
     }

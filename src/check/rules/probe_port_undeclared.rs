@@ -1,9 +1,8 @@
 //! `probe-port-undeclared`: a probe on a port number the container does not declare.
 
 use super::{Role, containers, describe};
-use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::diag::Diagnostic;
 use crate::model::{PortRef, Probe, ProbeAction};
 
 declare_rule! {
@@ -43,10 +42,6 @@ declare_rule! {
 }
 
 impl Rule for ProbePortUndeclared {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for w in cx.workloads() {
             for (role, c) in containers(w).filter(|(role, _)| *role != Role::Init) {
@@ -100,19 +95,16 @@ impl Rule for ProbePortUndeclared {
                     };
                     out.push(
                         w,
-                        Diagnostic::warning(
-                            Self::META.code,
-                            format!(
-                                "{which} of {} {checks} port {port}, which it does not declare",
-                                describe(w, role, c)
-                            ),
-                        )
-                        .label(
-                            probe.span,
-                            format!("port {port} is not a `port` of this container"),
-                        )
-                        .help(help),
-                    );
+                        format!(
+                            "{which} of {} {checks} port {port}, which it does not declare",
+                            describe(w, role, c)
+                        ),
+                    )
+                    .label(
+                        probe.span,
+                        format!("port {port} is not a `port` of this container"),
+                    )
+                    .help(help);
                 }
             }
         }

@@ -1,8 +1,7 @@
 //! `replicas-outside-autoscale`: fixed `replicas` outside the autoscaler's range.
 
-use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::diag::Diagnostic;
 
 declare_rule! {
     /// ## What it does
@@ -36,10 +35,6 @@ declare_rule! {
 }
 
 impl Rule for ReplicasOutsideAutoscale {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for w in cx.workloads() {
             let (Some(n), Some(a)) = (w.replicas, &w.autoscale) else {
@@ -52,21 +47,18 @@ impl Rule for ReplicasOutsideAutoscale {
             let (min, max) = (a.min.min(n), a.max.max(n));
             out.push(
                 w,
-                Diagnostic::warning(
-                    Self::META.code,
-                    format!(
-                        "`{}` asks for {n} replica{}, outside its autoscaler's range {}–{}",
-                        w.name,
-                        if n == 1 { "" } else { "s" },
-                        a.min,
-                        a.max
-                    ),
-                )
-                .label(a.span, format!("scales between {} and {}", a.min, a.max))
-                .help(format!(
-                    "the autoscaler sets the count, so `replicas {n}` does nothing: remove it, or widen the range to `autoscale min={min} max={max}`"
-                )),
-            );
+                format!(
+                    "`{}` asks for {n} replica{}, outside its autoscaler's range {}–{}",
+                    w.name,
+                    if n == 1 { "" } else { "s" },
+                    a.min,
+                    a.max
+                ),
+            )
+            .label(a.span, format!("scales between {} and {}", a.min, a.max))
+            .help(format!(
+                "the autoscaler sets the count, so `replicas {n}` does nothing: remove it, or widen the range to `autoscale min={min} max={max}`"
+            ));
         }
     }
 }

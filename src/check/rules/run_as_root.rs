@@ -1,8 +1,7 @@
 //! `run-as-root`: `run-as user=0` under `security restricted`.
 
-use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::diag::Diagnostic;
 use crate::model::SecurityLevel;
 
 declare_rule! {
@@ -39,10 +38,6 @@ declare_rule! {
 }
 
 impl Rule for RunAsRoot {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for w in cx.workloads() {
             if w.security != SecurityLevel::Restricted {
@@ -53,19 +48,19 @@ impl Rule for RunAsRoot {
             };
             out.push(
                 w,
-                Diagnostic::error(
-                    Self::META.code,
-                    format!(
-                        "`{}` runs as root (`run-as user=0`) under `security restricted`",
-                        w.name
-                    ),
-                )
-                .label(run_as.span, "the kubelet refuses to start it: restricted requires a non-root user")
-                .help(format!(
-                    "run as the image's unprivileged user (`run-as user=10001`), or give `{}` `security hardened` if its image only works as root",
+                format!(
+                    "`{}` runs as root (`run-as user=0`) under `security restricted`",
                     w.name
-                )),
-            );
+                ),
+            )
+            .label(
+                run_as.span,
+                "the kubelet refuses to start it: restricted requires a non-root user",
+            )
+            .help(format!(
+                "run as the image's unprivileged user (`run-as user=10001`), or give `{}` `security hardened` if its image only works as root",
+                w.name
+            ));
         }
     }
 }

@@ -1,8 +1,7 @@
 //! `rwo-volume-shared`: a ReadWriteOnce volume on a Deployment that runs several pods.
 
-use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::diag::Diagnostic;
 use crate::model::canary;
 use crate::model::{AccessMode, VolumeKind};
 
@@ -48,10 +47,6 @@ declare_rule! {
 }
 
 impl Rule for RwoVolumeShared {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for w in cx.workloads().filter(|w| w.kind.is_deployment()) {
             let (stable, autoscale_span) = match &w.autoscale {
@@ -78,22 +73,22 @@ impl Rule for RwoVolumeShared {
                     AccessMode::ReadWriteOncePod => "a single pod",
                     _ => "the pods of a single node",
                 };
-                let mut d = Diagnostic::error(
-                    Self::META.code,
+                let finding = out.push(
+                    w,
                     format!(
                         "volume `{}` is {}, but `{}` runs up to {pods} pods",
                         v.name,
                         access.as_str(),
                         w.name
                     ),
-                )
-                .label(v.span, format!("only {why} can mount it"));
+                );
+                finding.label(v.span, format!("only {why} can mount it"));
                 if let Some(span) = autoscale_span {
-                    d = d.label(span, format!("scales up to {stable}"));
+                    finding.label(span, format!("scales up to {stable}"));
                 }
                 let help = match &w.canary {
                     Some(c) if canary_pods > 0 => {
-                        d = d.label(c.span, format!("{canary_pods} more with the same claim"));
+                        finding.label(c.span, format!("{canary_pods} more with the same claim"));
                         if stable > 1 {
                             "make it `access=ReadWriteMany` on a StorageClass that supports it: the stable pods and the canary's all mount this claim".to_owned()
                         } else {
@@ -108,7 +103,7 @@ impl Rule for RwoVolumeShared {
                         w.name
                     ),
                 };
-                out.push(w, d.help(help));
+                finding.help(help);
             }
         }
     }

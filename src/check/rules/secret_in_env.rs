@@ -1,9 +1,8 @@
 //! `secret-in-env`: a literal value in an environment variable whose name says it is a secret.
 
 use super::{containers, describe};
-use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::diag::Diagnostic;
 use crate::model::EnvValue;
 
 declare_rule! {
@@ -51,10 +50,6 @@ declare_rule! {
 }
 
 impl Rule for SecretInEnv {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for w in cx.workloads() {
             for (role, c) in containers(w) {
@@ -68,20 +63,17 @@ impl Rule for SecretInEnv {
                     let secret = format!("{}-secrets", w.name);
                     out.push(
                         w,
-                        Diagnostic::warning(
-                            Self::META.code,
-                            format!(
-                                "`{}` of {} is a secret written in the description",
-                                var.name,
-                                describe(w, role, c)
-                            ),
-                        )
-                        .label(var.span, "the value lands in git and in the Deployment")
-                        .help(format!(
-                            "keep it in a Secret and reference it: `env {} secret={secret} key={}`",
-                            var.name, var.name
-                        )),
-                    );
+                        format!(
+                            "`{}` of {} is a secret written in the description",
+                            var.name,
+                            describe(w, role, c)
+                        ),
+                    )
+                    .label(var.span, "the value lands in git and in the Deployment")
+                    .help(format!(
+                        "keep it in a Secret and reference it: `env {} secret={secret} key={}`",
+                        var.name, var.name
+                    ));
                 }
             }
         }

@@ -1,8 +1,7 @@
 //! `stateful-without-volume`: a `stateful` workload without a persistent volume.
 
-use crate::check::{Context, Findings, Rule, RuleMeta};
+use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::diag::Diagnostic;
 use crate::model::WorkloadKind;
 
 declare_rule! {
@@ -40,10 +39,6 @@ declare_rule! {
 }
 
 impl Rule for StatefulWithoutVolume {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let unprotected = cx
             .workloads()
@@ -53,17 +48,11 @@ impl Rule for StatefulWithoutVolume {
                 Some(c) => format!("to `{c}` or to this instance's block"),
                 None => "to its block".to_owned(),
             };
-            out.push(
-                w,
-                Diagnostic::warning(
-                    Self::META.code,
-                    format!("stateful workload `{}` has no persistent volume", w.name),
-                )
+            out.push(w, format!("stateful workload `{}` has no persistent volume", w.name))
                 .label(w.span, "what it writes is lost on every restart")
                 .help(format!(
                     "add `volume data path=\"…\" size=\"10Gi\"` {source}; if it keeps no state, make it a `service`"
-                )),
-            );
+                ));
         }
     }
 }
