@@ -230,7 +230,18 @@ fn build_out_writes_one_file_per_component_and_a_kustomization() {
         .lines()
         .filter_map(|l| l.strip_prefix("- "))
         .collect();
-    assert_eq!(listed.len() + 1, files.len(), "every file is listed");
+    // Every file is listed, but for the kustomization itself and the record of what was written.
+    assert_eq!(listed.len() + 2, files.len(), "every file is listed");
+    let record = text(&files[".windlass-files"]);
+    let mut recorded: Vec<&str> = record.lines().filter(|l| !l.starts_with('#')).collect();
+    let mut written: Vec<&str> = files
+        .keys()
+        .map(String::as_str)
+        .filter(|f| *f != ".windlass-files")
+        .collect();
+    recorded.sort_unstable();
+    written.sort_unstable();
+    assert_eq!(recorded, written, "the record lists what was written");
     let joined = listed
         .iter()
         .map(|name| text(&files[*name]))
@@ -246,7 +257,7 @@ fn build_out_json_writes_json_files() {
     let output = run(windlass(dir.path()).args(["build", "-o", "out", "--format", "json"]));
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     for (name, bytes) in tree(&dir.path().join("out")) {
-        if name == "kustomization.yaml" {
+        if name == "kustomization.yaml" || name == ".windlass-files" {
             continue;
         }
         assert!(name.ends_with(".json"), "{name}");

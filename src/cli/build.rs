@@ -58,6 +58,7 @@ pub fn run(args: &BuildArgs) -> Outcome {
     } else {
         Goal::Objects
     };
+    let input_path = input.path.clone();
     let Some(compilation) = super::compile(input, &options.to_goal(goal)) else {
         return Outcome::CouldNotRun;
     };
@@ -90,7 +91,7 @@ pub fn run(args: &BuildArgs) -> Outcome {
     let manifests = compilation.manifests();
     let files = render::files(manifests, format);
     let before = super::diff::previous_build(dir);
-    match output_dir::write_dir(dir, &files) {
+    match output_dir::write_dir(dir, &files, &input_path) {
         Ok(()) => {
             let line = format!(
                 "wrote {} objects in {} files to {}",
@@ -104,13 +105,7 @@ pub fn run(args: &BuildArgs) -> Outcome {
             }
             Outcome::Ok
         }
-        Err(err) => {
-            printer::fatal(
-                &format!("cannot write {}: {err}", dir.display()),
-                Some("nothing in the directory was changed"),
-            );
-            Outcome::CouldNotRun
-        }
+        Err(refusal) => refused(dir, refusal),
     }
 }
 
@@ -162,7 +157,7 @@ fn all_envs(args: &BuildArgs, input: &Input, options: &Options, format: Format) 
     let Some(dir) = &args.out else {
         return Outcome::CouldNotRun;
     };
-    match output_dir::write_dir(dir, &files) {
+    match output_dir::write_dir(dir, &files, &input.path) {
         Ok(()) => {
             let line = format!(
                 "wrote {objects} objects for {} environments ({}) to {}",
@@ -173,12 +168,23 @@ fn all_envs(args: &BuildArgs, input: &Input, options: &Options, format: Format) 
             printer::err(&format!("{}\n", format::summary(&all, &line)));
             Outcome::Ok
         }
-        Err(err) => {
-            printer::fatal(
-                &format!("cannot write {}: {err}", dir.display()),
-                Some("nothing in the directory was changed"),
-            );
-            Outcome::CouldNotRun
-        }
+        Err(refusal) => refused(dir, refusal),
     }
+}
+
+/// Reports why the output directory was not written.
+fn refused(dir: &std::path::Path, refusal: output_dir::Refusal) -> Outcome {
+    match refusal {
+        output_dir::Refusal::Refused(what, help) => {
+            printer::fatal(
+                &format!("cannot write {}: {what}", dir.display()),
+                Some(&help),
+            );
+        }
+        output_dir::Refusal::Io(err) => printer::fatal(
+            &format!("cannot write {}: {err}", dir.display()),
+            Some("nothing in the directory was changed"),
+        ),
+    }
+    Outcome::CouldNotRun
 }

@@ -7,7 +7,7 @@
 //! errors), 3 when a change is breaking or loses data (unless `--allow-dangerous`), 2 when the
 //! command could not run.
 
-use std::io::{self, Read as _};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use clap::{ArgGroup, Args, ValueEnum};
@@ -18,7 +18,7 @@ use windlass::lower::Manifest;
 use windlass::{Goal, Input, Loader, Options, Output, Revision};
 
 use super::git::GitLoader;
-use super::{Outcome, loader, printer};
+use super::{Outcome, files, loader, printer};
 
 /// Arguments of `diff`.
 #[derive(Debug, Args)]
@@ -208,13 +208,20 @@ fn outcome(report: &Report, args: &DiffArgs) -> Outcome {
     reason = "the CLI is the one place that reads files"
 )]
 fn read_files(path: &Path) -> Result<Vec<(String, String)>, String> {
-    let mut files: Vec<(String, String)> = Vec::new();
+    let mut found: Vec<(String, String)> = Vec::new();
+    let limit = files::MAX_PREVIOUS_BYTES;
     if path == Path::new("-") {
-        let mut text = String::new();
-        io::stdin()
-            .read_to_string(&mut text)
+        let text = files::read_bounded(io::stdin().lock(), limit)
+            .and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|_| {
+                    io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "stream did not contain valid UTF-8",
+                    )
+                })
+            })
             .map_err(|e| format!("cannot read stdin: {e}"))?;
-        files.push(("<stdin>".to_owned(), text));
+        found.push(("<stdin>".to_owned(), text));
     } else if path.is_dir() {
         let entries =
             std::fs::read_dir(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -229,16 +236,16 @@ fn read_files(path: &Path) -> Result<Vec<(String, String)>, String> {
         // The order files are read in decides nothing but the order of error messages.
         names.sort();
         for file in names {
-            let text = std::fs::read_to_string(&file)
+            let text = files::read_text(&file, limit)
                 .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            files.push((file.display().to_string(), text));
+            found.push((file.display().to_string(), text));
         }
     } else {
-        let text = std::fs::read_to_string(path)
+        let text = files::read_text(path, limit)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        files.push((path.display().to_string(), text));
+        found.push((path.display().to_string(), text));
     }
-    Ok(files)
+    Ok(found)
 }
 
 /// Every object of the previous output at `path`.

@@ -1,14 +1,13 @@
 //! `windlass fmt`: rewrite descriptions in one canonical layout, keeping comments. The layout
 //! is the library's ([`windlass::syntax::fmt`]); this reads and writes the files.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 use windlass::diag::{Diagnostic, format};
 use windlass::syntax::fmt::{self, Formatted, Unformattable};
 
-use super::{Outcome, loader, printer};
+use super::{Outcome, files, loader, printer};
 
 /// Arguments of `fmt`.
 #[derive(Debug, Args)]
@@ -35,8 +34,20 @@ pub fn run(args: &FmtArgs) -> Outcome {
             tally.could_not_run = true;
             continue;
         };
+        // Held until the file is written: a concurrent edit waits, then reads the result.
+        let locked = match files::lock_for_edit(&input.path, files::MAX_DESCRIPTION_BYTES) {
+            Ok(locked) => locked,
+            Err(err) => {
+                printer::fatal(
+                    &format!("cannot read {}: {err}", input.name),
+                    Some("the file is unchanged"),
+                );
+                tally.could_not_run = true;
+                continue;
+            }
+        };
         let name = &input.name;
-        let formatted = match fmt::format(name, &input.text) {
+        let formatted = match fmt::format(name, &locked.text) {
             Ok(Formatted::Unchanged) => {
                 tally.unchanged += 1;
                 continue;
@@ -58,10 +69,10 @@ pub fn run(args: &FmtArgs) -> Outcome {
             }
         };
         if args.check {
-            printer::out(&fmt::unified_diff(name, &input.text, &formatted));
+            printer::out(&fmt::unified_diff(name, &locked.text, &formatted));
             printer::err(&format!("would reformat {name}\n"));
             tally.changed += 1;
-        } else if let Err(err) = write_atomically(&input.path, &formatted) {
+        } else if let Err(err) = locked.write(&formatted) {
             printer::fatal(
                 &format!("cannot write {name}: {err}"),
                 Some("the file is unchanged; check that it and its directory are writable"),
@@ -136,32 +147,4 @@ impl Tally {
             parts.join(", ")
         }
     }
-}
-
-/// Replaces the file at `path` with `text` in one step: a temporary file beside it, renamed over
-/// it. A symbolic link keeps pointing at the file, which is replaced; the permissions are kept.
-#[allow(
-    clippy::disallowed_methods,
-    reason = "the CLI is the one place that writes files"
-)]
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let target = std::fs::canonicalize(path)?;
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.fmt-{}.tmp", std::process::id()));
-    let permissions = std::fs::metadata(&target)?.permissions();
-    let written = (|| {
-        let mut file = std::fs::File::create_new(&temp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        std::fs::set_permissions(&temp, permissions)?;
-        std::fs::rename(&temp, &target)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    written
 }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use windlass::{Input, Loader};
 
-use super::printer;
+use super::{files, printer};
 
 /// Reads imports from the file system.
 pub struct FsLoader;
@@ -15,7 +15,7 @@ impl Loader for FsLoader {
         reason = "the CLI is the one place that reads files"
     )]
     fn load(&self, path: &Path) -> std::io::Result<String> {
-        std::fs::read_to_string(path)
+        files::read_text(path, files::MAX_DESCRIPTION_BYTES)
     }
 
     fn real_path(&self, path: &Path) -> Option<PathBuf> {
@@ -30,7 +30,14 @@ impl Loader for FsLoader {
 )]
 pub fn read_description(path: Option<&Path>) -> Option<Input> {
     let path = path.map_or_else(|| PathBuf::from("windlass.kdl"), Path::to_path_buf);
-    match std::fs::read(&path) {
+    let read = if path.is_dir() {
+        // The system's own words for it; the help names the file to give.
+        std::fs::read(&path)
+    } else {
+        files::open_regular(&path)
+            .and_then(|file| files::read_bounded(file, files::MAX_DESCRIPTION_BYTES))
+    };
+    match read {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Some(Input::new(display_name(&path), path, text)),
             Err(_) => {

@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod diff;
 mod explain;
+mod files;
 mod fmt;
 mod git;
 mod graph;

@@ -1,90 +1,550 @@
-//! The output directory of `build -o`: replaced as a whole, and only when it holds what a build
-//! wrote.
+//! The output directory of `build -o`: replaced as a whole, and only when Windlass owns what is
+//! in it.
+//!
+//! **What Windlass owns.** Every build writes `.windlass-files` into the directory: the list of
+//! the files it wrote there. A later build replaces those and nothing else: a directory holding
+//! any other file (a hand-written overlay, a sealed secret kept beside the output) is refused,
+//! with the files named, and so are the current directory and the directories that hold it or
+//! the description. A directory without the list, written by a version before it, is adopted
+//! when every file in it is one a build writes: `kustomization.yaml` files listing exactly the
+//! manifests beside them, each object labelled `app.kubernetes.io/managed-by: windlass`.
+//!
+//! **How it is replaced.** The new files are written, and synced, into a sibling staging
+//! directory, which is then exchanged with the old one in one step (`renameat2` with
+//! `RENAME_EXCHANGE` on Linux): a reader, or a crash, sees the old directory or the new one,
+//! whole. The old content, now under the staging name, is then removed. Where the exchange is
+//! refused — a directory that is a mount point (`EBUSY`, as `docker run -v …:/out` gives), file
+//! systems without it (`EINVAL`, `EXDEV`), other systems — the files are replaced in place, each
+//! one whole (written beside, synced, renamed over), the list updated before anything is removed.
+//! Leftovers of a run that was killed (a staging directory whose process is gone, temporary files)
+//! are removed by the next run.
 
-use std::io;
-use std::path::{Path, PathBuf};
-
-use windlass::render::OutputFile;
-
-/// Whether `dir` holds only what a build wrote: a kustomization.yaml, or folders that each hold
-/// one (`--all-envs`).
-#[allow(
-    clippy::disallowed_methods,
-    reason = "the CLI is the one place that reads files"
-)]
-fn written_by_windlass(dir: &Path) -> io::Result<bool> {
-    let mut entries = std::fs::read_dir(dir)?.peekable();
-    if entries.peek().is_none() || dir.join("kustomization.yaml").exists() {
-        return Ok(true);
-    }
-    for entry in entries {
-        let path = entry?.path();
-        if !(path.is_dir() && path.join("kustomization.yaml").exists()) {
-            return Ok(false);
-        }
-    }
-    Ok(true)
-}
-
-/// Replaces `dir` with exactly `files`, atomically: the files are written to a sibling directory
-/// that is then renamed into place, so a failure leaves `dir` as it was.
-#[allow(
+#![allow(
     clippy::disallowed_methods,
     reason = "the CLI is the one place that writes files"
 )]
-pub fn write_dir(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
-    use std::fs;
-    let other = |msg: String| io::Error::other(msg);
-    let name = dir
-        .file_name()
-        .ok_or_else(|| other("the output needs a directory of its own (not `.` or `/`)".into()))?
-        .to_string_lossy()
-        .into_owned();
-    if dir.exists() {
-        if !dir.is_dir() {
-            return Err(other("it exists and is not a directory".into()));
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use windlass::diff::read;
+use windlass::render::OutputFile;
+
+use super::files::{self, sync_dir};
+
+/// The list of files a build wrote, inside the output directory.
+pub const RECORD: &str = ".windlass-files";
+
+/// The first line of [`RECORD`].
+const RECORD_HEADER: &str =
+    "# Written by `windlass build -o`: the files it wrote here, which the next build replaces.";
+
+/// The label every object Windlass writes carries.
+const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
+
+/// Why the directory was not written.
+#[derive(Debug)]
+pub enum Refusal {
+    /// It holds what Windlass must not remove, or is not a place to write: what, and what to do.
+    Refused(String, String),
+    /// Writing failed; the directory is as it was (the old or, after an exchange, the new).
+    Io(io::Error),
+}
+
+impl From<io::Error> for Refusal {
+    fn from(err: io::Error) -> Self {
+        Refusal::Io(err)
+    }
+}
+
+/// Replaces the directory `dir` with exactly `files` (and the record of them). `description`
+/// is the description's path: its directory, and those above it, are never replaced.
+pub fn write_dir(dir: &Path, files: &[OutputFile], description: &Path) -> Result<(), Refusal> {
+    let target = place(dir, description)?;
+    let owned = match fs::symlink_metadata(&target) {
+        Ok(_) => Some(owned_files(&target)?),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => None,
+        Err(err) => return Err(err.into()),
+    };
+    let parent = parent_of(&target);
+    let name = file_name(&target);
+    remove_leftovers(&parent, &name, owned.is_some().then_some(target.as_path()));
+    let Some(owned) = owned else {
+        fs::create_dir_all(&parent)?;
+        let staging = staging_dir(&parent, &name);
+        write_staging(&staging, files)?;
+        hook::step("rename the new directory into place")?;
+        if let Err(err) = fs::rename(&staging, &target) {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(err.into());
         }
-        if !written_by_windlass(dir)? {
-            return Err(other(
-                "it holds files that windlass did not write (no kustomization.yaml); choose an empty or new directory".into(),
-            ));
+        sync_dir(&parent)?;
+        return Ok(());
+    };
+    if is_mount_point(&target) {
+        return in_place(&target, files, &owned);
+    }
+    let staging = staging_dir(&parent, &name);
+    write_staging(&staging, files)?;
+    hook::step("exchange the new directory with the old")?;
+    match exchange(&staging, &target) {
+        Ok(()) => {
+            sync_dir(&parent)?;
+            hook::step("remove the old directory")?;
+            // The staging name now holds the old output, every file of which Windlass wrote.
+            let _ = fs::remove_dir_all(&staging);
+            Ok(())
+        }
+        Err(err) if exchange_unsupported(&err) => {
+            let _ = fs::remove_dir_all(&staging);
+            in_place(&target, files, &owned)
+        }
+        Err(err) => {
+            let _ = fs::remove_dir_all(&staging);
+            Err(err.into())
         }
     }
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+}
+
+/// Where to write: `dir` itself, or the directory a symbolic link `dir` points to (the link
+/// stays); refused when it is a file, the current directory or a directory holding it, or a
+/// directory holding the description.
+fn place(dir: &Path, description: &Path) -> Result<PathBuf, Refusal> {
+    let refuse = |what: &str, help: &str| Err(Refusal::Refused(what.to_owned(), help.to_owned()));
+    if dir.as_os_str().is_empty() || dir.file_name().is_none() {
+        return refuse(
+            "the output needs a directory of its own (not `.`, `..` or `/`)",
+            "choose an empty or new directory, such as `-o deploy`",
+        );
+    }
+    let target = match fs::symlink_metadata(dir) {
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(dir.to_path_buf()),
+        Err(err) => return Err(err.into()),
+        Ok(meta) if meta.file_type().is_symlink() => match fs::canonicalize(dir) {
+            Ok(real) => real,
+            Err(_) => {
+                return refuse(
+                    "it is a symbolic link to nothing",
+                    "point it at a directory, or choose another output directory",
+                );
+            }
+        },
+        Ok(_) => fs::canonicalize(dir)?,
     };
-    fs::create_dir_all(&parent)?;
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.windlass-new-{pid}"));
-    let old = parent.join(format!(".{name}.windlass-old-{pid}"));
-    let _ = fs::remove_dir_all(&staging);
+    if !target.is_dir() {
+        return refuse(
+            "it exists and is not a directory",
+            "choose an empty or new directory",
+        );
+    }
+    let holds = |path: &Path| path.starts_with(&target);
+    if std::env::current_dir()
+        .and_then(fs::canonicalize)
+        .is_ok_and(|here| holds(&here))
+    {
+        return refuse(
+            "it is the current directory, or holds it",
+            "build into a directory of its own, such as `-o deploy`",
+        );
+    }
+    if fs::canonicalize(description).is_ok_and(|d| holds(&d)) {
+        return refuse(
+            "it holds the description",
+            "build into a directory of its own, such as `-o deploy`",
+        );
+    }
+    Ok(target)
+}
+
+/// Every file (relative path) in `dir` that a build may replace: the ones its record lists, or
+/// all of them when the directory is an output of a version before the record. Anything else in
+/// the directory is refused, by name.
+fn owned_files(dir: &Path) -> Result<BTreeSet<String>, Refusal> {
+    let present = walk(dir)?;
+    let recorded = match fs::read_to_string(dir.join(RECORD)) {
+        Ok(text) => Some(parse_record(&text)),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => None,
+        Err(err) => return Err(err.into()),
+    };
+    let foreign: Vec<&String> = match &recorded {
+        Some(owned) => present
+            .iter()
+            .filter(|f| *f != RECORD && !owned.contains(*f) && !is_temporary(f))
+            .collect(),
+        None => not_written_by_a_build(dir, &present),
+    };
+    if !foreign.is_empty() {
+        const SHOWN: usize = 5;
+        let mut list: Vec<String> = foreign.iter().take(SHOWN).map(|f| f.to_string()).collect();
+        if foreign.len() > SHOWN {
+            list.push(format!("and {} more", foreign.len() - SHOWN));
+        }
+        let why = if recorded.is_some() {
+            "files that windlass did not write"
+        } else {
+            "files that windlass did not write (no kustomization.yaml lists them)"
+        };
+        return Err(Refusal::Refused(
+            format!("it holds {why}: {}", list.join(", ")),
+            "move them elsewhere, or choose an empty or new directory; windlass replaces only what it wrote".to_owned(),
+        ));
+    }
+    Ok(recorded.unwrap_or(present))
+}
+
+/// The files of a directory without a record that a build would not have written. A build
+/// writes `kustomization.yaml` and the manifests it lists into the directory, or into one
+/// folder per environment; every object in them is labelled as managed by windlass.
+fn not_written_by_a_build<'a>(dir: &Path, present: &'a BTreeSet<String>) -> Vec<&'a String> {
+    let mut ours: BTreeSet<&str> = BTreeSet::new();
+    let folders: BTreeSet<&str> = present
+        .iter()
+        .map(|f| f.rsplit_once('/').map_or("", |(folder, _)| folder))
+        .collect();
+    for folder in folders {
+        if folder.contains('/') {
+            continue;
+        }
+        let prefix = if folder.is_empty() {
+            String::new()
+        } else {
+            format!("{folder}/")
+        };
+        let kustomization = format!("{prefix}kustomization.yaml");
+        let Ok(text) = fs::read_to_string(dir.join(&kustomization)) else {
+            continue;
+        };
+        let Some(listed) = kustomization_resources(&text) else {
+            continue;
+        };
+        let beside: BTreeSet<&str> = present
+            .iter()
+            .filter_map(|f| f.strip_prefix(&prefix))
+            .filter(|f| !f.contains('/') && *f != "kustomization.yaml")
+            .collect();
+        let all_managed = listed.iter().all(|name| {
+            beside.contains(name.as_str()) && is_managed(&dir.join(format!("{prefix}{name}")))
+        });
+        if all_managed && listed.len() == beside.len() {
+            ours.extend(
+                present
+                    .iter()
+                    .filter(|f| {
+                        f.strip_prefix(&prefix)
+                            .is_some_and(|rest| !rest.contains('/'))
+                    })
+                    .map(String::as_str),
+            );
+        }
+    }
+    present
+        .iter()
+        .filter(|f| !ours.contains(f.as_str()))
+        .collect()
+}
+
+/// The `resources` of a kustomization as a build writes it; `None` for any other kustomization.
+fn kustomization_resources(text: &str) -> Option<Vec<String>> {
+    let value: serde_json::Value = serde_yaml::from_str(text).ok()?;
+    let map = value.as_object()?;
+    let expected = ["apiVersion", "kind", "resources"];
+    if map.len() != expected.len() || !expected.iter().all(|k| map.contains_key(*k)) {
+        return None;
+    }
+    if map["kind"] != "Kustomization" {
+        return None;
+    }
+    map["resources"]
+        .as_array()?
+        .iter()
+        .map(|r| r.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Whether every object in the manifest file at `path` is labelled as managed by windlass.
+fn is_managed(path: &Path) -> bool {
+    let Ok(text) = files::read_text(path, files::MAX_PREVIOUS_BYTES) else {
+        return false;
+    };
+    let name = file_name(path);
+    match read::objects(&text, read::Syntax::of(&name)) {
+        Ok(objects) => {
+            !objects.is_empty()
+                && objects.iter().all(|o| {
+                    o.pointer("/metadata/labels")
+                        .and_then(|l| l.get(MANAGED_BY))
+                        .and_then(serde_json::Value::as_str)
+                        == Some("windlass")
+                })
+        }
+        Err(_) => false,
+    }
+}
+
+/// Every file under `dir` (symbolic links included, not followed), as `/`-separated paths.
+fn walk(dir: &Path) -> io::Result<BTreeSet<String>> {
+    let mut out = BTreeSet::new();
+    let mut pending = vec![(dir.to_path_buf(), String::new())];
+    while let Some((folder, prefix)) = pending.pop() {
+        for entry in fs::read_dir(&folder)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let relative = format!("{prefix}{name}");
+            if entry.file_type()?.is_dir() {
+                pending.push((entry.path(), format!("{relative}/")));
+            } else {
+                out.insert(relative);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The files a record lists.
+fn parse_record(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The record of `files`.
+fn record(files: &[OutputFile]) -> String {
+    let mut names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    names.sort_unstable();
+    let mut text = format!("{RECORD_HEADER}\n");
+    for name in names {
+        text.push_str(name);
+        text.push('\n');
+    }
+    text
+}
+
+/// Writes `files` and their record into the new directory `staging`, each file synced, then
+/// the directories.
+fn write_staging(staging: &Path, files: &[OutputFile]) -> io::Result<()> {
     let written = (|| {
-        fs::create_dir(&staging)?;
+        hook::step("create the staging directory")?;
+        fs::create_dir(staging)?;
+        let mut folders = BTreeSet::from([staging.to_path_buf()]);
         for file in files {
-            let target = staging.join(&file.name);
-            if let Some(folder) = target.parent() {
+            let path = staging.join(&file.name);
+            if let Some(folder) = path.parent()
+                && folders.insert(folder.to_path_buf())
+            {
                 fs::create_dir_all(folder)?;
             }
-            fs::write(target, &file.content)?;
+            write_synced(&path, file.content.as_bytes())?;
         }
-        Ok::<(), io::Error>(())
+        write_synced(&staging.join(RECORD), record(files).as_bytes())?;
+        for folder in folders.iter().rev() {
+            sync_dir(folder)?;
+        }
+        Ok(())
     })();
-    if let Err(err) = written {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(err);
+    if written.is_err() {
+        let _ = fs::remove_dir_all(staging);
     }
-    if dir.exists() {
-        fs::rename(dir, &old)?;
-        if let Err(err) = fs::rename(&staging, dir) {
-            let _ = fs::rename(&old, dir);
-            let _ = fs::remove_dir_all(&staging);
-            return Err(err);
+    written
+}
+
+/// Writes a new file and syncs it.
+fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    hook::step("write a file")?;
+    let mut file = fs::File::create_new(path)?;
+    file.write_all(bytes)?;
+    hook::step("sync a file")?;
+    file.sync_all()
+}
+
+/// Replaces the files of `dir` in place, for when the directory cannot be exchanged: each new
+/// file written beside its place and renamed over it, then the files no longer written removed.
+/// The record lists the old and the new files until the old ones are gone, so a run killed
+/// half-way leaves nothing a later build would refuse.
+fn in_place(dir: &Path, files: &[OutputFile], owned: &BTreeSet<String>) -> Result<(), Refusal> {
+    let new: BTreeSet<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    let both: Vec<OutputFile> = owned
+        .iter()
+        .filter(|f| !new.contains(f.as_str()))
+        .map(|f| OutputFile {
+            name: f.clone(),
+            content: String::new(),
+        })
+        .chain(files.iter().cloned())
+        .collect();
+    replace_file(dir, RECORD, record(&both).as_bytes())?;
+    for file in files {
+        if let Some(folder) = Path::new(&file.name).parent() {
+            fs::create_dir_all(dir.join(folder))?;
         }
-        let _ = fs::remove_dir_all(&old);
-    } else if let Err(err) = fs::rename(&staging, dir) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(err);
+        replace_file(dir, &file.name, file.content.as_bytes())?;
     }
+    for stale in owned.iter().filter(|f| !new.contains(f.as_str())) {
+        hook::step("remove a file no longer written")?;
+        match fs::remove_file(dir.join(stale)) {
+            Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(err.into()),
+            _ => {}
+        }
+        if let Some(folder) = Path::new(stale)
+            .parent()
+            .filter(|f| !f.as_os_str().is_empty())
+        {
+            // Only an emptied environment folder goes; one still holding a file stays.
+            let _ = fs::remove_dir(dir.join(folder));
+        }
+    }
+    replace_file(dir, RECORD, record(files).as_bytes())?;
+    sync_dir(dir)?;
     Ok(())
+}
+
+/// Replaces `dir/name` with `bytes` in one step: written beside it, synced, renamed over it.
+fn replace_file(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+    let path = dir.join(name);
+    let temp = files::temporary(&path, "new");
+    let written = write_synced(&temp, bytes).and_then(|()| {
+        hook::step("rename a file into place")?;
+        fs::rename(&temp, &path)
+    });
+    if written.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    written
+}
+
+/// Whether a file name is one of the temporary files of an in-place replacement.
+fn is_temporary(relative: &str) -> bool {
+    let name = relative.rsplit('/').next().unwrap_or(relative);
+    name.starts_with('.') && name.contains(".windlass-new-")
+}
+
+/// Removes what a killed run left: staging directories beside the output directory whose
+/// process is gone, and temporary files inside it.
+fn remove_leftovers(parent: &Path, name: &str, dir: Option<&Path>) {
+    let prefix = format!(".{name}.windlass-new-");
+    if let Ok(entries) = fs::read_dir(parent) {
+        for entry in entries.flatten() {
+            let entry_name = entry.file_name().to_string_lossy().into_owned();
+            let Some(pid) = entry_name.strip_prefix(&prefix) else {
+                continue;
+            };
+            if pid.parse::<u32>().is_ok_and(|pid| !is_running(pid)) {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    if let Some(dir) = dir
+        && let Ok(present) = walk(dir)
+    {
+        for temp in present.iter().filter(|f| is_temporary(f)) {
+            let _ = fs::remove_file(dir.join(temp));
+        }
+    }
+}
+
+/// Whether a process with this id runs (or might: where it cannot be known, yes).
+fn is_running(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    let proc = Path::new("/proc");
+    !proc.is_dir() || proc.join(pid.to_string()).exists()
+}
+
+/// The staging directory of this run, beside the output directory.
+fn staging_dir(parent: &Path, name: &str) -> PathBuf {
+    parent.join(format!(".{name}.windlass-new-{}", std::process::id()))
+}
+
+/// The directory holding `path` (`.` for a bare name).
+fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The last component of `path`, as text.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Whether `dir` is a mount point: on another device than its parent.
+fn is_mount_point(dir: &Path) -> bool {
+    if hook::forced("WINDLASS_TEST_MOUNT_POINT") {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let device = |p: &Path| fs::metadata(p).map(|m| m.dev());
+        match (device(dir), device(&dir.join(".."))) {
+            (Ok(a), Ok(b)) => a != b,
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
+/// Exchanges two directories in one step.
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    if hook::forced("WINDLASS_TEST_NO_EXCHANGE") {
+        return Err(io::Error::from_raw_os_error(22));
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (a, b);
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
+}
+
+/// Whether an exchange failed because the system or the file system cannot exchange these
+/// directories (rather than because of a fault that the fallback would meet too).
+fn exchange_unsupported(err: &io::Error) -> bool {
+    const EBUSY: i32 = 16;
+    const EXDEV: i32 = 18;
+    const EINVAL: i32 = 22;
+    const ENOSYS: i32 = 38;
+    err.kind() == io::ErrorKind::Unsupported
+        || matches!(err.raw_os_error(), Some(EBUSY | EXDEV | EINVAL | ENOSYS))
+}
+
+/// Failures injected by the tests, in builds with debug assertions only: a release binary has
+/// no such switch.
+mod hook {
+    use std::io;
+
+    /// Before each step that changes the file system: with `WINDLASS_TEST_KILL_AT=N`, the N-th
+    /// step ends the process at once, as a kill would (no clean-up runs).
+    pub fn step(what: &str) -> io::Result<()> {
+        #[cfg(debug_assertions)]
+        {
+            use std::sync::atomic::{AtomicUsize, Ordering};
+            static STEPS: AtomicUsize = AtomicUsize::new(0);
+            let n = STEPS.fetch_add(1, Ordering::SeqCst) + 1;
+            if std::env::var("WINDLASS_TEST_KILL_AT").is_ok_and(|at| at == n.to_string()) {
+                eprintln!("killed at step {n}: {what}");
+                std::process::abort();
+            }
+        }
+        let _ = what;
+        Ok(())
+    }
+
+    /// Whether the test switch `name` is set.
+    pub fn forced(name: &str) -> bool {
+        cfg!(debug_assertions) && std::env::var_os(name).is_some()
+    }
 }

@@ -1,7 +1,7 @@
 //! `windlass set-image`: bump a workload's image tag in the description, in place — the step a CI
 //! pipeline runs after pushing a new image.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
@@ -9,7 +9,7 @@ use windlass::diag::format;
 use windlass::syntax::edit::{self, Target};
 use windlass::{Goal, Input, Options};
 
-use super::{Outcome, loader, printer};
+use super::{Outcome, files, loader, printer};
 
 /// Arguments of `set-image`.
 #[derive(Debug, Args)]
@@ -40,9 +40,22 @@ pub fn run(args: &SetImageArgs) -> Outcome {
         );
         return Outcome::CouldNotRun;
     };
-    let Some(input) = loader::read_description(args.file.as_deref()) else {
+    let Some(mut input) = loader::read_description(args.file.as_deref()) else {
         return Outcome::CouldNotRun;
     };
+    // Held until the edit is written: a second `set-image` of this file waits, then edits what
+    // this one wrote.
+    let locked = match files::lock_for_edit(&input.path, files::MAX_DESCRIPTION_BYTES) {
+        Ok(locked) => locked,
+        Err(err) => {
+            printer::fatal(
+                &format!("cannot read {}: {err}", input.path.display()),
+                Some("nothing changed"),
+            );
+            return Outcome::CouldNotRun;
+        }
+    };
+    input.text.clone_from(&locked.text);
     let env = args.env.as_deref();
     // Only the model is needed: whether the workload exists, its tag, and that the edit keeps
     // the description sound.
@@ -117,7 +130,7 @@ pub fn run(args: &SetImageArgs) -> Outcome {
         );
         return Outcome::InputErrors;
     }
-    if let Err(err) = write_atomically(&path, &edited.text) {
+    if let Err(err) = locked.write(&edited.text) {
         printer::fatal(
             &format!("cannot write {}: {err}", path.display()),
             Some("nothing changed"),
@@ -131,21 +144,4 @@ pub fn run(args: &SetImageArgs) -> Outcome {
         path.display()
     ));
     Outcome::Ok
-}
-
-/// Writes beside the file, then renames over it: a reader sees the old or the new file, whole.
-#[allow(
-    clippy::disallowed_methods,
-    reason = "the CLI is the one place that writes files"
-)]
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let staging = path.with_file_name(format!(".{name}.windlass-{}", std::process::id()));
-    std::fs::write(&staging, text)?;
-    std::fs::rename(&staging, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&staging);
-    })
 }
