@@ -308,8 +308,9 @@ fn yaml_stream(app: &App) -> String {
     /// Below this many workloads a second thread costs more than it saves.
     const PARALLEL: usize = 64;
     let workloads = &app.workloads;
+    let lowering = lower::Lowering::new(app);
     let mut out = String::new();
-    render::append_yaml(&mut out, objects(&lower::lower_namespace(app)));
+    render::append_yaml(&mut out, objects(&lowering.namespace()));
     let half = if workloads.len() >= PARALLEL {
         workloads.len() / 2
     } else {
@@ -318,7 +319,7 @@ fn yaml_stream(app: &App) -> String {
     let render = |slice: &[Workload], mut text: String| {
         text.reserve(slice.len() * 4 * 1200);
         for workload in slice {
-            render::append_yaml(&mut text, objects(&lower::lower_workload(app, workload)));
+            render::append_yaml(&mut text, objects(&lowering.workload(workload)));
         }
         text
     };

@@ -52,23 +52,53 @@ pub fn lower(app: &App) -> Vec<Manifest> {
 /// Namespace, then each workload's), in the order of [`lower`]: a consumer that renders each
 /// batch and drops it never holds every object at once.
 pub fn lower_each(app: &App, mut sink: impl FnMut(Vec<Manifest>)) {
-    sink(lower_namespace(app));
+    let lowering = Lowering::new(app);
+    sink(lowering.namespace());
     for workload in &app.workloads {
-        sink(lower_workload(app, workload));
+        sink(lowering.workload(workload));
     }
 }
 
-/// The objects that come before every workload's: the Namespace.
-pub fn lower_namespace(app: &App) -> Vec<Manifest> {
-    let mut out = Vec::new();
-    push(&mut out, "namespace", &namespace(app));
-    out
+/// An app being lowered a component at a time, with what every workload's objects read of the
+/// others (who calls whom) worked out once.
+pub struct Lowering<'a> {
+    /// The app.
+    app: &'a App,
+    /// The `uses` and `route` edges, for NetworkPolicies.
+    graph: network::Graph,
 }
 
-/// The objects of one workload of `app`, in the order of [`lower`].
-pub fn lower_workload(app: &App, workload: &Workload) -> Vec<Manifest> {
+impl<'a> Lowering<'a> {
+    /// Prepares `app`, a model without errors, for lowering.
+    pub fn new(app: &'a App) -> Self {
+        Lowering {
+            app,
+            graph: network::Graph::of(app),
+        }
+    }
+
+    /// The objects that come before every workload's: the Namespace.
+    pub fn namespace(&self) -> Vec<Manifest> {
+        let mut out = Vec::new();
+        push(&mut out, "namespace", &namespace(self.app));
+        out
+    }
+
+    /// The objects of one workload of the app, in the order of [`lower`].
+    pub fn workload(&self, workload: &Workload) -> Vec<Manifest> {
+        let scope = Scope {
+            app: self.app,
+            workload,
+            graph: &self.graph,
+        };
+        lower_workload(scope)
+    }
+}
+
+/// The objects of the workload of `scope`, in the order of [`lower`].
+fn lower_workload(scope: Scope<'_>) -> Vec<Manifest> {
     let mut out = Vec::new();
-    let scope = Scope { app, workload };
+    let workload = scope.workload;
     let component = &component_of(workload);
     if let Some(account) = workload::service_account(&scope) {
         push(&mut out, component, &account);
@@ -150,6 +180,8 @@ const MANAGER: &str = "windlass";
 struct Scope<'a> {
     app: &'a App,
     workload: &'a Workload,
+    /// Who calls whom in the app.
+    graph: &'a network::Graph,
 }
 
 impl Scope<'_> {

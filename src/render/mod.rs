@@ -54,12 +54,16 @@ pub fn append_yaml<'a>(out: &mut String, objects: impl IntoIterator<Item = &'a s
 /// One file per application component (the Namespace, then each workload), plus a
 /// `kustomization.yaml` that lists them.
 pub fn files(manifests: &[Manifest], format: Format) -> Vec<OutputFile> {
+    // Components in order of first appearance, found by lookup: an app of tens of thousands of
+    // workloads must not search the list for each object.
     let mut groups: Vec<(&str, Vec<&serde_json::Value>)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for m in manifests {
-        match groups.iter_mut().find(|(c, _)| *c == m.component) {
-            Some((_, objects)) => objects.push(&m.object),
-            None => groups.push((&m.component, vec![&m.object])),
-        }
+        let i = *index.entry(m.component.as_str()).or_insert_with(|| {
+            groups.push((&m.component, Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].1.push(&m.object);
     }
     let mut files: Vec<OutputFile> = groups
         .iter()
