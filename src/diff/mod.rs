@@ -1,22 +1,25 @@
 //! Diff: the manifests compiled now against the previous output, per resource and field, with
 //! the risk of every change.
 //!
-//! The stage reads manifests — `serde_json::Value` objects — never the model, so the previous
+//! The stage reads objects — `serde_json::Value`s — never the model, so the previous
 //! output may come from an earlier build, from git, or from another tool ([`read`] parses YAML
 //! and JSON text; the CLI reads the files).
 //!
-//! 1. **Normalise** ([`normal`]): drop what a cluster adds (`status`, `managedFields`,
+//! 1. **Normalise** (`normal.rs`): drop what a cluster adds (`status`, `managedFields`,
 //!    `resourceVersion`, …), nulls and empty lists; sort lists whose order means nothing
 //!    (`accessModes`, capabilities); mask Secret values.
-//! 2. **Match** ([`matching`]): resources by API group, kind, namespace and name, so an
+//! 2. **Match** (`matching.rs`): resources by API group, kind, namespace and name, so an
 //!    apiVersion bump is a change; a removed and an added resource of the same kind whose content
 //!    is at least [`RENAME_SIMILARITY`] alike are a rename.
-//! 3. **Compare** ([`fields`]): field by field; lists Kubernetes merges by key (containers, env,
+//! 3. **Compare** (`fields.rs`): field by field; lists Kubernetes merges by key (containers, env,
 //!    ports, volumes, volumeMounts, volumeClaimTemplates, …) are matched by key, so order never
 //!    shows as a change.
-//! 4. **Classify** ([`classify`]): every change gets one [`Class`], a reason, and for breaking
+//! 4. **Classify** (`classify/`): every change gets one [`Class`], a reason, and for breaking
 //!    and data-loss changes what a person must do instead.
-//! 5. **Render** ([`report`]): for a terminal, for a pull-request comment, or as JSON.
+//! 5. **Report** ([`report`]): for a terminal, for a pull-request comment, or as JSON.
+//!
+//! Normalisation and comparison share one view of the Kubernetes schema (`schema.rs`): which
+//! values mean "not set", and how the items of each list are matched.
 
 mod classify;
 mod fields;
