@@ -292,7 +292,9 @@ fn layout(text: &str) -> String {
         Some(rest) => ("\u{FEFF}", rest),
         None => ("", text),
     };
-    let body = body.replace("\r\n", "\n");
+    // Lines end in `\n`, whatever ended them: CRLF, and a CR alone (which KDL reads as a line
+    // break too; a file of CR-only lines was otherwise one long line, changed by every run).
+    let body = body.replace("\r\n", "\n").replace('\r', "\n");
     let lines = scan(body.strip_suffix('\n').unwrap_or(&body));
     let shifts = shifts(&lines);
 
@@ -459,6 +461,11 @@ mod tests {
     #[test]
     fn line_endings_final_newline_and_bom() {
         assert_eq!(fmt("a {\r\n  b\r\n}"), "a {\n    b\n}\n");
+        assert_eq!(fmt("a {\r  b\r}\r"), "a {\n    b\n}\n");
+        assert_eq!(
+            fmt("a {\r  b // x\r  c\r\n}"),
+            "a {\n    b // x\n    c\n}\n"
+        );
         assert_eq!(fmt("\u{FEFF}a {\n b\n}\n"), "\u{FEFF}a {\n    b\n}\n");
         assert_eq!(fmt(""), "");
         assert_eq!(fmt("\n\n  \n"), "");
