@@ -61,10 +61,12 @@ pub fn is_manifest_file(file_name: &str) -> bool {
 /// Every Kubernetes object in `text`: each document of a stream, with the `items` of a `List`
 /// spread out. Empty documents are skipped; YAML merge keys (`<<`) are applied.
 pub fn objects(text: &str, syntax: Syntax) -> Result<Vec<Value>, ReadError> {
+    // A byte-order mark is no part of the first document.
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let mut out = Vec::new();
     match syntax {
         Syntax::Json => {
-            let value: Value = serde_json::from_str(text).map_err(|e| ReadError {
+            let Strict(value) = serde_json::from_str(text).map_err(|e| ReadError {
                 document: None,
                 message: e.to_string(),
             })?;
@@ -90,7 +92,9 @@ pub fn objects(text: &str, syntax: Syntax) -> Result<Vec<Value>, ReadError> {
                     yaml.apply_merge().map_err(|e| fail(e.to_string()))?;
                     serde_json::to_value(yaml).map_err(|e| fail(e.to_string()))?
                 } else {
-                    Value::deserialize(document).map_err(|e| fail(e.to_string()))?
+                    Strict::deserialize(document)
+                        .map_err(|e| fail(e.to_string()))?
+                        .0
                 };
                 spread(value, Some(i + 1), &mut out)?;
             }
@@ -135,7 +139,8 @@ pub fn previous(
         None => Ok(()),
     };
     for (file, text) in files {
-        let (found, same) = changed_objects(&text, Syntax::of(&file), &mut texts)
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+        let (found, same) = changed_objects(text, Syntax::of(&file), &mut texts)
             .map_err(|e| format!("{file}: {e}"))?;
         for i in same {
             note(now[i].0.as_ref(), &file)?;
@@ -204,6 +209,85 @@ pub fn changed_objects(
     Ok((out, unchanged))
 }
 
+/// A value read as `serde_json::Value` reads it, but a map that holds a key twice is an error:
+/// a reader that keeps the last one would compare an object nobody wrote.
+struct Strict(Value);
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+/// Builds a [`Strict`] value.
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a YAML or JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Strict::deserialize(d).map(|s| s.0)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Strict(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let Strict(value) = map.next_value()?;
+            if out.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "the key `{key}` appears twice in one map"
+                )));
+            }
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
 /// Adds `value` to `out`: nothing for an empty document, the items of a `List`, or the object,
 /// which must name its `apiVersion`, `kind` and `metadata.name`.
 fn spread(value: Value, document: Option<usize>, out: &mut Vec<Value>) -> Result<(), ReadError> {
@@ -260,6 +344,24 @@ mod tests {
     fn json_lists() {
         let text = r#"{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"shop"}}]}"#;
         assert_eq!(objects(text, Syntax::Json).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_document() {
+        let text = "\u{FEFF}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
+        assert_eq!(objects(text, Syntax::Yaml).unwrap().len(), 1);
+        let json = "\u{FEFF}{\"apiVersion\":\"v1\",\"kind\":\"X\",\"metadata\":{\"name\":\"a\"}}";
+        assert_eq!(objects(json, Syntax::Json).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_key_twice_in_one_map_is_an_error() {
+        let yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n";
+        let err = objects(yaml, Syntax::Yaml).unwrap_err();
+        assert!(err.message.contains("`name` appears twice"), "{err}");
+        let json = r#"{"apiVersion":"v1","kind":"X","metadata":{"name":"a","name":"b"}}"#;
+        let err = objects(json, Syntax::Json).unwrap_err();
+        assert!(err.message.contains("`name` appears twice"), "{err}");
     }
 
     #[test]
