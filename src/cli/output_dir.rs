@@ -163,10 +163,11 @@ fn place(dir: &Path, description: &Path) -> Result<PathBuf, Refusal> {
 /// the directory is refused, by name.
 fn owned_files(dir: &Path) -> Result<BTreeSet<String>, Refusal> {
     let present = walk(dir)?;
-    let recorded = match fs::read_to_string(dir.join(RECORD)) {
+    // Read like any previous output: a FIFO or a device in its place is refused, not read.
+    let recorded = match files::read_text(&dir.join(RECORD), files::MAX_PREVIOUS_BYTES) {
         Ok(text) => Some(parse_record(&text)),
         Err(err) if err.kind() == io::ErrorKind::NotFound => None,
-        Err(err) => return Err(err.into()),
+        Err(err) => return Err(io::Error::new(err.kind(), format!("{RECORD}: {err}")).into()),
     };
     let foreign: Vec<&String> = match &recorded {
         Some(owned) => present
@@ -213,7 +214,8 @@ fn not_written_by_a_build<'a>(dir: &Path, present: &'a BTreeSet<String>) -> Vec<
             format!("{folder}/")
         };
         let kustomization = format!("{prefix}kustomization.yaml");
-        let Ok(text) = fs::read_to_string(dir.join(&kustomization)) else {
+        let Ok(text) = files::read_text(&dir.join(&kustomization), files::MAX_PREVIOUS_BYTES)
+        else {
             continue;
         };
         let Some(listed) = kustomization_resources(&text) else {
