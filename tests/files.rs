@@ -382,8 +382,8 @@ fn a_first_build_killed_at_any_step_leaves_nothing_or_the_whole_output() {
         assert_eq!(names(dir.path()), ["out", "windlass.kdl"], "step {step}");
         fs::remove_dir_all(&out).unwrap();
     });
-    // At least a write and a sync per file, so the hook did stop the runs above.
-    assert!(steps >= 2 * new.len(), "a whole build took {steps} steps");
+    // At least a write per file, so the hook did stop the runs above.
+    assert!(steps > new.len(), "a whole build took {steps} steps");
     assert_eq!(tree(&out), new);
     assert_eq!(names(dir.path()), ["out", "windlass.kdl"]);
 }
@@ -425,7 +425,7 @@ fn a_rebuild_killed_at_any_step_leaves_the_old_output_or_the_new() {
         assert_eq!(tree(&out), old);
         fs::write(&description, &new_description).unwrap();
     });
-    assert!(steps >= 2 * new.len(), "a whole build took {steps} steps");
+    assert!(steps > new.len(), "a whole build took {steps} steps");
     assert!(saw_old > 0 && saw_new > 0, "old {saw_old}, new {saw_new}");
     assert_eq!(tree(&out), new);
     assert_eq!(names(dir.path()), ["out", "windlass.kdl"]);
