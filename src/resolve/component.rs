@@ -8,7 +8,7 @@ use std::rc::Rc;
 use crate::syntax::reader::{Document, Value};
 
 use super::environment::Override;
-use super::values::{self, NodeView, Scope, Val};
+use super::values::{self, NodeView, Params, Val};
 use super::workload::{AppDefaults, WorkloadBuilder};
 use crate::diag::suggest_help;
 use crate::diag::{Diagnostic, Diagnostics, codes};
@@ -282,12 +282,12 @@ impl Components {
             }
         };
         stack.push(key);
-        let empty = Scope::default();
+        let empty = Params::default();
         for node in doc.nodes() {
             let child = NodeView {
                 node,
                 file,
-                scope: &empty,
+                params: &empty,
             };
             match child.name() {
                 "component" => self.define(&child, diags),
@@ -317,13 +317,13 @@ impl Components {
             let file = sources.add(display.clone(), PathBuf::from(display), text.to_owned());
             match crate::syntax::parse::parse(sources, file) {
                 Ok(doc) => {
-                    let empty = Scope::default();
+                    let empty = Params::default();
                     for node in doc.nodes().filter(|n| n.name() == "component") {
                         self.define(
                             &NodeView {
                                 node,
                                 file,
-                                scope: &empty,
+                                params: &empty,
                             },
                             diags,
                         );
@@ -423,8 +423,8 @@ impl Components {
             env_block = Some(o.view);
         }
         // Parameters: `name` and `app` first, so defaults can use them.
-        let mut scope = Scope::default();
-        scope.params.insert(
+        let mut params = Params::default();
+        params.values.insert(
             "name".into(),
             Val {
                 value: Value::String(instance.clone()),
@@ -432,7 +432,7 @@ impl Components {
                 raw: None,
             },
         );
-        scope.params.insert(
+        params.values.insert(
             "app".into(),
             Val {
                 value: Value::String(app_name.to_owned()),
@@ -480,7 +480,7 @@ impl Components {
                 (Some(v), _) => v,
                 // A default's text may use the parameters before it: `image="{app}-web"`.
                 (None, Some(default)) => match &default.value {
-                    Value::String(text) => scope.substitute(text, default.span, diags),
+                    Value::String(text) => params.substitute(text, default.span, diags),
                     _ => default.clone(),
                 },
                 (None, None) => {
@@ -517,7 +517,7 @@ impl Components {
                     continue;
                 }
             };
-            scope.params.insert(param.name.clone(), value);
+            params.values.insert(param.name.clone(), value);
         }
         if !ok {
             return None;
@@ -529,16 +529,16 @@ impl Components {
             let body = NodeView {
                 node,
                 file: def.file,
-                scope: &scope,
+                params: &params,
             };
             builder.apply_all(body.children().filter(|c| c.name() != "param"), app, diags);
         }
         builder.next_layer();
         builder.apply_all(view.children(), app, diags);
-        let params: Vec<&str> = def.params.iter().map(|p| p.name.as_str()).collect();
+        let param_names: Vec<&str> = def.params.iter().map(|p| p.name.as_str()).collect();
         builder.next_layer();
         for p in &shorthands {
-            builder.apply_shorthand(p, app, &params, diags);
+            builder.apply_shorthand(p, app, &param_names, diags);
         }
         if let Some(block) = env_block {
             builder.next_layer();

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use crate::syntax::reader::Value;
 
-use super::values::{self, Entries, NodeView, Val};
+use super::values::{self, NodeView, Reading, Val};
 use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::model::names::is_port_name;
 use crate::model::{
     Container, EnvFrom, EnvValue, EnvVar, Image, Mount, Port, PortRef, Probe, ProbeAction,
     Protocol, Resources,
@@ -181,7 +182,7 @@ pub fn apply(
                 ..Resources::default()
             };
             let mut q =
-                |key: &str, e: &mut Entries| e.prop(key).and_then(|v| values::quantity(&v, diags));
+                |key: &str, e: &mut Reading| e.prop(key).and_then(|v| values::quantity(&v, diags));
             r.cpu = q("cpu", &mut e);
             r.memory = q("memory", &mut e);
             r.ephemeral_storage = q("ephemeral-storage", &mut e);
@@ -464,7 +465,7 @@ fn port(index: usize, node: &NodeView, diags: &mut Diagnostics) -> Option<Port> 
         Some(v) => {
             let name = values::string(&v, diags)?;
             if name.len() > 15
-                && values::is_port_name(&name[..15])
+                && is_port_name(&name[..15])
                 && name
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
@@ -476,7 +477,7 @@ fn port(index: usize, node: &NodeView, diags: &mut Diagnostics) -> Option<Port> 
                 );
                 return None;
             }
-            if !values::is_port_name(&name) {
+            if !is_port_name(&name) {
                 diags.push(
                     Diagnostic::error(codes::INVALID_NAME, format!("`{name}` is not a valid port name"))
                         .label(v.span, if name.len() > 15 { "longer than 15 characters" } else { "invalid port name" })
@@ -532,7 +533,7 @@ fn port_ref(val: &Val, diags: &mut Diagnostics) -> Option<PortRef> {
 }
 
 /// Reads `port=` of a probe or route: a number or a declared port's name; `None` means primary.
-pub fn opt_port_ref(e: &mut Entries, diags: &mut Diagnostics) -> Option<PortRef> {
+pub fn opt_port_ref(e: &mut Reading, diags: &mut Diagnostics) -> Option<PortRef> {
     e.prop("port").and_then(|v| port_ref(&v, diags))
 }
 

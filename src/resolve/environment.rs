@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use crate::syntax::reader::Document;
 
-use super::values::{self, NodeView, Scope};
+use super::values::{self, NodeView, Params};
 use super::{APP_SETTINGS, WORKLOAD_KINDS};
 use crate::diag::suggest_help;
 use crate::diag::{Diagnostic, Diagnostics, codes};
@@ -69,7 +69,7 @@ pub fn names(doc: &Document) -> Vec<String> {
 pub fn collect<'a>(
     doc: &'a Document,
     file: FileId,
-    scope: &'a Scope,
+    params: &'a Params,
     selected: Option<&str>,
     diags: &mut Diagnostics,
 ) -> Option<Overrides<'a>> {
@@ -80,7 +80,7 @@ pub fn collect<'a>(
         .filter(|n| n.name() == "environment")
         .enumerate()
     {
-        let view = NodeView { node, file, scope };
+        let view = NodeView { node, file, params };
         if index == MAX_ENVIRONMENTS {
             diags.push(
                 Diagnostic::error(

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use super::values::{self, NodeView, Val};
 use super::workload::{key_values, unknown_in};
 use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::model::names::is_dns_label;
 use crate::model::{Exposure, HttpRouteExposure, Ingress};
 
 const FORMS: &[&str] = &[
@@ -194,7 +195,5 @@ fn is_host(host: &str) -> bool {
     let rest = host.strip_prefix("*.").unwrap_or(host);
     !rest.is_empty()
         && rest.len() <= 253
-        && rest
-            .split('.')
-            .all(|l| values::is_dns_label(l) && l.len() <= 63)
+        && rest.split('.').all(|l| is_dns_label(l) && l.len() <= 63)
 }

@@ -20,7 +20,7 @@ use crate::model::{self, App, Exposure, PortRef, SecurityLevel, Workload, Worklo
 use crate::source::{FileId, Loader, Sources, Span};
 use crate::syntax::reader::{Document, Value, ValueRef};
 use component::Components;
-use values::{NodeView, Scope};
+use values::{NodeView, Params};
 use workload::{AppDefaults, WorkloadBuilder};
 
 const TOP_LEVEL: &[&str] = &["app", "component", "import", "environment"];
@@ -50,13 +50,13 @@ pub fn resolve(
 ) -> (Option<App>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut components = Components::default();
-    let empty = Scope::default();
+    let empty = Params::default();
     let mut apps = Vec::new();
     for node in doc.nodes() {
         let view = NodeView {
             node,
             file,
-            scope: &empty,
+            params: &empty,
         };
         match view.name() {
             "app" => apps.push(node),
@@ -98,7 +98,7 @@ pub fn resolve(
                 let view = NodeView {
                     node: *extra,
                     file,
-                    scope: &empty,
+                    params: &empty,
                 };
                 diags.push(
                     Diagnostic::error(codes::APP_COUNT, "a description holds one `app`")
@@ -109,7 +109,7 @@ pub fn resolve(
             let view = NodeView {
                 node: *node,
                 file,
-                scope: &empty,
+                params: &empty,
             };
             resolve_app(
                 &view,

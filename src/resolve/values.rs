@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{Diagnostic, Diagnostics, codes, suggest_help};
-pub use crate::model::names::{is_dns_label, is_label_value, is_port_name, is_qualified_key};
+use crate::model::names::is_dns_label;
 use crate::source::{FileId, Span};
 use crate::syntax::reader::{Node, Value, ValueRef};
 
@@ -21,16 +21,16 @@ pub struct Val {
 
 /// Component parameters in scope while reading a component's body.
 #[derive(Clone, Debug, Default)]
-pub struct Scope {
+pub struct Params {
     /// Parameter values by name (`name` and `app` included).
-    pub params: BTreeMap<String, Val>,
+    pub values: BTreeMap<String, Val>,
 }
 
-impl Scope {
+impl Params {
     /// Replaces `{param}` in a string; `{{` and `}}` are literal braces. A string that is exactly
     /// one parameter takes that parameter's value, type and span.
     pub fn substitute(&self, text: &str, span: Span, diags: &mut Diagnostics) -> Val {
-        if self.params.is_empty() || !text.contains(['{', '}']) {
+        if self.values.is_empty() || !text.contains(['{', '}']) {
             return Val {
                 value: Value::String(text.to_owned()),
                 span,
@@ -39,7 +39,7 @@ impl Scope {
         }
         if let Some(inner) = text.strip_prefix('{').and_then(|t| t.strip_suffix('}'))
             && !inner.contains(['{', '}'])
-            && let Some(val) = self.params.get(inner)
+            && let Some(val) = self.values.get(inner)
         {
             return val.clone();
         }
@@ -64,7 +64,7 @@ impl Scope {
                 break;
             };
             let key = &tail[1..end];
-            match self.params.get(key) {
+            match self.values.get(key) {
                 Some(val) => out.push_str(&display(&val.value)),
                 None => {
                     diags.push(
@@ -75,7 +75,7 @@ impl Scope {
                         .label(span, "used here")
                         .help(suggest_help(
                             key,
-                            self.params.keys().map(String::as_str),
+                            self.values.keys().map(String::as_str),
                             "declare it with `param NAME`, or write `{{` for a literal brace",
                         )),
                     );
@@ -133,7 +133,7 @@ pub struct NodeView<'a> {
     /// The file it is in.
     pub file: FileId,
     /// Parameters in scope.
-    pub scope: &'a Scope,
+    pub params: &'a Params,
 }
 
 impl<'a> NodeView<'a> {
@@ -152,14 +152,14 @@ impl<'a> NodeView<'a> {
         Span::from_range(self.file, self.node.span())
     }
 
-    /// The node's children, each in the same scope.
+    /// The node's children, each with the same parameters.
     pub fn children(&self) -> impl Iterator<Item = NodeView<'a>> + 'a {
-        let (file, scope) = (self.file, self.scope);
+        let (file, params) = (self.file, self.params);
         self.node
             .children()
             .into_iter()
             .flatten()
-            .map(move |node| NodeView { node, file, scope })
+            .map(move |node| NodeView { node, file, params })
     }
 
     /// Whether the node has a `{ … }` block.
@@ -169,7 +169,7 @@ impl<'a> NodeView<'a> {
 
     /// Reads arguments and properties, substituting parameters. A property whose whole value is a
     /// parameter set to `#null` is dropped.
-    pub fn read(&self, diags: &mut Diagnostics) -> Entries {
+    pub fn read(&self, diags: &mut Diagnostics) -> Reading {
         let mut args = Vec::new();
         let mut props: Vec<Prop> = Vec::new();
         for entry in self.node.entries() {
@@ -180,7 +180,7 @@ impl<'a> NodeView<'a> {
                 None => span,
             };
             let val = match entry.value() {
-                ValueRef::String(s) => self.scope.substitute(s, value_span, diags),
+                ValueRef::String(s) => self.params.substitute(s, value_span, diags),
                 other => Val {
                     value: other.to_value(),
                     span: value_span,
@@ -204,7 +204,7 @@ impl<'a> NodeView<'a> {
             }
         }
         keep_last(&mut props);
-        Entries {
+        Reading {
             node_name: self.name().to_owned(),
             node_span: self.name_span(),
             args,
@@ -241,7 +241,7 @@ fn keep_last(props: &mut Vec<Prop>) {
 
 /// The arguments and properties of one node, consumed by typed getters.
 #[derive(Debug)]
-pub struct Entries {
+pub struct Reading {
     node_name: String,
     node_span: Span,
     /// Positional arguments.
@@ -251,7 +251,7 @@ pub struct Entries {
     used_args: usize,
 }
 
-impl Entries {
+impl Reading {
     /// Names the node in messages by the form being read (`canary none` rather than `canary`).
     pub fn set_form(&mut self, form: String) {
         self.node_name = form;
@@ -748,11 +748,11 @@ mod tests {
         let keys = |text: &str| -> Vec<(String, String)> {
             let doc = crate::syntax::reader::read(text).unwrap();
             let node = doc.nodes().next().unwrap();
-            let scope = Scope::default();
+            let params = Params::default();
             let view = NodeView {
                 node,
                 file: FileId(0),
-                scope: &scope,
+                params: &params,
             };
             let mut diags = Diagnostics::new();
             view.read(&mut diags)

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use crate::syntax::reader::Value;
 
 use super::container::{self, ImageCtx, Seen, abs_path, upsert};
-use super::values::{self, Entries, NodeView, Prop, Val};
+use super::values::{self, NodeView, Prop, Reading, Val};
 use crate::diag::suggest_help;
 use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::model::names::{is_label_value, is_qualified_key};
 use crate::model::{
     AccessMode, Allow, Autoscale, Canary, Concurrency, ConfigFile, Container, CronSpec, Disruption,
     Edge, Exposure, IntOrPercent, JobSpec, PortRef, Route, RunAs, SecurityLevel, ServiceAccount,
@@ -457,7 +458,7 @@ impl WorkloadBuilder {
             }
             "run-as" => {
                 let mut e = node.read(diags);
-                let mut id = |key: &str, e: &mut Entries| {
+                let mut id = |key: &str, e: &mut Reading| {
                     e.prop(key)
                         .and_then(|v| values::int(&v, 0, i64::from(i32::MAX), diags))
                 };
@@ -1179,7 +1180,7 @@ pub fn key_values(
         );
     }
     for p in props {
-        if !values::is_qualified_key(&p.key) {
+        if !is_qualified_key(&p.key) {
             diags.push(
                 Diagnostic::error(codes::INVALID_NAME, format!("`{}` is not a valid key", p.key))
                     .label(p.span, "invalid key")
@@ -1190,7 +1191,7 @@ pub fn key_values(
         let Some(value) = values::text(&p.val, diags) else {
             continue;
         };
-        if label_values && !values::is_label_value(&value) {
+        if label_values && !is_label_value(&value) {
             diags.push(
                 Diagnostic::error(codes::INVALID_VALUE, format!("`{value}` is not a valid label value"))
                     .label(p.val.span, "invalid label value")
