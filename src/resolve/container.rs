@@ -3,8 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::syntax::reader::Value;
-
 use super::values::{self, NodeView, Reading, Val};
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::names::is_port_name;
@@ -247,7 +245,7 @@ pub fn apply(
                 .and_then(|v| values::dns_label(&v, "volume", 63, "", diags));
             let path = e
                 .require_prop("path", "mount data path=\"/data\"", diags)
-                .and_then(|v| abs_path(&v, diags));
+                .and_then(|v| values::abs_path(&v, diags));
             let read_only = e
                 .prop("read-only")
                 .and_then(|v| values::boolean(&v, diags))
@@ -272,11 +270,6 @@ pub fn apply(
         _ => return false,
     }
     true
-}
-
-/// `1 character`, `3 characters`.
-pub fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Puts `item` in `list`: in place of the entry `same` matches when an earlier layer set it
@@ -472,7 +465,7 @@ fn port(index: usize, node: &NodeView, diags: &mut Diagnostics) -> Option<Port> 
             {
                 diags.push(
                     Diagnostic::error(codes::NAME_TOO_LONG, format!("port name `{name}` is {} characters; at most 15 fit", name.len()))
-                        .label(v.span, format!("{} over", plural(name.len() - 15, "character")))
+                        .label(v.span, format!("{} over", values::plural(name.len() - 15, "character")))
                         .help("port names are IANA service names of at most 15 characters: shorten it, such as `metrics` or `grpc-health`"),
                 );
                 return None;
@@ -514,29 +507,6 @@ fn port(index: usize, node: &NodeView, diags: &mut Diagnostics) -> Option<Port> 
     })
 }
 
-fn port_ref(val: &Val, diags: &mut Diagnostics) -> Option<PortRef> {
-    match &val.value {
-        Value::Integer(_) => values::port_number(val, diags).map(PortRef::Number),
-        Value::String(s) => Some(PortRef::Name(s.clone())),
-        _ => {
-            diags.push(
-                Diagnostic::error(
-                    codes::INVALID_TYPE,
-                    format!("expected a port, found {}", values::type_name(&val.value)),
-                )
-                .label(val.span, "not a port")
-                .help("write a port number (`8080`) or the name of a declared port (`\"http\"`)"),
-            );
-            None
-        }
-    }
-}
-
-/// Reads `port=` of a probe or route: a number or a declared port's name; `None` means primary.
-pub fn opt_port_ref(e: &mut Reading, diags: &mut Diagnostics) -> Option<PortRef> {
-    e.prop("port").and_then(|v| port_ref(&v, diags))
-}
-
 const PROBE_TIMINGS: &[&str] = &["delay", "period", "timeout", "failures", "successes"];
 
 fn probe(node: &NodeView, diags: &mut Diagnostics) -> Option<Probe> {
@@ -552,7 +522,7 @@ fn probe(node: &NodeView, diags: &mut Diagnostics) -> Option<Probe> {
                 .require_arg("a request path", &example, diags)
                 .and_then(|v| values::string(&v, diags))
                 .filter(|p| path_ok(p, span, diags));
-            let port = opt_port_ref(&mut e, diags);
+            let port = values::opt_port_ref(&mut e, diags);
             let https = match e.prop("scheme") {
                 Some(v) => {
                     values::keyword(&v, &["HTTP", "HTTPS"], diags).is_some_and(|s| s == "HTTPS")
@@ -566,7 +536,7 @@ fn probe(node: &NodeView, diags: &mut Diagnostics) -> Option<Probe> {
             )
         }
         "tcp" => {
-            let port = opt_port_ref(&mut e, diags).unwrap_or(PortRef::Name(String::new()));
+            let port = values::opt_port_ref(&mut e, diags).unwrap_or(PortRef::Name(String::new()));
             (Some(ProbeAction::Tcp { port }), vec!["port"])
         }
         "exec" => {
@@ -658,23 +628,6 @@ fn path_ok(path: &str, span: Span, diags: &mut Diagnostics) -> bool {
         );
     }
     ok
-}
-
-/// An absolute path in a container.
-pub fn abs_path(val: &Val, diags: &mut Diagnostics) -> Option<String> {
-    let path = values::string(val, diags)?;
-    if !path.starts_with('/') {
-        diags.push(
-            Diagnostic::error(
-                codes::INVALID_VALUE,
-                format!("`{path}` is not an absolute path"),
-            )
-            .label(val.span, "must start with `/`")
-            .help(format!("write \"/{path}\"")),
-        );
-        return None;
-    }
-    Some(path)
 }
 
 /// Parses an image reference and applies the registry prefix when it names no registry host.

@@ -541,10 +541,7 @@ fn check_name_length(w: &Workload, diags: &mut Diagnostics) {
             )
             .label(
                 w.span,
-                format!(
-                    "{} over",
-                    container::plural(w.name.len() - max, "character")
-                ),
+                format!("{} over", values::plural(w.name.len() - max, "character")),
             )
             .help(format!("shorten it to {max} characters or fewer: {why}")),
         );

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use crate::syntax::reader::Value;
 
-use super::container::{self, ImageCtx, Seen, abs_path, upsert};
+use super::container::{self, ImageCtx, Seen, upsert};
+use super::values::abs_path;
 use super::values::{self, NodeView, Prop, Reading, Val};
 use crate::diag::suggest_help;
 use crate::diag::{Diagnostic, Diagnostics, codes};
@@ -543,7 +544,7 @@ impl WorkloadBuilder {
                     ok
                 });
                 let target = e.require_prop("to", example, diags);
-                let port = container::opt_port_ref(&mut e, diags);
+                let port = values::opt_port_ref(&mut e, diags);
                 if let (Some(path), Some(t)) = (path, target)
                     && let Some(target) = values::string(&t, diags)
                 {
