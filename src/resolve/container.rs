@@ -1,8 +1,7 @@
 //! Children that describe a container: image, ports, env, probes, resources, command, mounts.
 //! Shared by the main container and by `init` and `sidecar` blocks.
 
-use std::collections::BTreeMap;
-
+use super::layers::{Layers, upsert};
 use super::values::{self, NodeView, Reading, Val};
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::names::is_port_name;
@@ -38,51 +37,6 @@ enum ProbeSlot {
     Startup,
 }
 
-/// Remembers which single nodes and keyed entries one layer (a component body, or an instance's
-/// block) has set: a repeat within a layer is an error, a repeat in a later layer replaces.
-#[derive(Default)]
-pub struct Seen {
-    keys: BTreeMap<String, Span>,
-    /// Every key any layer has set, so a new one is appended without searching the list.
-    ever: std::collections::BTreeSet<String>,
-}
-
-impl Seen {
-    /// Starts a new layer.
-    pub fn next_layer(&mut self) {
-        self.keys.clear();
-    }
-
-    /// Records `key`; reports a duplicate when this layer set it already.
-    pub fn first(&mut self, key: String, what: &str, span: Span, diags: &mut Diagnostics) -> bool {
-        if let Some(previous) = self.keys.get(&key) {
-            diags.push(
-                Diagnostic::error(codes::DUPLICATE_NODE, format!("{what} is set twice"))
-                    .label(span, "set again here")
-                    .label(*previous, "first set here")
-                    .help("keep one of them"),
-            );
-            return false;
-        }
-        self.ever.insert(key.clone());
-        self.keys.insert(key, span);
-        true
-    }
-
-    /// Records the key of a keyed entry as [`Seen::first`] does. `Some(replaces)` when the entry
-    /// goes in: `replaces` says whether an earlier layer set it (see [`upsert`]).
-    pub fn entry(
-        &mut self,
-        key: String,
-        what: &str,
-        span: Span,
-        diags: &mut Diagnostics,
-    ) -> Option<bool> {
-        let replaces = self.ever.contains(&key) && !self.keys.contains_key(&key);
-        self.first(key, what, span, diags).then_some(replaces)
-    }
-}
-
 /// Context for resolving images.
 pub struct ImageCtx<'a> {
     /// The app's registry prefix.
@@ -93,7 +47,7 @@ pub struct ImageCtx<'a> {
 pub fn apply(
     c: &mut Container,
     node: &NodeView,
-    seen: &mut Seen,
+    layers: &mut Layers,
     images: &ImageCtx,
     diags: &mut Diagnostics,
 ) -> bool {
@@ -105,7 +59,7 @@ pub fn apply(
             let mut e = node.read(diags);
             let val = e.require_arg("an image reference", "image \"orders:3.1.0\"", diags);
             if let Some(val) = val
-                && seen.first(format!("{scope}image"), "`image`", span, diags)
+                && layers.first(format!("{scope}image"), "`image`", span, diags)
                 && let Some(image) = image(&val, images.registry, diags)
             {
                 c.image = Some(image);
@@ -129,7 +83,7 @@ pub fn apply(
                     .help(format!("write it as `{name} \"/app/run\" \"--flag\"`")),
                 );
             }
-            if seen.first(format!("{scope}{name}"), &format!("`{name}`"), span, diags) {
+            if layers.first(format!("{scope}{name}"), &format!("`{name}`"), span, diags) {
                 if name == "command" {
                     c.command = words;
                 } else {
@@ -138,7 +92,7 @@ pub fn apply(
             }
             e.finish(&[], diags);
         }
-        "env" => env(c, node, seen, diags),
+        "env" => env(c, node, layers, diags),
         "env-from" => {
             let mut e = node.read(diags);
             let secret = e
@@ -165,7 +119,7 @@ pub fn apply(
             if let Some(port) = port(c.ports.len(), node, diags) {
                 let key = format!("{scope}port:{}:{}", port.number, port.protocol.as_str());
                 if let Some(replaces) =
-                    seen.entry(key, &format!("port {}", port.number), span, diags)
+                    layers.entry(key, &format!("port {}", port.number), span, diags)
                 {
                     upsert(&mut c.ports, port, replaces, |a, b| {
                         a.number == b.number && a.protocol == b.protocol
@@ -186,7 +140,7 @@ pub fn apply(
             r.ephemeral_storage = q("ephemeral-storage", &mut e);
             r.limit_cpu = q("limit-cpu", &mut e);
             r.limit_memory = q("limit-memory", &mut e);
-            if seen.first(format!("{scope}resources"), "`resources`", span, diags) {
+            if layers.first(format!("{scope}resources"), "`resources`", span, diags) {
                 c.resources = r;
             }
             e.finish(
@@ -209,7 +163,7 @@ pub fn apply(
             };
             if let Some(p) = probe(node, diags) {
                 let mut set = |which: &str, target: &mut Option<Probe>, p: Probe| {
-                    if seen.first(
+                    if layers.first(
                         format!("{scope}{which}"),
                         &format!("the {which} probe"),
                         span,
@@ -233,7 +187,7 @@ pub fn apply(
         }
         "privileged" => {
             if let Some(on) = super::workload::flag(node, diags)
-                && seen.first(format!("{scope}privileged"), "`privileged`", span, diags)
+                && layers.first(format!("{scope}privileged"), "`privileged`", span, diags)
             {
                 c.privileged = on;
             }
@@ -251,7 +205,7 @@ pub fn apply(
                 .and_then(|v| values::boolean(&v, diags))
                 .unwrap_or(false);
             if let (Some(volume), Some(path)) = (volume, path)
-                && seen.first(
+                && layers.first(
                     format!("{scope}mount:{path}"),
                     &format!("a mount at {path}"),
                     span,
@@ -272,29 +226,14 @@ pub fn apply(
     true
 }
 
-/// Puts `item` in `list`: in place of the entry `same` matches when an earlier layer set it
-/// (`replaces`, from [`Seen::entry`]), else appended. Searching only then keeps thousands of
-/// entries (a gateway's routes, a service's variables) linear.
-pub fn upsert<T>(list: &mut Vec<T>, item: T, replaces: bool, same: impl Fn(&T, &T) -> bool) {
-    let earlier = if replaces {
-        list.iter().position(|x| same(x, &item))
-    } else {
-        None
-    };
-    match earlier {
-        Some(i) => list[i] = item,
-        None => list.push(item),
-    }
-}
-
-fn env(c: &mut Container, node: &NodeView, seen: &mut Seen, diags: &mut Diagnostics) {
+fn env(c: &mut Container, node: &NodeView, layers: &mut Layers, diags: &mut Diagnostics) {
     let mut e = node.read(diags);
     let span = node.name_span();
     let scope = format!("{}/", c.name);
-    let mut push = |var: EnvVar, seen: &mut Seen, diags: &mut Diagnostics| {
+    let mut push = |var: EnvVar, layers: &mut Layers, diags: &mut Diagnostics| {
         let key = format!("{scope}env:{}", var.name);
         let what = format!("environment variable `{}`", var.name);
-        if let Some(replaces) = seen.entry(key, &what, var.span, diags) {
+        if let Some(replaces) = layers.entry(key, &what, var.span, diags) {
             upsert(&mut c.env, var, replaces, |a, b| a.name == b.name);
         }
     };
@@ -352,7 +291,7 @@ fn env(c: &mut Container, node: &NodeView, seen: &mut Seen, diags: &mut Diagnost
                         value: EnvValue::Literal(value),
                         span: prop.span,
                     },
-                    seen,
+                    layers,
                     diags,
                 );
             }
@@ -420,7 +359,7 @@ fn env(c: &mut Container, node: &NodeView, seen: &mut Seen, diags: &mut Diagnost
                 value,
                 span: name_val.span,
             },
-            seen,
+            layers,
             diags,
         );
     }

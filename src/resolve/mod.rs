@@ -8,6 +8,7 @@ mod component;
 mod container;
 mod environment;
 mod exposure;
+mod layers;
 
 pub mod values;
 mod workload;
@@ -20,6 +21,7 @@ use crate::model::{self, App, Exposure, PortRef, SecurityLevel, Workload, Worklo
 use crate::source::{FileId, Loader, Sources, Span};
 use crate::syntax::reader::{Document, Value, ValueRef};
 use component::Components;
+use layers::Layers;
 use values::{NodeView, Params};
 use workload::{AppDefaults, WorkloadBuilder};
 
@@ -183,7 +185,7 @@ fn resolve_app(
         network_policy: None,
         default_gateway: None,
     };
-    let mut seen = container::Seen::default();
+    let mut layers = Layers::default();
     // Settings first: they apply to every workload wherever they are written. An environment's
     // settings come after the app's, as a layer that replaces them.
     let app_settings: Vec<NodeView> = view
@@ -194,7 +196,7 @@ fn resolve_app(
     let first_env = app_settings.len();
     for (i, child) in app_settings.into_iter().chain(env_settings).enumerate() {
         if i == first_env {
-            seen.next_layer();
+            layers.next_layer();
         }
         let child_name = child.name();
         if !APP_SETTINGS.contains(&child_name) {
@@ -227,7 +229,7 @@ fn resolve_app(
             };
             e.finish(&["ingress-namespace"], diags);
             if let Some(ingress_namespace) = namespace
-                && seen.first("network-policy".into(), "`network-policy`", span, diags)
+                && layers.first("network-policy".into(), "`network-policy`", span, diags)
             {
                 app.network_policy = Some(model::NetworkPolicy {
                     ingress_namespace,
@@ -250,7 +252,7 @@ fn resolve_app(
                 .and_then(|v| values::dns_label(&v, "namespace", 63, "", diags));
             e.finish(&["namespace"], diags);
             if let Some(name) = name
-                && seen.first("default-gateway".into(), "`default-gateway`", span, diags)
+                && layers.first("default-gateway".into(), "`default-gateway`", span, diags)
             {
                 app.default_gateway = Some((name, namespace));
             }
@@ -258,7 +260,7 @@ fn resolve_app(
         }
         if child_name == "cluster" {
             if let Some(cluster) = cluster(&child, diags)
-                && seen.first("cluster".into(), "`cluster`", span, diags)
+                && layers.first("cluster".into(), "`cluster`", span, diags)
             {
                 app.cluster = cluster;
             }
@@ -266,7 +268,7 @@ fn resolve_app(
         }
         if child_name == "security" {
             if let Some(level) = workload::security_level(&child, diags)
-                && seen.first("security".into(), "`security`", span, diags)
+                && layers.first("security".into(), "`security`", span, diags)
             {
                 app.security = level;
             }
@@ -279,7 +281,7 @@ fn resolve_app(
             _ => "ingress-class nginx",
         };
         if let Some(v) = e.require_arg("a value", example, diags)
-            && seen.first(
+            && layers.first(
                 child_name.to_owned(),
                 &format!("`{child_name}`"),
                 span,

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use crate::syntax::reader::Value;
 
-use super::container::{self, ImageCtx, Seen, upsert};
+use super::container::{self, ImageCtx};
+use super::layers::{Layers, upsert};
 use super::values::abs_path;
 use super::values::{self, NodeView, Prop, Reading, Val};
 use crate::diag::suggest_help;
@@ -67,7 +68,7 @@ pub struct AppDefaults<'a> {
 /// Builds a workload from one or more layers of children.
 pub struct WorkloadBuilder {
     w: Workload,
-    seen: Seen,
+    layers: Layers,
     job: JobSpec,
     cron: Option<CronSpec>,
     schedule_missing: bool,
@@ -80,7 +81,7 @@ impl WorkloadBuilder {
     pub fn new(name: String, span: Span, kind: WorkloadKind, app: &AppDefaults) -> Self {
         WorkloadBuilder {
             w: Workload::new(name, span, kind, app.security),
-            seen: Seen::default(),
+            layers: Layers::default(),
             job: JobSpec::default(),
             cron: None,
             schedule_missing: kind == WorkloadKind::CronJob,
@@ -156,7 +157,7 @@ impl WorkloadBuilder {
 
     /// Starts a new layer: what it sets replaces what earlier layers set.
     pub fn next_layer(&mut self) {
-        self.seen.next_layer();
+        self.layers.next_layer();
     }
 
     /// Applies every child of `body`.
@@ -183,7 +184,7 @@ impl WorkloadBuilder {
             unknown_node(node, self.w.kind, diags);
             return;
         }
-        if container::apply(&mut self.w.main, node, &mut self.seen, &images, diags) {
+        if container::apply(&mut self.w.main, node, &mut self.layers, &images, diags) {
             return;
         }
         let kind = self.w.kind;
@@ -194,7 +195,7 @@ impl WorkloadBuilder {
                     .require_arg("a count", "replicas 2", diags)
                     .and_then(|v| values::count(&v, 0, diags))
                     && self
-                        .seen
+                        .layers
                         .first("replicas".into(), "`replicas`", span, diags)
                 {
                     self.w.replicas = Some(n);
@@ -219,7 +220,7 @@ impl WorkloadBuilder {
                         }
                     });
                 if let (Some(path), Some(content)) = (path, content)
-                    && let Some(replaces) = self.seen.entry(
+                    && let Some(replaces) = self.layers.entry(
                         format!("file:{path}"),
                         &format!("file `{path}`"),
                         span,
@@ -247,7 +248,7 @@ impl WorkloadBuilder {
             "host-network" => {
                 if let Some(on) = flag(node, diags)
                     && self
-                        .seen
+                        .layers
                         .first("host-network".into(), "`host-network`", span, diags)
                 {
                     self.w.host_network = on;
@@ -256,7 +257,7 @@ impl WorkloadBuilder {
             }
             "volume" | "empty-dir" | "host-path" => {
                 if let Some(volume) = volume(node, diags)
-                    && let Some(replaces) = self.seen.entry(
+                    && let Some(replaces) = self.layers.entry(
                         format!("volume:{}", volume.name),
                         &format!("volume `{}`", volume.name),
                         span,
@@ -281,7 +282,7 @@ impl WorkloadBuilder {
                 let _none = e.next_arg();
                 e.finish(&[], diags);
                 if self
-                    .seen
+                    .layers
                     .first(name.to_owned(), &format!("`{name}`"), span, diags)
                 {
                     if name == "autoscale" {
@@ -294,7 +295,7 @@ impl WorkloadBuilder {
             // Below the arm for `autoscale none` / `canary none`, which must see `none` first.
             "canary" if kind.is_deployment() => {
                 if let Some(canary) = self.canary(node, app, diags)
-                    && self.seen.first("canary".into(), "`canary`", span, diags)
+                    && self.layers.first("canary".into(), "`canary`", span, diags)
                 {
                     self.w.canary = Some(canary);
                 }
@@ -312,7 +313,7 @@ impl WorkloadBuilder {
                 let memory = e.prop("memory").and_then(|v| percent(&v, diags));
                 if let (Some(min), Some(max)) = (min, max)
                     && self
-                        .seen
+                        .layers
                         .first("autoscale".into(), "`autoscale`", span, diags)
                 {
                     self.w.autoscale = Some(Autoscale {
@@ -328,7 +329,7 @@ impl WorkloadBuilder {
             "strategy" if !kind.is_batch() => {
                 if let Some(s) = strategy(node, kind, diags)
                     && self
-                        .seen
+                        .layers
                         .first("strategy".into(), "`strategy`", span, diags)
                 {
                     self.w.strategy = Some(s);
@@ -337,7 +338,7 @@ impl WorkloadBuilder {
             "disruption" if !kind.is_batch() => {
                 if let Some(d) = disruption(node, diags)
                     && self
-                        .seen
+                        .layers
                         .first("disruption".into(), "`disruption`", span, diags)
                 {
                     self.w.disruption = d;
@@ -358,14 +359,14 @@ impl WorkloadBuilder {
                     (None, _) => return,
                 };
                 let mut c = Container::new(cname.clone(), span);
-                let mut seen = Seen::default();
+                let mut layers = Layers::default();
                 let mut image_written = false;
                 for child in node.children() {
                     image_written |= child.name() == "image";
                     let is_probe =
                         matches!(child.name(), "probe" | "readiness" | "liveness" | "startup");
                     if (name == "init" && is_probe)
-                        || !container::apply(&mut c, &child, &mut seen, &images, diags)
+                        || !container::apply(&mut c, &child, &mut layers, &images, diags)
                     {
                         let known: Vec<&str> = container::CONTAINER_NODES
                             .iter()
@@ -418,7 +419,7 @@ impl WorkloadBuilder {
                     );
                     return;
                 }
-                if let Some(replaces) = self.seen.entry(
+                if let Some(replaces) = self.layers.entry(
                     format!("container:{cname}"),
                     &format!("container `{cname}`"),
                     span,
@@ -441,7 +442,7 @@ impl WorkloadBuilder {
                 };
                 if let Some(sa) = sa
                     && self
-                        .seen
+                        .layers
                         .first("service-account".into(), "`service-account`", span, diags)
                 {
                     self.w.service_account = sa;
@@ -451,7 +452,7 @@ impl WorkloadBuilder {
             "security" => {
                 if let Some(level) = security_level(node, diags)
                     && self
-                        .seen
+                        .layers
                         .first("security".into(), "`security`", span, diags)
                 {
                     self.w.security = level;
@@ -475,7 +476,7 @@ impl WorkloadBuilder {
                             .label(span, "no ids")
                             .help("write `run-as user=1000 group=1000 fs-group=1000`"),
                     );
-                } else if self.seen.first("run-as".into(), "`run-as`", span, diags) {
+                } else if self.layers.first("run-as".into(), "`run-as`", span, diags) {
                     self.w.run_as = Some(run_as);
                 }
                 e.finish(&["user", "group", "fs-group"], diags);
@@ -483,7 +484,7 @@ impl WorkloadBuilder {
             "read-only-root" => {
                 if let Some(on) = flag(node, diags)
                     && self
-                        .seen
+                        .layers
                         .first("read-only-root".into(), "`read-only-root`", span, diags)
                 {
                     self.w.read_only_root = on;
@@ -550,7 +551,8 @@ impl WorkloadBuilder {
                 {
                     let what = format!("route `{path}`");
                     if let Some(replaces) =
-                        self.seen.entry(format!("route:{path}"), &what, span, diags)
+                        self.layers
+                            .entry(format!("route:{path}"), &what, span, diags)
                     {
                         let route = Route {
                             path,
@@ -565,7 +567,7 @@ impl WorkloadBuilder {
             }
             "expose" if !kind.is_batch() => {
                 if let Some(x) = super::exposure::expose(node, app.default_gateway, diags)
-                    && self.seen.first("expose".into(), "`expose`", span, diags)
+                    && self.layers.first("expose".into(), "`expose`", span, diags)
                 {
                     self.w.expose = x;
                 }
@@ -577,7 +579,7 @@ impl WorkloadBuilder {
                 let val = e.require_arg("a value", &format!("{name} 3"), diags);
                 if let Some(v) = val
                     && self
-                        .seen
+                        .layers
                         .first(name.to_owned(), &format!("`{name}`"), span, diags)
                 {
                     let j = &mut self.job;
@@ -671,7 +673,7 @@ impl WorkloadBuilder {
             history_failed: None,
         });
         if !self
-            .seen
+            .layers
             .first(name.to_owned(), &format!("`{name}`"), span, diags)
         {
             return;
