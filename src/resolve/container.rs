@@ -2,6 +2,7 @@
 //! Shared by the main container and by `init` and `sidecar` blocks.
 
 use super::layers::{Layers, upsert};
+use super::shared::flag;
 use super::values::{self, NodeView, Reading, Val};
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::names::is_port_name;
@@ -186,7 +187,7 @@ pub fn apply(
             }
         }
         "privileged" => {
-            if let Some(on) = super::workload::flag(node, diags)
+            if let Some(on) = flag(node, diags)
                 && layers.first(format!("{scope}privileged"), "`privileged`", span, diags)
             {
                 c.privileged = on;

@@ -2,8 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use super::shared::key_values;
 use super::values::{self, NodeView, Val};
-use super::workload::{key_values, unknown_in};
+use super::workload::unknown_in;
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::names::is_dns_label;
 use crate::model::{Exposure, HttpRouteExposure, Ingress};

@@ -9,6 +9,7 @@ mod container;
 mod environment;
 mod exposure;
 mod layers;
+mod shared;
 
 pub mod values;
 mod workload;
@@ -204,7 +205,7 @@ fn resolve_app(
         }
         let span = child.name_span();
         if matches!(child_name, "labels" | "annotations") {
-            let map = workload::key_values(&child, child_name == "labels", diags);
+            let map = shared::key_values(&child, child_name == "labels", diags);
             if child_name == "labels" {
                 &mut app.labels
             } else {
@@ -214,7 +215,7 @@ fn resolve_app(
             continue;
         }
         if child_name == "allow" {
-            if let Some(allow) = workload::allow(&child, diags) {
+            if let Some(allow) = shared::allow(&child, diags) {
                 app.allows.push(allow);
             }
             continue;
@@ -267,7 +268,7 @@ fn resolve_app(
             continue;
         }
         if child_name == "security" {
-            if let Some(level) = workload::security_level(&child, diags)
+            if let Some(level) = shared::security_level(&child, diags)
                 && layers.first("security".into(), "`security`", span, diags)
             {
                 app.security = level;
