@@ -1,8 +1,8 @@
-//! Components: definitions (`component`), imports, the standard library, and instances (`use`,
-//! `database`).
+//! Components: definitions (`component`, in the description or a file it imports), the standard
+//! library's (parsed on first use), and instances (`use`, `database`).
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Component as PathPart, Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::rc::Rc;
 
 use crate::syntax::reader::{Document, Value};
@@ -13,10 +13,7 @@ use super::workload::{AppDefaults, WorkloadBuilder};
 use crate::diag::suggest_help;
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::{Workload, WorkloadKind};
-use crate::source::{FileId, Loader, Sources, Span};
-
-/// How deep imports may nest before the chain is refused.
-const MAX_IMPORT_DEPTH: usize = 16;
+use crate::source::{FileId, Sources, Span};
 
 /// A parameter a component declares.
 #[derive(Clone, Debug)]
@@ -42,8 +39,6 @@ struct ComponentDef {
 pub struct Components {
     defs: BTreeMap<String, Rc<ComponentDef>>,
     stdlib_loaded: BTreeMap<String, bool>,
-    /// The files imported so far, by where they really are.
-    imported: BTreeSet<PathBuf>,
     /// An import was refused, or its file could not be read or parsed (already reported): a
     /// component that is not found may be defined there, so "unknown component" would only
     /// repeat that error.
@@ -51,6 +46,11 @@ pub struct Components {
 }
 
 impl Components {
+    /// Notes that an import was refused, or its file could not be read or parsed.
+    pub fn note_failed_import(&mut self) {
+        self.import_failed = true;
+    }
+
     /// Reads a `component NAME kind=KIND { … }` definition.
     pub fn define(&mut self, view: &NodeView, diags: &mut Diagnostics) {
         let mut e = view.read(diags);
@@ -151,155 +151,6 @@ impl Components {
                 span,
             }),
         );
-    }
-
-    /// Reads an `import "path.kdl"`: loads the file and defines its components.
-    pub fn import(
-        &mut self,
-        view: &NodeView,
-        sources: &mut Sources,
-        loader: &dyn Loader,
-        stack: &mut Vec<PathBuf>,
-        diags: &mut Diagnostics,
-    ) {
-        let mut e = view.read(diags);
-        let val = e.require_arg("a file path", "import \"components/spring.kdl\"", diags);
-        e.finish(&[], diags);
-        let Some(val) = val else { return };
-        let Some(relative) = values::string(&val, diags) else {
-            return;
-        };
-        let fail = |message: String, help: &str, diags: &mut Diagnostics| {
-            diags.push(
-                Diagnostic::error(codes::IMPORT_FAILED, message)
-                    .label(val.span, "this import")
-                    .help(help.to_owned()),
-            );
-        };
-        let Some(importer) = sources.get(view.file) else {
-            return;
-        };
-        let base = importer
-            .path
-            .parent()
-            .unwrap_or(Path::new(""))
-            .to_path_buf();
-        let root = sources
-            .get(FileId(0))
-            .and_then(|f| f.path.parent())
-            .unwrap_or(Path::new(""))
-            .to_path_buf();
-        // A refused import may have defined the components the app uses: "unknown component"
-        // would only repeat its error. (A cycle refuses nothing: the file is being read already.)
-        let Some(path) = normalize(&base.join(&relative)) else {
-            self.import_failed = true;
-            fail(
-                format!("`{relative}` leaves the project directory"),
-                "imports are files inside the directory of the main description",
-                diags,
-            );
-            return;
-        };
-        if Path::new(&relative).is_absolute()
-            || !path.starts_with(normalize(&root).unwrap_or_default())
-        {
-            self.import_failed = true;
-            fail(
-                format!("`{relative}` is outside the project directory"),
-                "imports are relative paths to files inside the directory of the main description",
-                diags,
-            );
-            return;
-        }
-        // The text stays inside; where it leads may not, through a symbolic link. Asked of the
-        // loader, which alone sees the file system (a loader without one answers nothing).
-        let root_dir = if root.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            root.as_path()
-        };
-        let real = loader.real_path(&path);
-        if let Some(real) = &real
-            && let Some(real_root) = loader.real_path(root_dir)
-            && !real.starts_with(&real_root)
-        {
-            self.import_failed = true;
-            fail(
-                format!(
-                    "`{relative}` resolves outside the project directory, through a symbolic link"
-                ),
-                "imports are files inside the directory of the main description, and a symbolic link may not lead out of it; copy the file into the project",
-                diags,
-            );
-            return;
-        }
-        // A file is known by where it really is, so that two paths to it (one through a
-        // symbolic link) are one file: imported once, and a cycle however it is spelled.
-        let key = real.unwrap_or_else(|| path.clone());
-        let main = sources
-            .get(FileId(0))
-            .and_then(|f| loader.real_path(&f.path).or_else(|| normalize(&f.path)));
-        if stack.contains(&key) || main.as_ref() == Some(&key) {
-            diags.push(
-                Diagnostic::error(codes::IMPORT_CYCLE, format!("`{relative}` imports itself through a chain of imports"))
-                    .label(val.span, "closes the cycle")
-                    .help("files that import each other cannot be ordered; move the shared components into a third file"),
-            );
-            return;
-        }
-        if stack.len() >= MAX_IMPORT_DEPTH {
-            self.import_failed = true;
-            fail(
-                format!("imports nest deeper than {MAX_IMPORT_DEPTH} files"),
-                "flatten the chain of imports",
-                diags,
-            );
-            return;
-        }
-        if self.imported.contains(&key) {
-            return;
-        }
-        let text = match loader.load(&path) {
-            Ok(text) => text,
-            Err(err) => {
-                self.import_failed = true;
-                fail(
-                    format!("cannot read `{relative}`: {err}"),
-                    "the path is relative to the file that imports it",
-                    diags,
-                );
-                return;
-            }
-        };
-        self.imported.insert(key.clone());
-        let file = sources.add(display_path(&path), path.clone(), text);
-        let doc = match crate::syntax::parse::parse(sources, file) {
-            Ok(doc) => doc,
-            Err(found) => {
-                self.import_failed = true;
-                diags.extend(found);
-                return;
-            }
-        };
-        stack.push(key);
-        let empty = Params::default();
-        for node in doc.nodes() {
-            let child = NodeView {
-                node,
-                file,
-                params: &empty,
-            };
-            match child.name() {
-                "component" => self.define(&child, diags),
-                "import" => self.import(&child, sources, loader, stack, diags),
-                other => diags.push(
-                    Diagnostic::error(codes::UNKNOWN_NODE, format!("an imported file holds only components, not `{other}`"))
-                        .label(child.name_span(), "not allowed in an import")
-                        .help("imported files hold `component` and `import` nodes; the `app` lives in the main description"),
-                ),
-            }
-        }
-        stack.pop();
     }
 
     fn lookup(
@@ -557,32 +408,4 @@ fn param_list(def: &ComponentDef) -> String {
         .map(|p| format!("`{}`", p.name))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Removes `.` and `..` without touching the file system; `None` when `..` climbs above the start.
-fn normalize(path: &Path) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    let mut depth = 0usize;
-    for part in path.components() {
-        match part {
-            PathPart::CurDir => {}
-            PathPart::ParentDir => {
-                if depth == 0 {
-                    return None;
-                }
-                depth -= 1;
-                out.pop();
-            }
-            PathPart::Normal(p) => {
-                depth += 1;
-                out.push(p);
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    Some(out)
-}
-
-fn display_path(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
 }

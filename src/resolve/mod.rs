@@ -8,6 +8,7 @@ mod component;
 mod container;
 mod environment;
 mod exposure;
+mod import;
 mod layers;
 mod shared;
 
@@ -22,6 +23,7 @@ use crate::model::{self, App, Exposure, PortRef, SecurityLevel, Workload, Worklo
 use crate::source::{FileId, Loader, Sources, Span};
 use crate::syntax::reader::{Document, Value, ValueRef};
 use component::Components;
+use import::Imports;
 use layers::Layers;
 use values::{NodeView, Params};
 use workload::{AppDefaults, WorkloadBuilder};
@@ -53,6 +55,7 @@ pub fn resolve(
 ) -> (Option<App>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut components = Components::default();
+    let mut imports = Imports::default();
     let empty = Params::default();
     let mut apps = Vec::new();
     for node in doc.nodes() {
@@ -65,7 +68,14 @@ pub fn resolve(
             "app" => apps.push(node),
             "environment" => {}
             "component" => components.define(&view, &mut diags),
-            "import" => components.import(&view, sources, loader, &mut Vec::new(), &mut diags),
+            "import" => imports.import(
+                &view,
+                &mut components,
+                sources,
+                loader,
+                &mut Vec::new(),
+                &mut diags,
+            ),
             other => top_level_unknown(&view, other, &mut diags),
         }
     }
