@@ -363,18 +363,11 @@ impl WorkloadBuilder {
                 let mut image_written = false;
                 for child in node.children() {
                     image_written |= child.name() == "image";
-                    let is_probe =
-                        matches!(child.name(), "probe" | "readiness" | "liveness" | "startup");
-                    if (name == "init" && is_probe)
+                    if (name == "init" && container::is_probe(child.name()))
                         || !container::apply(&mut c, &child, &mut layers, &images, diags)
                     {
-                        let known: Vec<&str> = container::CONTAINER_NODES
-                            .iter()
-                            .copied()
-                            .filter(|n| {
-                                name == "sidecar"
-                                    || !matches!(*n, "probe" | "readiness" | "liveness" | "startup")
-                            })
+                        let known: Vec<&str> = container::node_names()
+                            .filter(|n| name == "sidecar" || !container::is_probe(n))
                             .collect();
                         unknown_in(&child, &format!("`{name}`"), &known, diags);
                     }
@@ -969,11 +962,7 @@ fn takes(kind: WorkloadKind, name: &str) -> bool {
 }
 
 fn unknown_node(node: &NodeView, kind: WorkloadKind, diags: &mut Diagnostics) {
-    let mut known: Vec<&str> = container::CONTAINER_NODES
-        .iter()
-        .copied()
-        .filter(|n| *n != "mount")
-        .collect();
+    let mut known: Vec<&str> = container::node_names().filter(|n| *n != "mount").collect();
     known.extend(WORKLOAD_NODES.iter().copied().filter(|n| takes(kind, n)));
     if kind.is_batch() {
         known.extend(JOB_NODES);
@@ -991,7 +980,7 @@ pub fn unknown_in(node: &NodeView, parent: &str, known: &[&str], diags: &mut Dia
         WORKLOAD_NODES,
         JOB_NODES,
         CRON_NODES,
-        container::CONTAINER_NODES,
+        &container::node_names().collect::<Vec<_>>(),
     ]
     .concat();
     let help = match crate::diag::did_you_mean(name, known.iter().copied()) {
