@@ -7,7 +7,6 @@
 mod component;
 mod container;
 mod environment;
-mod exposure;
 mod import;
 mod layers;
 mod shared;

@@ -1,13 +1,14 @@
-//! `expose`: how a workload is reached from outside its pods.
+//! `expose`: how a workload is reached from outside its pods — only inside the cluster, on a node
+//! port, through a load balancer, an Ingress, or a Gateway API HTTPRoute.
 
 use std::collections::BTreeMap;
 
-use super::shared::key_values;
-use super::values::{self, NodeView, Val};
-use super::workload::unknown_in;
+use super::unknown_in;
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::names::is_dns_label;
 use crate::model::{Exposure, HttpRouteExposure, Ingress};
+use crate::resolve::shared::key_values;
+use crate::resolve::values::{self, NodeView, Val};
 
 const FORMS: &[&str] = &[
     "internal",
