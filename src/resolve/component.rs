@@ -8,7 +8,7 @@ use std::rc::Rc;
 use crate::syntax::reader::{Document, Value};
 
 use super::environment::Override;
-use super::values::{self, NodeView, Params, Val};
+use super::values::{self, NodeView, Params, Prop, Val};
 use super::workload::{AppDefaults, WorkloadBuilder};
 use crate::diag::suggest_help;
 use crate::diag::{Diagnostic, Diagnostics, codes};
@@ -196,57 +196,12 @@ impl Components {
         env: Option<&Override>,
         diags: &mut Diagnostics,
     ) -> Option<Workload> {
-        let mut e = view.read(diags);
         let is_database = view.name() == "database";
-        let (component_val, instance_val) = if is_database {
-            let instance = e.require_arg(
-                "a name",
-                "database orders-db engine=mysql storage=\"20Gi\"",
-                diags,
-            );
-            let engine = e.require_prop(
-                "engine",
-                "database orders-db engine=mysql storage=\"20Gi\"",
-                diags,
-            );
-            (engine, instance)
-        } else {
-            let component = e.require_arg("a component", "use nacos", diags);
-            let instance = e.next_arg().or_else(|| component.clone());
-            (component, instance)
-        };
-        let mut props = e.rest_props();
-        e.finish(&[], diags);
-        let component = values::string(&component_val?, diags)?;
-        let instance_val = instance_val?;
-        let instance = values::dns_label(
-            &instance_val,
-            if is_database { "database" } else { "workload" },
-            253,
-            "",
-            diags,
-        )?;
-        let Some(def) = self.lookup(&component, sources, diags) else {
-            if self.import_failed {
-                return None;
+        let mut line = read_line(view, is_database, diags)?;
+        let Some(def) = self.lookup(&line.component, sources, diags) else {
+            if !self.import_failed {
+                self.report_unknown(view, &line.component, is_database, diags);
             }
-            let mut known: Vec<&str> = crate::stdlib::NAMES.to_vec();
-            known.extend(self.defs.keys().map(String::as_str));
-            known.sort_unstable();
-            known.dedup();
-            let what = if is_database { "engine" } else { "component" };
-            diags.push(
-                Diagnostic::error(
-                    codes::UNKNOWN_COMPONENT,
-                    format!("there is no {what} `{component}`"),
-                )
-                .label(view.name_span(), format!("unknown {what}"))
-                .help(suggest_help(
-                    &component,
-                    known.iter().copied(),
-                    &format!("known components: {}", known.join(", ")),
-                )),
-            );
             return None;
         };
         let kind = if is_database {
@@ -264,8 +219,8 @@ impl Components {
             let _name = oe.next_arg();
             for p in oe.rest_props() {
                 if def.params.iter().any(|d| d.name == p.key) {
-                    props.retain(|q| q.key != p.key);
-                    props.push(p);
+                    line.props.retain(|q| q.key != p.key);
+                    line.props.push(p);
                 } else {
                     shorthands.push(p);
                 }
@@ -273,108 +228,9 @@ impl Components {
             oe.finish(&[], diags);
             env_block = Some(o.view);
         }
-        // Parameters: `name` and `app` first, so defaults can use them.
-        let mut params = Params::default();
-        params.values.insert(
-            "name".into(),
-            Val {
-                value: Value::String(instance.clone()),
-                span: instance_val.span,
-                raw: None,
-            },
-        );
-        params.values.insert(
-            "app".into(),
-            Val {
-                value: Value::String(app_name.to_owned()),
-                span: instance_val.span,
-                raw: None,
-            },
-        );
-        let mut ok = true;
-        for prop in &props {
-            if !def.params.iter().any(|p| p.name == prop.key) {
-                ok = false;
-                diags.push(
-                    Diagnostic::error(
-                        codes::UNKNOWN_PARAMETER,
-                        format!("component `{component}` has no parameter `{}`", prop.key),
-                    )
-                    .label(prop.span, "unknown parameter")
-                    .help(suggest_help(
-                        &prop.key,
-                        def.params.iter().map(|p| p.name.as_str()),
-                        &format!("`{component}` takes {}", param_list(&def)),
-                    )),
-                );
-            }
-        }
-        for prop in &props {
-            // A decimal's digits do not survive substitution: `version=8.0` would become `mysql:8`.
-            if matches!(prop.val.value, Value::Float(_)) {
-                ok = false;
-                diags.push(values::decimal_error(&prop.val));
-            }
-            // Nor do an integer's, written other than in decimal: `release=007` would become `7`.
-            if values::respelled(&prop.val).is_some() {
-                ok = false;
-                diags.push(values::respelled_error(&prop.val));
-            }
-        }
-        for param in &def.params {
-            // `KEY=#null` leaves a parameter unset: its default applies, or it is missing.
-            let given = props
-                .iter()
-                .find(|p| p.key == param.name && !matches!(p.val.value, Value::Null))
-                .map(|p| p.val.clone());
-            let value = match (given, &param.default) {
-                (Some(v), _) => v,
-                // A default's text may use the parameters before it: `image="{app}-web"`.
-                (None, Some(default)) => match &default.value {
-                    Value::String(text) => params.substitute(text, default.span, diags),
-                    _ => default.clone(),
-                },
-                (None, None) => {
-                    ok = false;
-                    let storage = kind == WorkloadKind::Database && param.name == "storage";
-                    let (code, message) = if storage {
-                        (
-                            codes::DATABASE_WITHOUT_STORAGE,
-                            format!("database `{instance}` has no storage size"),
-                        )
-                    } else {
-                        (
-                            codes::MISSING_PARAMETER,
-                            format!(
-                                "component `{component}` needs the parameter `{}`",
-                                param.name
-                            ),
-                        )
-                    };
-                    let example = if storage {
-                        "storage=\"20Gi\"".to_owned()
-                    } else {
-                        format!("{}=…", param.name)
-                    };
-                    diags.push(
-                        Diagnostic::error(code, message)
-                            .label(view.name_span(), format!("`{}` missing", param.name))
-                            .help(if storage {
-                                format!("a database keeps its data on a persistent volume: add `{example}`")
-                            } else {
-                                format!("add `{example}` to this line")
-                            }),
-                    );
-                    continue;
-                }
-            };
-            params.values.insert(param.name.clone(), value);
-        }
-        if !ok {
-            return None;
-        }
-        let mut builder = WorkloadBuilder::new(instance, instance_val.span, kind, app);
-        builder.set_component(&component);
+        let params = bind_params(&def, &line, kind, app_name, view, diags)?;
+        let mut builder = WorkloadBuilder::new(line.name, line.span, kind, app);
+        builder.set_component(&line.component);
         // `extract` made the `component` node the document's only top-level node.
         for node in def.node.nodes() {
             let body = NodeView {
@@ -397,6 +253,202 @@ impl Components {
         }
         Some(builder.finish(diags))
     }
+
+    /// Reports an instance of a component no file defines.
+    fn report_unknown(
+        &self,
+        view: &NodeView,
+        component: &str,
+        is_database: bool,
+        diags: &mut Diagnostics,
+    ) {
+        let mut known: Vec<&str> = crate::stdlib::NAMES.to_vec();
+        known.extend(self.defs.keys().map(String::as_str));
+        known.sort_unstable();
+        known.dedup();
+        let what = if is_database { "engine" } else { "component" };
+        diags.push(
+            Diagnostic::error(
+                codes::UNKNOWN_COMPONENT,
+                format!("there is no {what} `{component}`"),
+            )
+            .label(view.name_span(), format!("unknown {what}"))
+            .help(suggest_help(
+                component,
+                known.iter().copied(),
+                &format!("known components: {}", known.join(", ")),
+            )),
+        );
+    }
+}
+
+/// What an instance's line says: `use COMPONENT [NAME] KEY=VALUE …` or
+/// `database NAME engine=E KEY=VALUE …`.
+struct InstanceLine {
+    /// The component (a database's engine).
+    component: String,
+    /// The workload's name: the one the line gives, or for `use` without one the component's.
+    name: String,
+    /// Span of that name.
+    span: Span,
+    /// The parameters given.
+    props: Vec<Prop>,
+}
+
+/// Reads an instance's line; `None` when what it needs is missing or invalid (reported).
+fn read_line(view: &NodeView, is_database: bool, diags: &mut Diagnostics) -> Option<InstanceLine> {
+    let mut e = view.read(diags);
+    let (component_val, instance_val) = if is_database {
+        let instance = e.require_arg(
+            "a name",
+            "database orders-db engine=mysql storage=\"20Gi\"",
+            diags,
+        );
+        let engine = e.require_prop(
+            "engine",
+            "database orders-db engine=mysql storage=\"20Gi\"",
+            diags,
+        );
+        (engine, instance)
+    } else {
+        let component = e.require_arg("a component", "use nacos", diags);
+        let instance = e.next_arg().or_else(|| component.clone());
+        (component, instance)
+    };
+    let props = e.rest_props();
+    e.finish(&[], diags);
+    let component = values::string(&component_val?, diags)?;
+    let instance_val = instance_val?;
+    let instance = values::dns_label(
+        &instance_val,
+        if is_database { "database" } else { "workload" },
+        253,
+        "",
+        diags,
+    )?;
+    Some(InstanceLine {
+        component,
+        name: instance,
+        span: instance_val.span,
+        props,
+    })
+}
+
+/// The parameters of an instance of `def`: `name` and `app`, then each declared parameter, given
+/// or defaulted. `None` when a given one is unknown or would not survive substitution, or a
+/// required one is missing (reported).
+fn bind_params(
+    def: &ComponentDef,
+    line: &InstanceLine,
+    kind: WorkloadKind,
+    app_name: &str,
+    view: &NodeView,
+    diags: &mut Diagnostics,
+) -> Option<Params> {
+    let (component, instance, props) = (&line.component, &line.name, &line.props);
+    // Parameters: `name` and `app` first, so defaults can use them.
+    let mut params = Params::default();
+    params.values.insert(
+        "name".into(),
+        Val {
+            value: Value::String(instance.clone()),
+            span: line.span,
+            raw: None,
+        },
+    );
+    params.values.insert(
+        "app".into(),
+        Val {
+            value: Value::String(app_name.to_owned()),
+            span: line.span,
+            raw: None,
+        },
+    );
+    let mut ok = true;
+    for prop in props {
+        if !def.params.iter().any(|p| p.name == prop.key) {
+            ok = false;
+            diags.push(
+                Diagnostic::error(
+                    codes::UNKNOWN_PARAMETER,
+                    format!("component `{component}` has no parameter `{}`", prop.key),
+                )
+                .label(prop.span, "unknown parameter")
+                .help(suggest_help(
+                    &prop.key,
+                    def.params.iter().map(|p| p.name.as_str()),
+                    &format!("`{component}` takes {}", param_list(def)),
+                )),
+            );
+        }
+    }
+    for prop in props {
+        // A decimal's digits do not survive substitution: `version=8.0` would become `mysql:8`.
+        if matches!(prop.val.value, Value::Float(_)) {
+            ok = false;
+            diags.push(values::decimal_error(&prop.val));
+        }
+        // Nor do an integer's, written other than in decimal: `release=007` would become `7`.
+        if values::respelled(&prop.val).is_some() {
+            ok = false;
+            diags.push(values::respelled_error(&prop.val));
+        }
+    }
+    for param in &def.params {
+        // `KEY=#null` leaves a parameter unset: its default applies, or it is missing.
+        let given = props
+            .iter()
+            .find(|p| p.key == param.name && !matches!(p.val.value, Value::Null))
+            .map(|p| p.val.clone());
+        let value = match (given, &param.default) {
+            (Some(v), _) => v,
+            // A default's text may use the parameters before it: `image="{app}-web"`.
+            (None, Some(default)) => match &default.value {
+                Value::String(text) => params.substitute(text, default.span, diags),
+                _ => default.clone(),
+            },
+            (None, None) => {
+                ok = false;
+                let storage = kind == WorkloadKind::Database && param.name == "storage";
+                let (code, message) = if storage {
+                    (
+                        codes::DATABASE_WITHOUT_STORAGE,
+                        format!("database `{instance}` has no storage size"),
+                    )
+                } else {
+                    (
+                        codes::MISSING_PARAMETER,
+                        format!(
+                            "component `{component}` needs the parameter `{}`",
+                            param.name
+                        ),
+                    )
+                };
+                let example = if storage {
+                    "storage=\"20Gi\"".to_owned()
+                } else {
+                    format!("{}=…", param.name)
+                };
+                diags.push(
+                    Diagnostic::error(code, message)
+                        .label(view.name_span(), format!("`{}` missing", param.name))
+                        .help(if storage {
+                            format!(
+                                "a database keeps its data on a persistent volume: add `{example}`"
+                            )
+                        } else {
+                            format!("add `{example}` to this line")
+                        }),
+                );
+                continue;
+            }
+        };
+        params.values.insert(param.name.clone(), value);
+    }
+    if !ok {
+        return None;
+    }
+    Some(params)
 }
 
 fn param_list(def: &ComponentDef) -> String {
