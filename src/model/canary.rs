@@ -1,7 +1,8 @@
 //! Facts about a canary that several stages read: how its share of requests is enforced, and
 //! how many pods it runs. Lowering builds the objects from them; the rules count pods with them.
 
-use super::{Exposure, Workload};
+use super::exposure::Exposure;
+use super::workload::Workload;
 
 /// How a canary's share of requests is enforced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

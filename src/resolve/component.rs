@@ -1,22 +1,19 @@
-//! Components: definitions (`component`), imports, the standard library, and instances (`use`,
-//! `database`).
+//! Components: definitions (`component`, in the description or a file it imports), the standard
+//! library's (parsed on first use), and instances (`use`, `database`).
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Component as PathPart, Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::rc::Rc;
 
 use crate::syntax::reader::{Document, Value};
 
 use super::environment::Override;
-use super::values::{self, NodeView, Scope, Val};
+use super::values::{self, NodeView, Params, Prop, Val};
 use super::workload::{AppDefaults, WorkloadBuilder};
 use crate::diag::suggest_help;
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::{Workload, WorkloadKind};
-use crate::source::{FileId, Loader, Sources, Span};
-
-/// How deep imports may nest before the chain is refused.
-const MAX_IMPORT_DEPTH: usize = 16;
+use crate::source::{FileId, Sources, Span};
 
 /// A parameter a component declares.
 #[derive(Clone, Debug)]
@@ -42,8 +39,6 @@ struct ComponentDef {
 pub struct Components {
     defs: BTreeMap<String, Rc<ComponentDef>>,
     stdlib_loaded: BTreeMap<String, bool>,
-    /// The files imported so far, by where they really are.
-    imported: BTreeSet<PathBuf>,
     /// An import was refused, or its file could not be read or parsed (already reported): a
     /// component that is not found may be defined there, so "unknown component" would only
     /// repeat that error.
@@ -51,6 +46,11 @@ pub struct Components {
 }
 
 impl Components {
+    /// Notes that an import was refused, or its file could not be read or parsed.
+    pub fn note_failed_import(&mut self) {
+        self.import_failed = true;
+    }
+
     /// Reads a `component NAME kind=KIND { … }` definition.
     pub fn define(&mut self, view: &NodeView, diags: &mut Diagnostics) {
         let mut e = view.read(diags);
@@ -153,155 +153,6 @@ impl Components {
         );
     }
 
-    /// Reads an `import "path.kdl"`: loads the file and defines its components.
-    pub fn import(
-        &mut self,
-        view: &NodeView,
-        sources: &mut Sources,
-        loader: &dyn Loader,
-        stack: &mut Vec<PathBuf>,
-        diags: &mut Diagnostics,
-    ) {
-        let mut e = view.read(diags);
-        let val = e.require_arg("a file path", "import \"components/spring.kdl\"", diags);
-        e.finish(&[], diags);
-        let Some(val) = val else { return };
-        let Some(relative) = values::string(&val, diags) else {
-            return;
-        };
-        let fail = |message: String, help: &str, diags: &mut Diagnostics| {
-            diags.push(
-                Diagnostic::error(codes::IMPORT_FAILED, message)
-                    .label(val.span, "this import")
-                    .help(help.to_owned()),
-            );
-        };
-        let Some(importer) = sources.get(view.file) else {
-            return;
-        };
-        let base = importer
-            .path
-            .parent()
-            .unwrap_or(Path::new(""))
-            .to_path_buf();
-        let root = sources
-            .get(FileId(0))
-            .and_then(|f| f.path.parent())
-            .unwrap_or(Path::new(""))
-            .to_path_buf();
-        // A refused import may have defined the components the app uses: "unknown component"
-        // would only repeat its error. (A cycle refuses nothing: the file is being read already.)
-        let Some(path) = normalize(&base.join(&relative)) else {
-            self.import_failed = true;
-            fail(
-                format!("`{relative}` leaves the project directory"),
-                "imports are files inside the directory of the main description",
-                diags,
-            );
-            return;
-        };
-        if Path::new(&relative).is_absolute()
-            || !path.starts_with(normalize(&root).unwrap_or_default())
-        {
-            self.import_failed = true;
-            fail(
-                format!("`{relative}` is outside the project directory"),
-                "imports are relative paths to files inside the directory of the main description",
-                diags,
-            );
-            return;
-        }
-        // The text stays inside; where it leads may not, through a symbolic link. Asked of the
-        // loader, which alone sees the file system (a loader without one answers nothing).
-        let root_dir = if root.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            root.as_path()
-        };
-        let real = loader.real_path(&path);
-        if let Some(real) = &real
-            && let Some(real_root) = loader.real_path(root_dir)
-            && !real.starts_with(&real_root)
-        {
-            self.import_failed = true;
-            fail(
-                format!(
-                    "`{relative}` resolves outside the project directory, through a symbolic link"
-                ),
-                "imports are files inside the directory of the main description, and a symbolic link may not lead out of it; copy the file into the project",
-                diags,
-            );
-            return;
-        }
-        // A file is known by where it really is, so that two paths to it (one through a
-        // symbolic link) are one file: imported once, and a cycle however it is spelled.
-        let key = real.unwrap_or_else(|| path.clone());
-        let main = sources
-            .get(FileId(0))
-            .and_then(|f| loader.real_path(&f.path).or_else(|| normalize(&f.path)));
-        if stack.contains(&key) || main.as_ref() == Some(&key) {
-            diags.push(
-                Diagnostic::error(codes::IMPORT_CYCLE, format!("`{relative}` imports itself through a chain of imports"))
-                    .label(val.span, "closes the cycle")
-                    .help("files that import each other cannot be ordered; move the shared components into a third file"),
-            );
-            return;
-        }
-        if stack.len() >= MAX_IMPORT_DEPTH {
-            self.import_failed = true;
-            fail(
-                format!("imports nest deeper than {MAX_IMPORT_DEPTH} files"),
-                "flatten the chain of imports",
-                diags,
-            );
-            return;
-        }
-        if self.imported.contains(&key) {
-            return;
-        }
-        let text = match loader.load(&path) {
-            Ok(text) => text,
-            Err(err) => {
-                self.import_failed = true;
-                fail(
-                    format!("cannot read `{relative}`: {err}"),
-                    "the path is relative to the file that imports it",
-                    diags,
-                );
-                return;
-            }
-        };
-        self.imported.insert(key.clone());
-        let file = sources.add(display_path(&path), path.clone(), text);
-        let doc = match crate::syntax::parse::parse(sources, file) {
-            Ok(doc) => doc,
-            Err(found) => {
-                self.import_failed = true;
-                diags.extend(found);
-                return;
-            }
-        };
-        stack.push(key);
-        let empty = Scope::default();
-        for node in doc.nodes() {
-            let child = NodeView {
-                node,
-                file,
-                scope: &empty,
-            };
-            match child.name() {
-                "component" => self.define(&child, diags),
-                "import" => self.import(&child, sources, loader, stack, diags),
-                other => diags.push(
-                    Diagnostic::error(codes::UNKNOWN_NODE, format!("an imported file holds only components, not `{other}`"))
-                        .label(child.name_span(), "not allowed in an import")
-                        .help("imported files hold `component` and `import` nodes; the `app` lives in the main description"),
-                ),
-            }
-        }
-        stack.pop();
-    }
-
     fn lookup(
         &mut self,
         name: &str,
@@ -317,13 +168,13 @@ impl Components {
             let file = sources.add(display.clone(), PathBuf::from(display), text.to_owned());
             match crate::syntax::parse::parse(sources, file) {
                 Ok(doc) => {
-                    let empty = Scope::default();
+                    let empty = Params::default();
                     for node in doc.nodes().filter(|n| n.name() == "component") {
                         self.define(
                             &NodeView {
                                 node,
                                 file,
-                                scope: &empty,
+                                params: &empty,
                             },
                             diags,
                         );
@@ -345,57 +196,12 @@ impl Components {
         env: Option<&Override>,
         diags: &mut Diagnostics,
     ) -> Option<Workload> {
-        let mut e = view.read(diags);
         let is_database = view.name() == "database";
-        let (component_val, instance_val) = if is_database {
-            let instance = e.require_arg(
-                "a name",
-                "database orders-db engine=mysql storage=\"20Gi\"",
-                diags,
-            );
-            let engine = e.require_prop(
-                "engine",
-                "database orders-db engine=mysql storage=\"20Gi\"",
-                diags,
-            );
-            (engine, instance)
-        } else {
-            let component = e.require_arg("a component", "use nacos", diags);
-            let instance = e.next_arg().or_else(|| component.clone());
-            (component, instance)
-        };
-        let mut props = e.rest_props();
-        e.finish(&[], diags);
-        let component = values::string(&component_val?, diags)?;
-        let instance_val = instance_val?;
-        let instance = values::dns_label(
-            &instance_val,
-            if is_database { "database" } else { "workload" },
-            253,
-            "",
-            diags,
-        )?;
-        let Some(def) = self.lookup(&component, sources, diags) else {
-            if self.import_failed {
-                return None;
+        let mut line = read_line(view, is_database, diags)?;
+        let Some(def) = self.lookup(&line.component, sources, diags) else {
+            if !self.import_failed {
+                self.report_unknown(view, &line.component, is_database, diags);
             }
-            let mut known: Vec<&str> = crate::stdlib::NAMES.to_vec();
-            known.extend(self.defs.keys().map(String::as_str));
-            known.sort_unstable();
-            known.dedup();
-            let what = if is_database { "engine" } else { "component" };
-            diags.push(
-                Diagnostic::error(
-                    codes::UNKNOWN_COMPONENT,
-                    format!("there is no {what} `{component}`"),
-                )
-                .label(view.name_span(), format!("unknown {what}"))
-                .help(suggest_help(
-                    &component,
-                    known.iter().copied(),
-                    &format!("known components: {}", known.join(", ")),
-                )),
-            );
             return None;
         };
         let kind = if is_database {
@@ -413,8 +219,8 @@ impl Components {
             let _name = oe.next_arg();
             for p in oe.rest_props() {
                 if def.params.iter().any(|d| d.name == p.key) {
-                    props.retain(|q| q.key != p.key);
-                    props.push(p);
+                    line.props.retain(|q| q.key != p.key);
+                    line.props.push(p);
                 } else {
                     shorthands.push(p);
                 }
@@ -422,123 +228,24 @@ impl Components {
             oe.finish(&[], diags);
             env_block = Some(o.view);
         }
-        // Parameters: `name` and `app` first, so defaults can use them.
-        let mut scope = Scope::default();
-        scope.params.insert(
-            "name".into(),
-            Val {
-                value: Value::String(instance.clone()),
-                span: instance_val.span,
-                raw: None,
-            },
-        );
-        scope.params.insert(
-            "app".into(),
-            Val {
-                value: Value::String(app_name.to_owned()),
-                span: instance_val.span,
-                raw: None,
-            },
-        );
-        let mut ok = true;
-        for prop in &props {
-            if !def.params.iter().any(|p| p.name == prop.key) {
-                ok = false;
-                diags.push(
-                    Diagnostic::error(
-                        codes::UNKNOWN_PARAMETER,
-                        format!("component `{component}` has no parameter `{}`", prop.key),
-                    )
-                    .label(prop.span, "unknown parameter")
-                    .help(suggest_help(
-                        &prop.key,
-                        def.params.iter().map(|p| p.name.as_str()),
-                        &format!("`{component}` takes {}", param_list(&def)),
-                    )),
-                );
-            }
-        }
-        for prop in &props {
-            // A decimal's digits do not survive substitution: `version=8.0` would become `mysql:8`.
-            if matches!(prop.val.value, Value::Float(_)) {
-                ok = false;
-                diags.push(values::decimal_error(&prop.val));
-            }
-            // Nor do an integer's, written other than in decimal: `release=007` would become `7`.
-            if values::respelled(&prop.val).is_some() {
-                ok = false;
-                diags.push(values::respelled_error(&prop.val));
-            }
-        }
-        for param in &def.params {
-            // `KEY=#null` leaves a parameter unset: its default applies, or it is missing.
-            let given = props
-                .iter()
-                .find(|p| p.key == param.name && !matches!(p.val.value, Value::Null))
-                .map(|p| p.val.clone());
-            let value = match (given, &param.default) {
-                (Some(v), _) => v,
-                // A default's text may use the parameters before it: `image="{app}-web"`.
-                (None, Some(default)) => match &default.value {
-                    Value::String(text) => scope.substitute(text, default.span, diags),
-                    _ => default.clone(),
-                },
-                (None, None) => {
-                    ok = false;
-                    let storage = kind == WorkloadKind::Database && param.name == "storage";
-                    let (code, message) = if storage {
-                        (
-                            codes::DATABASE_WITHOUT_STORAGE,
-                            format!("database `{instance}` has no storage size"),
-                        )
-                    } else {
-                        (
-                            codes::MISSING_PARAMETER,
-                            format!(
-                                "component `{component}` needs the parameter `{}`",
-                                param.name
-                            ),
-                        )
-                    };
-                    let example = if storage {
-                        "storage=\"20Gi\"".to_owned()
-                    } else {
-                        format!("{}=…", param.name)
-                    };
-                    diags.push(
-                        Diagnostic::error(code, message)
-                            .label(view.name_span(), format!("`{}` missing", param.name))
-                            .help(if storage {
-                                format!("a database keeps its data on a persistent volume: add `{example}`")
-                            } else {
-                                format!("add `{example}` to this line")
-                            }),
-                    );
-                    continue;
-                }
-            };
-            scope.params.insert(param.name.clone(), value);
-        }
-        if !ok {
-            return None;
-        }
-        let mut builder = WorkloadBuilder::new(instance, instance_val.span, kind, app);
-        builder.set_component(&component);
+        let params = bind_params(&def, &line, kind, app_name, view, diags)?;
+        let mut builder = WorkloadBuilder::new(line.name, line.span, kind, app);
+        builder.set_component(&line.component);
         // `extract` made the `component` node the document's only top-level node.
         for node in def.node.nodes() {
             let body = NodeView {
                 node,
                 file: def.file,
-                scope: &scope,
+                params: &params,
             };
             builder.apply_all(body.children().filter(|c| c.name() != "param"), app, diags);
         }
         builder.next_layer();
         builder.apply_all(view.children(), app, diags);
-        let params: Vec<&str> = def.params.iter().map(|p| p.name.as_str()).collect();
+        let param_names: Vec<&str> = def.params.iter().map(|p| p.name.as_str()).collect();
         builder.next_layer();
         for p in &shorthands {
-            builder.apply_shorthand(p, app, &params, diags);
+            builder.apply_shorthand(p, app, &param_names, diags);
         }
         if let Some(block) = env_block {
             builder.next_layer();
@@ -546,6 +253,202 @@ impl Components {
         }
         Some(builder.finish(diags))
     }
+
+    /// Reports an instance of a component no file defines.
+    fn report_unknown(
+        &self,
+        view: &NodeView,
+        component: &str,
+        is_database: bool,
+        diags: &mut Diagnostics,
+    ) {
+        let mut known: Vec<&str> = crate::stdlib::NAMES.to_vec();
+        known.extend(self.defs.keys().map(String::as_str));
+        known.sort_unstable();
+        known.dedup();
+        let what = if is_database { "engine" } else { "component" };
+        diags.push(
+            Diagnostic::error(
+                codes::UNKNOWN_COMPONENT,
+                format!("there is no {what} `{component}`"),
+            )
+            .label(view.name_span(), format!("unknown {what}"))
+            .help(suggest_help(
+                component,
+                known.iter().copied(),
+                &format!("known components: {}", known.join(", ")),
+            )),
+        );
+    }
+}
+
+/// What an instance's line says: `use COMPONENT [NAME] KEY=VALUE …` or
+/// `database NAME engine=E KEY=VALUE …`.
+struct InstanceLine {
+    /// The component (a database's engine).
+    component: String,
+    /// The workload's name: the one the line gives, or for `use` without one the component's.
+    name: String,
+    /// Span of that name.
+    span: Span,
+    /// The parameters given.
+    props: Vec<Prop>,
+}
+
+/// Reads an instance's line; `None` when what it needs is missing or invalid (reported).
+fn read_line(view: &NodeView, is_database: bool, diags: &mut Diagnostics) -> Option<InstanceLine> {
+    let mut e = view.read(diags);
+    let (component_val, instance_val) = if is_database {
+        let instance = e.require_arg(
+            "a name",
+            "database orders-db engine=mysql storage=\"20Gi\"",
+            diags,
+        );
+        let engine = e.require_prop(
+            "engine",
+            "database orders-db engine=mysql storage=\"20Gi\"",
+            diags,
+        );
+        (engine, instance)
+    } else {
+        let component = e.require_arg("a component", "use nacos", diags);
+        let instance = e.next_arg().or_else(|| component.clone());
+        (component, instance)
+    };
+    let props = e.rest_props();
+    e.finish(&[], diags);
+    let component = values::string(&component_val?, diags)?;
+    let instance_val = instance_val?;
+    let instance = values::dns_label(
+        &instance_val,
+        if is_database { "database" } else { "workload" },
+        253,
+        "",
+        diags,
+    )?;
+    Some(InstanceLine {
+        component,
+        name: instance,
+        span: instance_val.span,
+        props,
+    })
+}
+
+/// The parameters of an instance of `def`: `name` and `app`, then each declared parameter, given
+/// or defaulted. `None` when a given one is unknown or would not survive substitution, or a
+/// required one is missing (reported).
+fn bind_params(
+    def: &ComponentDef,
+    line: &InstanceLine,
+    kind: WorkloadKind,
+    app_name: &str,
+    view: &NodeView,
+    diags: &mut Diagnostics,
+) -> Option<Params> {
+    let (component, instance, props) = (&line.component, &line.name, &line.props);
+    // Parameters: `name` and `app` first, so defaults can use them.
+    let mut params = Params::default();
+    params.values.insert(
+        "name".into(),
+        Val {
+            value: Value::String(instance.clone()),
+            span: line.span,
+            raw: None,
+        },
+    );
+    params.values.insert(
+        "app".into(),
+        Val {
+            value: Value::String(app_name.to_owned()),
+            span: line.span,
+            raw: None,
+        },
+    );
+    let mut ok = true;
+    for prop in props {
+        if !def.params.iter().any(|p| p.name == prop.key) {
+            ok = false;
+            diags.push(
+                Diagnostic::error(
+                    codes::UNKNOWN_PARAMETER,
+                    format!("component `{component}` has no parameter `{}`", prop.key),
+                )
+                .label(prop.span, "unknown parameter")
+                .help(suggest_help(
+                    &prop.key,
+                    def.params.iter().map(|p| p.name.as_str()),
+                    &format!("`{component}` takes {}", param_list(def)),
+                )),
+            );
+        }
+    }
+    for prop in props {
+        // A decimal's digits do not survive substitution: `version=8.0` would become `mysql:8`.
+        if matches!(prop.val.value, Value::Float(_)) {
+            ok = false;
+            diags.push(values::decimal_error(&prop.val));
+        }
+        // Nor do an integer's, written other than in decimal: `release=007` would become `7`.
+        if values::respelled(&prop.val).is_some() {
+            ok = false;
+            diags.push(values::respelled_error(&prop.val));
+        }
+    }
+    for param in &def.params {
+        // `KEY=#null` leaves a parameter unset: its default applies, or it is missing.
+        let given = props
+            .iter()
+            .find(|p| p.key == param.name && !matches!(p.val.value, Value::Null))
+            .map(|p| p.val.clone());
+        let value = match (given, &param.default) {
+            (Some(v), _) => v,
+            // A default's text may use the parameters before it: `image="{app}-web"`.
+            (None, Some(default)) => match &default.value {
+                Value::String(text) => params.substitute(text, default.span, diags),
+                _ => default.clone(),
+            },
+            (None, None) => {
+                ok = false;
+                let storage = kind == WorkloadKind::Database && param.name == "storage";
+                let (code, message) = if storage {
+                    (
+                        codes::DATABASE_WITHOUT_STORAGE,
+                        format!("database `{instance}` has no storage size"),
+                    )
+                } else {
+                    (
+                        codes::MISSING_PARAMETER,
+                        format!(
+                            "component `{component}` needs the parameter `{}`",
+                            param.name
+                        ),
+                    )
+                };
+                let example = if storage {
+                    "storage=\"20Gi\"".to_owned()
+                } else {
+                    format!("{}=…", param.name)
+                };
+                diags.push(
+                    Diagnostic::error(code, message)
+                        .label(view.name_span(), format!("`{}` missing", param.name))
+                        .help(if storage {
+                            format!(
+                                "a database keeps its data on a persistent volume: add `{example}`"
+                            )
+                        } else {
+                            format!("add `{example}` to this line")
+                        }),
+                );
+                continue;
+            }
+        };
+        params.values.insert(param.name.clone(), value);
+    }
+    if !ok {
+        return None;
+    }
+    Some(params)
 }
 
 fn param_list(def: &ComponentDef) -> String {
@@ -557,32 +460,4 @@ fn param_list(def: &ComponentDef) -> String {
         .map(|p| format!("`{}`", p.name))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Removes `.` and `..` without touching the file system; `None` when `..` climbs above the start.
-fn normalize(path: &Path) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    let mut depth = 0usize;
-    for part in path.components() {
-        match part {
-            PathPart::CurDir => {}
-            PathPart::ParentDir => {
-                if depth == 0 {
-                    return None;
-                }
-                depth -= 1;
-                out.pop();
-            }
-            PathPart::Normal(p) => {
-                depth += 1;
-                out.push(p);
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    Some(out)
-}
-
-fn display_path(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
 }

@@ -11,21 +11,12 @@ use std::collections::BTreeMap;
 
 use crate::syntax::reader::Document;
 
-use super::values::{self, NodeView, Scope};
-use super::{APP_SETTINGS, WORKLOAD_KINDS};
+use super::app::kinds::WORKLOAD_KINDS;
+use super::app::settings;
+use super::values::{self, NodeView, Params};
 use crate::diag::suggest_help;
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::source::{FileId, Span};
-
-/// App settings an environment may override.
-pub const ENV_SETTINGS: &[&str] = &[
-    "namespace",
-    "registry",
-    "security",
-    "labels",
-    "annotations",
-    "ingress-class",
-];
 
 /// One workload's override in the selected environment.
 pub struct Override<'a> {
@@ -69,7 +60,7 @@ pub fn names(doc: &Document) -> Vec<String> {
 pub fn collect<'a>(
     doc: &'a Document,
     file: FileId,
-    scope: &'a Scope,
+    params: &'a Params,
     selected: Option<&str>,
     diags: &mut Diagnostics,
 ) -> Option<Overrides<'a>> {
@@ -80,7 +71,7 @@ pub fn collect<'a>(
         .filter(|n| n.name() == "environment")
         .enumerate()
     {
-        let view = NodeView { node, file, scope };
+        let view = NodeView { node, file, params };
         if index == MAX_ENVIRONMENTS {
             diags.push(
                 Diagnostic::error(
@@ -135,20 +126,18 @@ fn read<'a>(view: NodeView<'a>, name: &str, diags: &mut Diagnostics) -> Override
     };
     for child in view.children() {
         let kind = child.name();
-        if ENV_SETTINGS.contains(&kind) {
+        if settings::is_environment_setting(kind) {
             overrides.settings.push(child);
             continue;
         }
         if !WORKLOAD_KINDS.contains(&kind) || kind == "use" {
-            let known: Vec<&str> = ENV_SETTINGS
-                .iter()
-                .chain(WORKLOAD_KINDS.iter().filter(|k| **k != "use"))
-                .copied()
+            let known: Vec<&str> = settings::environment_names()
+                .chain(WORKLOAD_KINDS.iter().copied().filter(|k| *k != "use"))
                 .collect();
-            let help = if APP_SETTINGS.contains(&kind) {
+            let help = if settings::is_setting(kind) {
                 format!(
                     "`{kind}` is set for the whole app; environments override {}",
-                    ENV_SETTINGS.join(", ")
+                    settings::environment_names().collect::<Vec<_>>().join(", ")
                 )
             } else if kind == "use" {
                 "name the workload by its kind, as the app's objects are: `service orders replicas=4`".to_owned()

@@ -1,11 +1,14 @@
-//! `expose`: how a workload is reached from outside its pods.
+//! `expose`: how a workload is reached from outside its pods — only inside the cluster, on a node
+//! port, through a load balancer, an Ingress, or a Gateway API HTTPRoute.
 
 use std::collections::BTreeMap;
 
-use super::values::{self, NodeView, Val};
-use super::workload::{key_values, unknown_in};
+use super::unknown_in;
 use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::model::names::is_dns_label;
 use crate::model::{Exposure, HttpRouteExposure, Ingress};
+use crate::resolve::shared::key_values;
+use crate::resolve::values::{self, NodeView, Val};
 
 const FORMS: &[&str] = &[
     "internal",
@@ -194,7 +197,5 @@ fn is_host(host: &str) -> bool {
     let rest = host.strip_prefix("*.").unwrap_or(host);
     !rest.is_empty()
         && rest.len() <= 253
-        && rest
-            .split('.')
-            .all(|l| values::is_dns_label(l) && l.len() <= 63)
+        && rest.split('.').all(|l| is_dns_label(l) && l.len() <= 63)
 }

@@ -1,0 +1,74 @@
+//! The application as a whole: its settings, and the workloads it holds.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::workload::{Allow, SecurityLevel, Workload};
+use crate::source::Span;
+
+/// A whole application: the `app` node after components are instantiated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct App {
+    /// The app's name (`app.kubernetes.io/part-of`).
+    pub name: String,
+    /// Span of the app's name.
+    pub span: Span,
+    /// Namespace of every object.
+    pub namespace: String,
+    /// Registry prefix that was applied to relative image references.
+    pub registry: Option<String>,
+    /// Default security level of the workloads.
+    pub security: SecurityLevel,
+    /// Extra labels on every object.
+    pub labels: BTreeMap<String, String>,
+    /// Extra annotations on every object.
+    pub annotations: BTreeMap<String, String>,
+    /// Default `ingressClassName`.
+    pub ingress_class: Option<String>,
+    /// The workloads, in source order.
+    pub workloads: Vec<Workload>,
+    /// Workloads whose description had errors: whole-model checks skip them, so a mistake is not
+    /// reported again as its consequence (a misspelt `storage=` as a database without a volume).
+    pub incomplete: BTreeSet<String>,
+    /// What the description says about the cluster it runs on.
+    pub cluster: Cluster,
+    /// Rules silenced for the whole app.
+    pub allows: Vec<Allow>,
+    /// NetworkPolicies from the graph of `uses` and `route` edges, when asked for.
+    pub network_policy: Option<NetworkPolicy>,
+    /// The Gateway that `expose http-route` attaches to when it names none: (name, namespace).
+    pub default_gateway: Option<(String, Option<String>)>,
+}
+
+impl App {
+    /// The workload with this name.
+    pub fn workload(&self, name: &str) -> Option<&Workload> {
+        self.workloads.iter().find(|w| w.name == name)
+    }
+}
+
+/// `network-policy`: every pod accepts traffic only along the declared edges.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NetworkPolicy {
+    /// The namespace of the ingress controller, allowed to reach workloads exposed by Ingress.
+    pub ingress_namespace: String,
+    /// Where the setting was written.
+    pub span: Span,
+}
+
+/// Facts about the target cluster that checks need.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cluster {
+    /// The API server's `--service-node-port-range`.
+    pub node_port_range: (u16, u16),
+    /// Where the range was declared, if it was.
+    pub span: Option<Span>,
+}
+
+impl Default for Cluster {
+    fn default() -> Self {
+        Cluster {
+            node_port_range: (30000, 32767),
+            span: None,
+        }
+    }
+}

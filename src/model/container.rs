@@ -1,0 +1,232 @@
+//! A container of a workload: its image, command, environment, ports, resources and probes.
+
+use super::storage::Mount;
+use crate::source::Span;
+
+/// A container of a workload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Container {
+    /// Container name.
+    pub name: String,
+    /// Span of the node that declared it.
+    pub span: Span,
+    /// The image, with the registry prefix applied.
+    pub image: Option<Image>,
+    /// Replaces the entrypoint.
+    pub command: Vec<String>,
+    /// Replaces the image's arguments.
+    pub args: Vec<String>,
+    /// Environment variables, in order.
+    pub env: Vec<EnvVar>,
+    /// Whole Secrets or ConfigMaps as environment.
+    pub env_from: Vec<EnvFrom>,
+    /// Container ports.
+    pub ports: Vec<Port>,
+    /// Requests and limits.
+    pub resources: Resources,
+    /// Readiness probe.
+    pub readiness: Option<Probe>,
+    /// Liveness probe.
+    pub liveness: Option<Probe>,
+    /// Startup probe.
+    pub startup: Option<Probe>,
+    /// Explicit mounts of the workload's volumes (init containers and sidecars).
+    pub mounts: Vec<Mount>,
+    /// Runs privileged: full access to the node.
+    pub privileged: bool,
+}
+
+impl Container {
+    /// An empty container named `name`.
+    pub fn new(name: impl Into<String>, span: Span) -> Self {
+        Container {
+            name: name.into(),
+            span,
+            image: None,
+            command: Vec::new(),
+            args: Vec::new(),
+            env: Vec::new(),
+            env_from: Vec::new(),
+            ports: Vec::new(),
+            resources: Resources::default(),
+            readiness: None,
+            liveness: None,
+            startup: None,
+            mounts: Vec::new(),
+            privileged: false,
+        }
+    }
+}
+
+/// A container image reference.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Image {
+    /// The full reference as written to the manifest (registry applied).
+    pub reference: String,
+    /// The reference without tag and digest.
+    pub repository: String,
+    /// The tag, if any.
+    pub tag: Option<String>,
+    /// The digest (`sha256:…`), if any.
+    pub digest: Option<String>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// Transport protocol of a port.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Protocol {
+    /// TCP (the default).
+    Tcp,
+    /// UDP.
+    Udp,
+    /// SCTP.
+    Sctp,
+}
+
+impl Protocol {
+    /// The Kubernetes spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "TCP",
+            Protocol::Udp => "UDP",
+            Protocol::Sctp => "SCTP",
+        }
+    }
+}
+
+/// A container port, also published by the Service.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Port {
+    /// Port number.
+    pub number: u16,
+    /// Port name (IANA service name, at most 15 characters).
+    pub name: String,
+    /// Protocol.
+    pub protocol: Protocol,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A reference to a port: a number, or the name of a declared port.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PortRef {
+    /// A port number.
+    Number(u16),
+    /// The name of a declared port.
+    Name(String),
+}
+
+/// An environment variable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvVar {
+    /// Variable name.
+    pub name: String,
+    /// Where its value comes from.
+    pub value: EnvValue,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// The source of an environment variable's value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EnvValue {
+    /// A value written in the description.
+    Literal(String),
+    /// A key of a Secret.
+    Secret {
+        /// Secret name.
+        name: String,
+        /// Key in the Secret.
+        key: String,
+        /// The pod starts without it.
+        optional: bool,
+    },
+    /// A key of a ConfigMap.
+    ConfigMap {
+        /// ConfigMap name.
+        name: String,
+        /// Key in the ConfigMap.
+        key: String,
+        /// The pod starts without it.
+        optional: bool,
+    },
+    /// A pod field (`metadata.name`, `status.podIP`, ...).
+    Field(String),
+}
+
+/// A whole Secret or ConfigMap as environment variables.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EnvFrom {
+    /// Every key of a Secret.
+    Secret(String),
+    /// Every key of a ConfigMap.
+    ConfigMap(String),
+}
+
+/// Requests and limits, each a validated Kubernetes quantity.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Resources {
+    /// CPU request.
+    pub cpu: Option<String>,
+    /// Memory request.
+    pub memory: Option<String>,
+    /// Ephemeral storage request.
+    pub ephemeral_storage: Option<String>,
+    /// CPU limit.
+    pub limit_cpu: Option<String>,
+    /// Memory limit; defaults to the memory request when lowered.
+    pub limit_memory: Option<String>,
+    /// Where `resources` was written, if it was.
+    pub span: Option<Span>,
+}
+
+/// A health probe.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Probe {
+    /// What the kubelet does.
+    pub action: ProbeAction,
+    /// `initialDelaySeconds`.
+    pub delay: Option<u32>,
+    /// `periodSeconds`.
+    pub period: Option<u32>,
+    /// `timeoutSeconds`.
+    pub timeout: Option<u32>,
+    /// `failureThreshold`.
+    pub failures: Option<u32>,
+    /// `successThreshold`.
+    pub successes: Option<u32>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// The check a probe performs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProbeAction {
+    /// An HTTP GET.
+    Http {
+        /// Request path.
+        path: String,
+        /// Port number or name.
+        port: PortRef,
+        /// `true` for HTTPS.
+        https: bool,
+    },
+    /// A TCP connect.
+    Tcp {
+        /// Port number or name.
+        port: PortRef,
+    },
+    /// A command in the container.
+    Exec {
+        /// The command and its arguments.
+        command: Vec<String>,
+    },
+    /// A gRPC health check.
+    Grpc {
+        /// Port number (gRPC probes take no names).
+        port: u16,
+        /// Service name for the health check.
+        service: Option<String>,
+    },
+}

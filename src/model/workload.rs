@@ -1,0 +1,333 @@
+//! A workload: what it is, how it rolls out and scales, and how its pods run.
+
+use std::collections::BTreeMap;
+
+use super::batch::{CronSpec, JobSpec};
+use super::container::{Container, Image, Port};
+use super::exposure::{Edge, Exposure, Route};
+use super::storage::{ConfigFile, Volume, VolumeKind};
+use crate::source::Span;
+
+/// What a workload is; decides the controller and the `app.kubernetes.io/component` label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WorkloadKind {
+    /// A static site, usually exposed (Deployment).
+    Frontend,
+    /// The API gateway (Deployment).
+    Gateway,
+    /// A stateless service (Deployment).
+    Service,
+    /// A stateful service (StatefulSet).
+    Stateful,
+    /// A database (StatefulSet).
+    Database,
+    /// A run-to-completion Job.
+    Job,
+    /// A scheduled Job.
+    CronJob,
+}
+
+impl WorkloadKind {
+    /// The keyword in the language, also the `app.kubernetes.io/component` label.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            WorkloadKind::Frontend => "frontend",
+            WorkloadKind::Gateway => "gateway",
+            WorkloadKind::Service => "service",
+            WorkloadKind::Stateful => "stateful",
+            WorkloadKind::Database => "database",
+            WorkloadKind::Job => "job",
+            WorkloadKind::CronJob => "cronjob",
+        }
+    }
+
+    /// The kind for a keyword.
+    pub fn from_keyword(word: &str) -> Option<Self> {
+        Some(match word {
+            "frontend" => WorkloadKind::Frontend,
+            "gateway" => WorkloadKind::Gateway,
+            "service" => WorkloadKind::Service,
+            "stateful" => WorkloadKind::Stateful,
+            "database" => WorkloadKind::Database,
+            "job" => WorkloadKind::Job,
+            "cronjob" => WorkloadKind::CronJob,
+            _ => return None,
+        })
+    }
+
+    /// Runs as a StatefulSet.
+    pub fn is_stateful(self) -> bool {
+        matches!(self, WorkloadKind::Stateful | WorkloadKind::Database)
+    }
+
+    /// Runs as a Deployment.
+    pub fn is_deployment(self) -> bool {
+        matches!(
+            self,
+            WorkloadKind::Frontend | WorkloadKind::Gateway | WorkloadKind::Service
+        )
+    }
+
+    /// Runs to completion (Job or CronJob).
+    pub fn is_batch(self) -> bool {
+        matches!(self, WorkloadKind::Job | WorkloadKind::CronJob)
+    }
+}
+
+/// One workload and everything that belongs to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Workload {
+    /// Name of every object made for it.
+    pub name: String,
+    /// Span of the name.
+    pub span: Span,
+    /// What it is.
+    pub kind: WorkloadKind,
+    /// The component it was made from, if any.
+    pub component: Option<String>,
+    /// Fixed replica count; `None` means the default (1) or the autoscaler's.
+    pub replicas: Option<u32>,
+    /// The main container, named after the workload.
+    pub main: Container,
+    /// Init containers, run in order before the main one.
+    pub init: Vec<Container>,
+    /// Native sidecars, running beside the main container.
+    pub sidecars: Vec<Container>,
+    /// Persistent and scratch volumes, mounted in the main container.
+    pub volumes: Vec<Volume>,
+    /// Configuration files, mounted from the generated ConfigMap.
+    pub files: Vec<ConfigFile>,
+    /// HorizontalPodAutoscaler settings.
+    pub autoscale: Option<Autoscale>,
+    /// Rollout strategy.
+    pub strategy: Option<Strategy>,
+    /// PodDisruptionBudget.
+    pub disruption: Disruption,
+    /// Where `disruption` was written, if it was.
+    pub disruption_span: Option<Span>,
+    /// Which ServiceAccount the pods run as.
+    pub service_account: ServiceAccount,
+    /// Security level, the app's unless the workload sets one.
+    pub security: SecurityLevel,
+    /// Pod identity.
+    pub run_as: Option<RunAs>,
+    /// Read-only root filesystem for every container.
+    pub read_only_root: bool,
+    /// `nodeSelector`.
+    pub node_selector: BTreeMap<String, String>,
+    /// `tolerations`.
+    pub tolerations: Vec<Toleration>,
+    /// Extra labels on the workload's objects and pods.
+    pub labels: BTreeMap<String, String>,
+    /// Annotations on the pod template.
+    pub annotations: BTreeMap<String, String>,
+    /// How it is reached.
+    pub expose: Exposure,
+    /// Request paths forwarded to other workloads.
+    pub routes: Vec<Route>,
+    /// Workloads this one calls.
+    pub uses: Vec<Edge>,
+    /// Job settings (jobs and cronjobs).
+    pub job: Option<JobSpec>,
+    /// Schedule settings (cronjobs).
+    pub cron: Option<CronSpec>,
+    /// Pods use the node's network namespace.
+    pub host_network: bool,
+    /// Where `host-network` was written, if it was.
+    pub host_network_span: Option<Span>,
+    /// Rules silenced for this workload.
+    pub allows: Vec<Allow>,
+    /// A second, small version running beside this one.
+    pub canary: Option<Canary>,
+}
+
+/// `canary image="orders:3.2.0" weight=10`: a canary release beside the stable Deployment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Canary {
+    /// The canary's image.
+    pub image: Image,
+    /// The share of requests it gets, in percent (1–99).
+    pub weight: u32,
+    /// Its pods; by default enough for its weight beside the stable replicas.
+    pub replicas: Option<u32>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+impl Workload {
+    /// Whether any of its volumes is persistent (a claim), where data outlives the pod.
+    pub fn has_persistent_volume(&self) -> bool {
+        self.volumes
+            .iter()
+            .any(|v| matches!(v.kind, VolumeKind::Persistent { .. }))
+    }
+
+    /// A workload with nothing but its name, kind and security level: what resolution starts
+    /// from, and every setting at its default.
+    pub fn new(
+        name: impl Into<String>,
+        span: Span,
+        kind: WorkloadKind,
+        security: SecurityLevel,
+    ) -> Self {
+        let name = name.into();
+        Workload {
+            main: Container::new(name.clone(), span),
+            name,
+            span,
+            kind,
+            component: None,
+            replicas: None,
+            init: Vec::new(),
+            sidecars: Vec::new(),
+            volumes: Vec::new(),
+            files: Vec::new(),
+            autoscale: None,
+            strategy: None,
+            disruption: Disruption::Auto,
+            disruption_span: None,
+            service_account: ServiceAccount::None,
+            security,
+            run_as: None,
+            read_only_root: false,
+            node_selector: BTreeMap::new(),
+            tolerations: Vec::new(),
+            labels: BTreeMap::new(),
+            annotations: BTreeMap::new(),
+            expose: Exposure::Internal,
+            routes: Vec::new(),
+            uses: Vec::new(),
+            job: None,
+            cron: None,
+            host_network: false,
+            host_network_span: None,
+            allows: Vec::new(),
+            canary: None,
+        }
+    }
+
+    /// The primary port: the first declared.
+    pub fn primary_port(&self) -> Option<&Port> {
+        self.main.ports.first()
+    }
+
+    /// The replicas the workload runs with at least: the fixed count, or the autoscaler's minimum.
+    pub fn min_replicas(&self) -> u32 {
+        match &self.autoscale {
+            Some(a) => a.min,
+            None => self.replicas.unwrap_or(1),
+        }
+    }
+}
+
+/// HorizontalPodAutoscaler settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Autoscale {
+    /// Minimum replicas.
+    pub min: u32,
+    /// Maximum replicas.
+    pub max: u32,
+    /// Target average CPU utilization, percent.
+    pub cpu: Option<u32>,
+    /// Target average memory utilization, percent.
+    pub memory: Option<u32>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A count or a percentage, as Kubernetes' `IntOrString`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IntOrPercent {
+    /// A count.
+    Int(i32),
+    /// A percentage, written `"25%"`.
+    Percent(String),
+}
+
+/// Rollout strategy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Strategy {
+    /// Replace pods a few at a time.
+    Rolling {
+        /// Deployments: extra pods during the rollout.
+        max_surge: Option<IntOrPercent>,
+        /// Pods that may be unavailable during the rollout.
+        max_unavailable: Option<IntOrPercent>,
+        /// StatefulSets: ordinals below this are not updated.
+        partition: Option<u32>,
+    },
+    /// Deployments: stop all pods, then start the new ones.
+    Recreate,
+    /// StatefulSets: replace a pod only when it is deleted.
+    OnDelete,
+}
+
+/// The PodDisruptionBudget of a workload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Disruption {
+    /// `maxUnavailable: 1` when the workload runs more than one pod.
+    Auto,
+    /// No PodDisruptionBudget.
+    None,
+    /// An explicit `maxUnavailable`.
+    MaxUnavailable(IntOrPercent),
+    /// An explicit `minAvailable`.
+    MinAvailable(IntOrPercent),
+}
+
+/// The ServiceAccount pods run as.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ServiceAccount {
+    /// The namespace default, without an API token mounted.
+    None,
+    /// A ServiceAccount made for the workload, named after it.
+    Create,
+    /// An existing ServiceAccount.
+    Existing(String),
+}
+
+/// A security level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SecurityLevel {
+    /// Safe defaults that common images tolerate.
+    Hardened,
+    /// The Kubernetes *restricted* Pod Security Standard.
+    Restricted,
+}
+
+/// Pod identity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunAs {
+    /// `runAsUser`.
+    pub user: Option<i64>,
+    /// `runAsGroup`.
+    pub group: Option<i64>,
+    /// `fsGroup`.
+    pub fs_group: Option<i64>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A toleration of node taints.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Toleration {
+    /// Taint key.
+    pub key: String,
+    /// `Equal` (with a value) or `Exists`.
+    pub operator: Option<String>,
+    /// Taint value.
+    pub value: Option<String>,
+    /// Taint effect.
+    pub effect: Option<String>,
+}
+
+/// `allow CODE reason="…"`: a rule silenced where it applies, with the reason why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Allow {
+    /// The rule's code.
+    pub code: String,
+    /// Why the finding does not apply (required).
+    pub reason: Option<String>,
+    /// Span of the code.
+    pub span: Span,
+}

@@ -1,0 +1,73 @@
+//! The app node: its name, its settings (with the selected environment's over them), then its
+//! workloads, each a plain workload or an instance of a component.
+
+pub mod kinds;
+mod references;
+pub mod settings;
+mod workloads;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::component::Components;
+use super::environment::Overrides;
+use super::values::{self, NodeView};
+use super::workload::AppDefaults;
+use crate::diag::Diagnostics;
+use crate::model::{App, Cluster, SecurityLevel};
+use crate::source::Sources;
+
+/// Resolves `app NAME { … }`, with the selected environment's `overrides`.
+pub fn resolve_app(
+    view: &NodeView,
+    components: &mut Components,
+    sources: &mut Sources,
+    overrides: Option<&Overrides>,
+    diags: &mut Diagnostics,
+) -> Option<App> {
+    let mut app = named(view, diags);
+    let environment = overrides.map_or(&[][..], |o| o.settings.as_slice());
+    settings::read(&mut app, view.children(), environment, diags);
+    let defaults = AppDefaults {
+        registry: app.registry.as_deref(),
+        security: app.security,
+        default_gateway: app.default_gateway.as_ref(),
+    };
+    let (workloads, incomplete) = workloads::read(
+        view, &app.name, &defaults, components, sources, overrides, diags,
+    );
+    app.workloads = workloads;
+    app.incomplete = incomplete;
+    (!app.name.is_empty()).then_some(app)
+}
+
+/// The app as its name makes it, every setting at its default.
+fn named(view: &NodeView, diags: &mut Diagnostics) -> App {
+    let mut e = view.read(diags);
+    let name_val = e.require_arg("a name", "app shop { … }", diags);
+    e.finish(&[], diags);
+    let name = name_val.as_ref().and_then(|v| {
+        values::dns_label(
+            v,
+            "app",
+            63,
+            "the app's name is a label value on every object",
+            diags,
+        )
+    });
+    App {
+        name: name.clone().unwrap_or_default(),
+        span: name_val.as_ref().map_or(view.name_span(), |v| v.span),
+        namespace: name.clone().unwrap_or_default(),
+        registry: None,
+        security: SecurityLevel::Hardened,
+        labels: BTreeMap::new(),
+        annotations: BTreeMap::new(),
+        ingress_class: None,
+        workloads: Vec::new(),
+        incomplete: BTreeSet::new(),
+        cluster: Cluster::default(),
+        allows: Vec::new(),
+        network_policy: None,
+        default_gateway: None,
+    }
+}

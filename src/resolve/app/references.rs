@@ -1,0 +1,109 @@
+//! What can be checked only once every workload is known: that each `route` and `uses` names a
+//! workload that exists, and a port it has.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diag::{Diagnostic, Diagnostics, codes, suggest_help};
+use crate::model::{PortRef, Workload};
+use crate::source::Span;
+
+/// Every `route` and `uses` names a workload that exists, and a port it has.
+pub fn check_references(
+    workloads: &[Workload],
+    declared: &BTreeSet<String>,
+    diags: &mut Diagnostics,
+) {
+    let by_name: BTreeMap<&str, &Workload> =
+        workloads.iter().map(|w| (w.name.as_str(), w)).collect();
+    let names: Vec<&str> = by_name.keys().copied().collect();
+    let unknown = |target: &str, span: Span, what: &str, diags: &mut Diagnostics| {
+        diags.push(
+            Diagnostic::error(
+                codes::UNKNOWN_TARGET,
+                format!("{what} `{target}`, which does not exist"),
+            )
+            .label(span, "no workload with this name")
+            .help(suggest_help(
+                target,
+                names.iter().copied(),
+                &format!("define `{target}` in the app, or fix the name"),
+            )),
+        );
+    };
+    for w in workloads {
+        for edge in &w.uses {
+            if edge.target == w.name {
+                diags.push(
+                    Diagnostic::error(codes::UNKNOWN_TARGET, format!("`{}` uses itself", w.name))
+                        .label(edge.span, "self-reference")
+                        .help("`uses` names the other workloads this one calls"),
+                );
+            } else if !declared.contains(&edge.target) {
+                unknown(
+                    &edge.target,
+                    edge.span,
+                    &format!("`{}` uses", w.name),
+                    diags,
+                );
+            }
+        }
+        for route in &w.routes {
+            let Some(target) = by_name.get(route.target.as_str()) else {
+                if declared.contains(&route.target) {
+                    continue;
+                }
+                unknown(
+                    &route.target,
+                    route.span,
+                    &format!("`{}` routes to", w.name),
+                    diags,
+                );
+                continue;
+            };
+            if target.kind.is_batch() || target.main.ports.is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        codes::UNKNOWN_TARGET,
+                        format!(
+                            "`{}` routes to `{}`, which has no port",
+                            w.name, target.name
+                        ),
+                    )
+                    .label(route.span, "nothing listens there")
+                    .help(format!("declare a `port` in `{}`", target.name)),
+                );
+                continue;
+            }
+            if let Some(port) = &route.port {
+                let (found, shown) = match port {
+                    PortRef::Name(n) => (target.main.ports.iter().any(|p| &p.name == n), n.clone()),
+                    PortRef::Number(n) => (
+                        target.main.ports.iter().any(|p| p.number == *n),
+                        n.to_string(),
+                    ),
+                };
+                if !found {
+                    let declared = target
+                        .main
+                        .ports
+                        .iter()
+                        .map(|p| format!("{} ({})", p.number, p.name))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    diags.push(
+                        Diagnostic::error(
+                            codes::UNKNOWN_TARGET,
+                            format!("`{}` has no port `{shown}`", target.name),
+                        )
+                        .label(route.span, "unknown port")
+                        .help(suggest_help(
+                            &shown,
+                            target.main.ports.iter().map(|p| p.name.as_str()),
+                            &format!("`{}` declares {declared}", target.name),
+                        )),
+                    );
+                }
+            }
+        }
+    }
+}

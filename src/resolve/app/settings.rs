@@ -1,0 +1,307 @@
+//! The app's settings: `namespace`, `registry`, `security`, `labels`, `cluster`… One reader per
+//! setting, found by its name in [`APP_SETTINGS`], which also says which settings an environment
+//! may set again. They apply to every workload wherever they are written.
+
+use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::model::{App, Cluster, NetworkPolicy};
+use crate::resolve::layers::Layers;
+use crate::resolve::shared::{allow as read_allow, key_values, security_level};
+use crate::resolve::values::{self, NodeView, Val};
+
+/// Reads one setting into the app, over what earlier layers set.
+type Reader = fn(&mut App, &NodeView, &mut Layers, &mut Diagnostics);
+
+/// One of the app's settings.
+struct Setting {
+    /// The node's name.
+    name: &'static str,
+    /// Whether an environment may set it again.
+    in_environment: bool,
+    /// Its reader.
+    read: Reader,
+}
+
+/// The app's settings, in the order help lists them.
+const APP_SETTINGS: &[Setting] = &[
+    app_only("allow", allow),
+    app_only("cluster", cluster),
+    app_only("network-policy", network_policy),
+    app_only("default-gateway", default_gateway),
+    per_environment("namespace", namespace),
+    per_environment("registry", registry),
+    per_environment("security", security),
+    per_environment("labels", labels),
+    per_environment("annotations", annotations),
+    per_environment("ingress-class", ingress_class),
+];
+
+/// A setting of the app alone.
+const fn app_only(name: &'static str, read: Reader) -> Setting {
+    Setting {
+        name,
+        in_environment: false,
+        read,
+    }
+}
+
+/// A setting an environment may set again, over the app's.
+const fn per_environment(name: &'static str, read: Reader) -> Setting {
+    Setting {
+        name,
+        in_environment: true,
+        read,
+    }
+}
+
+/// Whether `name` is one of the app's settings.
+pub fn is_setting(name: &str) -> bool {
+    APP_SETTINGS.iter().any(|s| s.name == name)
+}
+
+/// The names of the app's settings, in the order help lists them.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    APP_SETTINGS.iter().map(|s| s.name)
+}
+
+/// Whether an environment may set `name` again.
+pub fn is_environment_setting(name: &str) -> bool {
+    APP_SETTINGS
+        .iter()
+        .any(|s| s.in_environment && s.name == name)
+}
+
+/// The names of the settings an environment may set again, in the order help lists them.
+pub fn environment_names() -> impl Iterator<Item = &'static str> {
+    APP_SETTINGS
+        .iter()
+        .filter(|s| s.in_environment)
+        .map(|s| s.name)
+}
+
+/// Reads the settings among `children` (the app's block), then `environment` (the selected
+/// environment's settings) as a layer over them.
+pub fn read<'a>(
+    app: &mut App,
+    children: impl Iterator<Item = NodeView<'a>>,
+    environment: &[NodeView<'a>],
+    diags: &mut Diagnostics,
+) {
+    let mut layers = Layers::default();
+    // Settings first: they apply to every workload wherever they are written. An environment's
+    // settings come after the app's, as a layer that replaces them.
+    let app_settings: Vec<NodeView> = children.filter(|c| is_setting(c.name())).collect();
+    let first_env = app_settings.len();
+    for (i, child) in app_settings
+        .into_iter()
+        .chain(environment.iter().copied())
+        .enumerate()
+    {
+        if i == first_env {
+            layers.next_layer();
+        }
+        let child_name = child.name();
+        let Some(setting) = APP_SETTINGS.iter().find(|s| s.name == child_name) else {
+            continue;
+        };
+        (setting.read)(app, &child, &mut layers, diags);
+    }
+}
+
+/// `labels KEY=VALUE…`: extra labels on every object.
+fn labels(app: &mut App, node: &NodeView, _layers: &mut Layers, diags: &mut Diagnostics) {
+    let map = key_values(node, true, diags);
+    app.labels.extend(map);
+}
+
+/// `annotations KEY=VALUE…`: extra annotations on every object.
+fn annotations(app: &mut App, node: &NodeView, _layers: &mut Layers, diags: &mut Diagnostics) {
+    let map = key_values(node, false, diags);
+    app.annotations.extend(map);
+}
+
+/// `allow CODE reason="…"`: a rule silenced for the whole app.
+fn allow(app: &mut App, node: &NodeView, _layers: &mut Layers, diags: &mut Diagnostics) {
+    if let Some(allow) = read_allow(node, diags) {
+        app.allows.push(allow);
+    }
+}
+
+/// `network-policy [ingress-namespace=…]`: NetworkPolicies from the graph of the workloads.
+fn network_policy(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &mut Diagnostics) {
+    let span = node.name_span();
+    let mut e = node.read(diags);
+    let namespace = match e.prop("ingress-namespace") {
+        Some(v) => values::dns_label(&v, "namespace", 63, "namespaces are DNS-1123 labels", diags),
+        None => Some("ingress-nginx".to_owned()),
+    };
+    e.finish(&["ingress-namespace"], diags);
+    if let Some(ingress_namespace) = namespace
+        && layers.first("network-policy".into(), "`network-policy`", span, diags)
+    {
+        app.network_policy = Some(NetworkPolicy {
+            ingress_namespace,
+            span,
+        });
+    }
+}
+
+/// `default-gateway NAME [namespace=…]`: the Gateway `expose http-route` attaches to.
+fn default_gateway(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &mut Diagnostics) {
+    let span = node.name_span();
+    let mut e = node.read(diags);
+    let name = e
+        .require_arg(
+            "a Gateway's name",
+            "default-gateway public namespace=infra",
+            diags,
+        )
+        .and_then(|v| values::dns_label(&v, "Gateway", 253, "", diags));
+    let namespace = e
+        .prop("namespace")
+        .and_then(|v| values::dns_label(&v, "namespace", 63, "", diags));
+    e.finish(&["namespace"], diags);
+    if let Some(name) = name
+        && layers.first("default-gateway".into(), "`default-gateway`", span, diags)
+    {
+        app.default_gateway = Some((name, namespace));
+    }
+}
+
+/// `cluster node-port-range="…"`: what the checks need to know of the cluster.
+fn cluster(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &mut Diagnostics) {
+    let span = node.name_span();
+    if let Some(cluster) = read_cluster(node, diags)
+        && layers.first("cluster".into(), "`cluster`", span, diags)
+    {
+        app.cluster = cluster;
+    }
+}
+
+/// `security hardened|restricted`: the default level of the workloads.
+fn security(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &mut Diagnostics) {
+    let span = node.name_span();
+    if let Some(level) = security_level(node, diags)
+        && layers.first("security".into(), "`security`", span, diags)
+    {
+        app.security = level;
+    }
+}
+
+/// `namespace NAME`: the namespace of every object.
+fn namespace(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &mut Diagnostics) {
+    one_value(
+        app,
+        node,
+        layers,
+        "namespace shop",
+        diags,
+        |app, v, diags| {
+            if let Some(ns) =
+                values::dns_label(v, "namespace", 63, "namespaces are DNS-1123 labels", diags)
+            {
+                app.namespace = ns;
+            }
+        },
+    );
+}
+
+/// `registry "HOST[/PATH]"`: the prefix of image references that name no registry.
+fn registry(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &mut Diagnostics) {
+    one_value(
+        app,
+        node,
+        layers,
+        "registry \"registry.example.com/shop\"",
+        diags,
+        |app, v, diags| {
+            if let Some(r) = values::string(v, diags) {
+                if r.is_empty()
+                    || r.contains(char::is_whitespace)
+                    || r.contains(['@', ':']) && !r.contains('/') && r.matches(':').count() > 1
+                {
+                    diags.push(
+                        Diagnostic::error(codes::INVALID_IMAGE, format!("`{r}` is not a registry"))
+                            .label(v.span, "invalid registry")
+                            .help("write a registry host with an optional path, such as \"registry.example.com/shop\""),
+                    );
+                } else {
+                    app.registry = Some(r.trim_end_matches('/').to_owned());
+                }
+            }
+        },
+    );
+}
+
+/// `ingress-class NAME`: the default `ingressClassName`.
+fn ingress_class(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &mut Diagnostics) {
+    one_value(
+        app,
+        node,
+        layers,
+        "ingress-class nginx",
+        diags,
+        |app, v, diags| {
+            app.ingress_class = values::dns_label(v, "IngressClass", 253, "", diags);
+        },
+    );
+}
+
+/// Reads `NAME VALUE` of a setting that takes one value; `set` converts and stores it once the
+/// layers take it.
+fn one_value(
+    app: &mut App,
+    node: &NodeView,
+    layers: &mut Layers,
+    example: &str,
+    diags: &mut Diagnostics,
+    set: impl FnOnce(&mut App, &Val, &mut Diagnostics),
+) {
+    let child_name = node.name();
+    let span = node.name_span();
+    let mut e = node.read(diags);
+    if let Some(v) = e.require_arg("a value", example, diags)
+        && layers.first(
+            child_name.to_owned(),
+            &format!("`{child_name}`"),
+            span,
+            diags,
+        )
+    {
+        set(app, &v, diags);
+    }
+    e.finish(&[], diags);
+}
+
+/// Reads `cluster node-port-range="30000-32767"`: what the checks need to know of the cluster.
+fn read_cluster(view: &NodeView, diags: &mut Diagnostics) -> Option<Cluster> {
+    let mut e = view.read(diags);
+    let range = e.prop("node-port-range");
+    e.finish(&["node-port-range"], diags);
+    let Some(range) = range else {
+        diags.push(
+            Diagnostic::error(codes::MISSING_VALUE, "`cluster` sets nothing")
+                .label(view.name_span(), "no settings")
+                .help("write `cluster node-port-range=\"30000-32767\"`"),
+        );
+        return None;
+    };
+    let text = values::string(&range, diags)?;
+    let parsed = text
+        .split_once('-')
+        .and_then(|(a, b)| Some((a.trim().parse::<u16>().ok()?, b.trim().parse::<u16>().ok()?)))
+        .filter(|(a, b)| 0 < *a && a <= b);
+    if parsed.is_none() {
+        diags.push(
+            Diagnostic::error(
+                codes::INVALID_VALUE,
+                format!("`{text}` is not a port range"),
+            )
+            .label(range.span, "expected FIRST-LAST")
+            .help("write the API server's --service-node-port-range, such as \"30000-32767\""),
+        );
+    }
+    Some(Cluster {
+        node_port_range: parsed?,
+        span: Some(range.span),
+    })
+}

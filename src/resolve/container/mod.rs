@@ -1,0 +1,188 @@
+//! Children that describe a container: image, ports, env, probes, resources, command, mounts.
+//! Shared by the main container and by `init` and `sidecar` blocks. One reader per node, found
+//! by its name in [`CONTAINER_NODES`], which is also the list of what a container takes.
+
+mod env;
+mod image;
+mod ports;
+mod probes;
+
+pub use image::{ImageCtx, image};
+pub use probes::is_probe;
+
+use super::layers::Layers;
+use super::shared::flag;
+use super::values::{self, NodeView, Reading};
+use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::model::{Container, Mount, Resources};
+
+/// Reads one container node into the container, over what earlier layers set. Its keys in the
+/// layers start with the container's name: a sidecar's `image` is not the main container's.
+type Reader = fn(&mut Container, &NodeView, &mut Layers, &ImageCtx, &mut Diagnostics);
+
+/// The nodes a container takes, each with its reader.
+const CONTAINER_NODES: &[(&str, Reader)] = &[
+    ("image", image::read),
+    ("command", words),
+    ("args", words),
+    ("env", env::env),
+    ("env-from", env::env_from),
+    ("port", ports::port),
+    ("resources", resources),
+    ("probe", probes::probe),
+    ("readiness", probes::probe),
+    ("liveness", probes::probe),
+    ("startup", probes::probe),
+    ("mount", mount),
+    ("privileged", privileged),
+];
+
+/// The names of the nodes a container takes, in the order help lists them.
+pub fn node_names() -> impl Iterator<Item = &'static str> {
+    CONTAINER_NODES.iter().map(|(name, _)| *name)
+}
+
+/// Applies one container node to `c`. Returns `false` when the node is not a container node.
+pub fn apply(
+    c: &mut Container,
+    node: &NodeView,
+    layers: &mut Layers,
+    images: &ImageCtx,
+    diags: &mut Diagnostics,
+) -> bool {
+    let name = node.name();
+    let Some((_, read)) = CONTAINER_NODES.iter().find(|(n, _)| *n == name) else {
+        return false;
+    };
+    read(c, node, layers, images, diags);
+    true
+}
+
+/// `command WORD…` and `args WORD…`: the entrypoint, and its arguments.
+fn words(
+    c: &mut Container,
+    node: &NodeView,
+    layers: &mut Layers,
+    _images: &ImageCtx,
+    diags: &mut Diagnostics,
+) {
+    let name = node.name();
+    let span = node.name_span();
+    let prefix = format!("{}/", c.name);
+    let mut e = node.read(diags);
+    let words: Vec<String> = e
+        .rest_args()
+        .iter()
+        .filter_map(|v| values::text(v, diags))
+        .collect();
+    if words.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                codes::MISSING_VALUE,
+                format!("`{name}` needs at least one word"),
+            )
+            .label(span, "empty")
+            .help(format!("write it as `{name} \"/app/run\" \"--flag\"`")),
+        );
+    }
+    if layers.first(format!("{prefix}{name}"), &format!("`{name}`"), span, diags) {
+        if name == "command" {
+            c.command = words;
+        } else {
+            c.args = words;
+        }
+    }
+    e.finish(&[], diags);
+}
+
+/// `resources cpu=… memory=… …`: requests and limits.
+fn resources(
+    c: &mut Container,
+    node: &NodeView,
+    layers: &mut Layers,
+    _images: &ImageCtx,
+    diags: &mut Diagnostics,
+) {
+    let span = node.name_span();
+    let prefix = format!("{}/", c.name);
+    let mut e = node.read(diags);
+    let mut r = Resources {
+        span: Some(span),
+        ..Resources::default()
+    };
+    let mut q = |key: &str, e: &mut Reading| e.prop(key).and_then(|v| values::quantity(&v, diags));
+    r.cpu = q("cpu", &mut e);
+    r.memory = q("memory", &mut e);
+    r.ephemeral_storage = q("ephemeral-storage", &mut e);
+    r.limit_cpu = q("limit-cpu", &mut e);
+    r.limit_memory = q("limit-memory", &mut e);
+    if layers.first(format!("{prefix}resources"), "`resources`", span, diags) {
+        c.resources = r;
+    }
+    e.finish(
+        &[
+            "cpu",
+            "memory",
+            "ephemeral-storage",
+            "limit-cpu",
+            "limit-memory",
+        ],
+        diags,
+    );
+}
+
+/// `mount VOLUME path=…`: a workload volume in an `init` or `sidecar` container.
+fn mount(
+    c: &mut Container,
+    node: &NodeView,
+    layers: &mut Layers,
+    _images: &ImageCtx,
+    diags: &mut Diagnostics,
+) {
+    let span = node.name_span();
+    let prefix = format!("{}/", c.name);
+    let mut e = node.read(diags);
+    let volume = e
+        .require_arg("a volume name", "mount data path=\"/data\"", diags)
+        .and_then(|v| values::dns_label(&v, "volume", 63, "", diags));
+    let path = e
+        .require_prop("path", "mount data path=\"/data\"", diags)
+        .and_then(|v| values::abs_path(&v, diags));
+    let read_only = e
+        .prop("read-only")
+        .and_then(|v| values::boolean(&v, diags))
+        .unwrap_or(false);
+    if let (Some(volume), Some(path)) = (volume, path)
+        && layers.first(
+            format!("{prefix}mount:{path}"),
+            &format!("a mount at {path}"),
+            span,
+            diags,
+        )
+    {
+        c.mounts.push(Mount {
+            volume,
+            path,
+            read_only,
+            span,
+        });
+    }
+    e.finish(&["path", "read-only"], diags);
+}
+
+/// `privileged [#true|#false]`: full access to the node.
+fn privileged(
+    c: &mut Container,
+    node: &NodeView,
+    layers: &mut Layers,
+    _images: &ImageCtx,
+    diags: &mut Diagnostics,
+) {
+    let span = node.name_span();
+    let prefix = format!("{}/", c.name);
+    if let Some(on) = flag(node, diags)
+        && layers.first(format!("{prefix}privileged"), "`privileged`", span, diags)
+    {
+        c.privileged = on;
+    }
+}

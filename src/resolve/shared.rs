@@ -1,0 +1,102 @@
+//! Readers of the nodes that more than one parent takes: on/off flags (`host-network`,
+//! `privileged`…), `allow`, `security`, and the key-value pairs of `labels`, `annotations` and
+//! `node-selector`. The app, workloads, containers and exposures read them alike.
+
+use std::collections::BTreeMap;
+
+use super::values::{self, NodeView};
+use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::model::names::{is_label_value, is_qualified_key};
+use crate::model::{Allow, SecurityLevel};
+
+/// Reads `NAME [#true|#false]`: a flag that is on when written without a value.
+pub fn flag(node: &NodeView, diags: &mut Diagnostics) -> Option<bool> {
+    let mut e = node.read(diags);
+    let on = match e.next_arg() {
+        Some(v) => values::boolean(&v, diags),
+        None => Some(true),
+    };
+    e.finish(&[], diags);
+    on
+}
+
+/// Reads `allow CODE reason="…"`; the check stage knows the codes and requires the reason.
+pub fn allow(node: &NodeView, diags: &mut Diagnostics) -> Option<Allow> {
+    let mut e = node.read(diags);
+    let example = "allow image-tag-latest reason=\"the tag is pinned by digest in CI\"";
+    let code = e.require_arg("a rule's code", example, diags);
+    let reason = e
+        .prop("reason")
+        .and_then(|v| values::string(&v, diags))
+        .filter(|r| !r.trim().is_empty());
+    e.finish(&["reason"], diags);
+    let code = code?;
+    let span = code.span;
+    Some(Allow {
+        code: values::string(&code, diags)?,
+        reason,
+        span,
+    })
+}
+
+/// Reads `security hardened|restricted`.
+pub fn security_level(node: &NodeView, diags: &mut Diagnostics) -> Option<SecurityLevel> {
+    let mut e = node.read(diags);
+    let level = e
+        .require_arg("a level", "security restricted", diags)
+        .and_then(|v| values::keyword(&v, &["hardened", "restricted"], diags))
+        .map(|w| {
+            if w == "restricted" {
+                SecurityLevel::Restricted
+            } else {
+                SecurityLevel::Hardened
+            }
+        });
+    e.finish(&[], diags);
+    level
+}
+
+/// Reads `KEY=VALUE …` pairs of `labels`, `annotations` or `node-selector`.
+pub fn key_values(
+    node: &NodeView,
+    label_values: bool,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, String> {
+    let mut e = node.read(diags);
+    let mut map = BTreeMap::new();
+    let props = e.rest_props();
+    if props.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                codes::MISSING_VALUE,
+                format!("`{}` sets nothing", node.name()),
+            )
+            .label(node.name_span(), "no pairs")
+            .help(format!("write `{} team=payments`", node.name())),
+        );
+    }
+    for p in props {
+        if !is_qualified_key(&p.key) {
+            diags.push(
+                Diagnostic::error(codes::INVALID_NAME, format!("`{}` is not a valid key", p.key))
+                    .label(p.span, "invalid key")
+                    .help("keys are `[prefix/]name`: a DNS subdomain prefix and a name of letters, digits, `-`, `_`, `.` (at most 63)"),
+            );
+            continue;
+        }
+        let Some(value) = values::text(&p.val, diags) else {
+            continue;
+        };
+        if label_values && !is_label_value(&value) {
+            diags.push(
+                Diagnostic::error(codes::INVALID_VALUE, format!("`{value}` is not a valid label value"))
+                    .label(p.val.span, "invalid label value")
+                    .help("label values are at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit"),
+            );
+            continue;
+        }
+        map.insert(p.key, value);
+    }
+    e.finish(&[], diags);
+    map
+}

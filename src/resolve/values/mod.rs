@@ -1,0 +1,58 @@
+//! Reading KDL nodes: arguments and properties with their spans, component parameters substituted,
+//! and typed conversions that report a diagnostic on the value's span.
+//!
+//! `node.rs` opens a node for reading, `params.rs` substitutes a component's parameters in what
+//! is read, and `convert.rs` turns a value into what the model holds (a string, a count, a
+//! quantity, a duration, a name…). Every reader in resolve names them from here.
+
+mod convert;
+mod node;
+mod params;
+
+pub use convert::{
+    abs_path, boolean, count, decimal_error, dns_label, duration, int, is_quantity, keyword,
+    opt_port_ref, port_number, quantity, respelled, respelled_error, string, text,
+};
+pub use node::{NodeView, Prop, Reading};
+pub use params::Params;
+
+use crate::source::Span;
+use crate::syntax::reader::Value;
+
+/// A value read from the source, after parameter substitution, with where it came from.
+#[derive(Clone, Debug)]
+pub struct Val {
+    /// The value.
+    pub value: Value,
+    /// Its span: the entry in the source, or the instance's parameter it was substituted from.
+    pub span: Span,
+    /// The number as written, for decimals (`8.0` would otherwise read back as `8`).
+    pub raw: Option<String>,
+}
+
+/// A value as text: strings bare, numbers and booleans in their usual spelling.
+pub fn display(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Integer(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => String::new(),
+    }
+}
+
+/// What kind of value this is, for messages.
+pub fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::String(_) => "a string",
+        Value::Integer(_) => "an integer",
+        Value::Float(_) => "a decimal number",
+        Value::Bool(_) => "a boolean",
+        Value::Null => "#null",
+    }
+}
+
+/// `1 character`, `3 characters`.
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}

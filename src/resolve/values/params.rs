@@ -1,0 +1,81 @@
+//! Component parameters: `{param}` in a component's body takes the instance's value.
+
+use std::collections::BTreeMap;
+
+use super::{Val, display};
+use crate::diag::{Diagnostic, Diagnostics, codes, suggest_help};
+use crate::source::Span;
+use crate::syntax::reader::Value;
+
+/// Component parameters in scope while reading a component's body.
+#[derive(Clone, Debug, Default)]
+pub struct Params {
+    /// Parameter values by name (`name` and `app` included).
+    pub values: BTreeMap<String, Val>,
+}
+
+impl Params {
+    /// Replaces `{param}` in a string; `{{` and `}}` are literal braces. A string that is exactly
+    /// one parameter takes that parameter's value, type and span.
+    pub fn substitute(&self, text: &str, span: Span, diags: &mut Diagnostics) -> Val {
+        if self.values.is_empty() || !text.contains(['{', '}']) {
+            return Val {
+                value: Value::String(text.to_owned()),
+                span,
+                raw: None,
+            };
+        }
+        if let Some(inner) = text.strip_prefix('{').and_then(|t| t.strip_suffix('}'))
+            && !inner.contains(['{', '}'])
+            && let Some(val) = self.values.get(inner)
+        {
+            return val.clone();
+        }
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(i) = rest.find(['{', '}']) {
+            out.push_str(&rest[..i]);
+            let tail = &rest[i..];
+            if tail.starts_with("{{") || tail.starts_with("}}") {
+                out.push_str(&tail[..1]);
+                rest = &tail[2..];
+                continue;
+            }
+            if let Some(after) = tail.strip_prefix('}') {
+                out.push('}');
+                rest = after;
+                continue;
+            }
+            let Some(end) = tail.find('}') else {
+                out.push_str(tail);
+                rest = "";
+                break;
+            };
+            let key = &tail[1..end];
+            match self.values.get(key) {
+                Some(val) => out.push_str(&display(&val.value)),
+                None => {
+                    diags.push(
+                        Diagnostic::error(
+                            codes::UNKNOWN_PARAMETER,
+                            format!("`{{{key}}}` names no parameter of this component"),
+                        )
+                        .label(span, "used here")
+                        .help(suggest_help(
+                            key,
+                            self.values.keys().map(String::as_str),
+                            "declare it with `param NAME`, or write `{{` for a literal brace",
+                        )),
+                    );
+                }
+            }
+            rest = &tail[end + 1..];
+        }
+        out.push_str(rest);
+        Val {
+            value: Value::String(out),
+            span,
+            raw: None,
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! Settings of workloads that run to completion: a Job's limits (`backoff-limit`, `deadline`,
+//! `ttl`, `completions`, `parallelism`) and a CronJob's schedule (`schedule`, `time-zone`,
+//! `concurrency`, `history`).
+
+use super::builder::{AppDefaults, WorkloadBuilder};
+use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::model::{Concurrency, CronSpec, JobSpec};
+use crate::resolve::values::{self, NodeView, Reading, Val};
+
+/// Reads `NAME VALUE` of a Job setting; `set` converts and stores the value once the layers take
+/// it.
+fn job_setting(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    diags: &mut Diagnostics,
+    set: impl FnOnce(&mut JobSpec, &Val, &mut Diagnostics),
+) {
+    let name = node.name();
+    let span = node.name_span();
+    let mut e = node.read(diags);
+    let val = e.require_arg("a value", &format!("{name} 3"), diags);
+    if let Some(v) = val
+        && b.layers
+            .first(name.to_owned(), &format!("`{name}`"), span, diags)
+    {
+        set(&mut b.job, &v, diags);
+    }
+    e.finish(&[], diags);
+}
+
+/// `backoff-limit N`: retries before the Job fails.
+pub(super) fn backoff_limit(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    job_setting(b, node, diags, |j, v, diags| {
+        j.backoff_limit = values::count(v, 0, diags);
+    });
+}
+
+/// `deadline DURATION`: how long the Job may run.
+pub(super) fn deadline(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    job_setting(b, node, diags, |j, v, diags| {
+        j.deadline = values::duration(v, diags).filter(|d| *d > 0);
+    });
+}
+
+/// `ttl DURATION`: how long a finished Job is kept.
+pub(super) fn ttl(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    job_setting(b, node, diags, |j, v, diags| {
+        j.ttl = values::duration(v, diags);
+    });
+}
+
+/// `completions N`: successful pods the Job needs.
+pub(super) fn completions(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    job_setting(b, node, diags, |j, v, diags| {
+        j.completions = values::count(v, 1, diags);
+    });
+}
+
+/// `parallelism N`: pods the Job runs at once.
+pub(super) fn parallelism(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    job_setting(b, node, diags, |j, v, diags| {
+        j.parallelism = values::count(v, 1, diags);
+    });
+}
+
+/// Reads one setting of a CronJob's schedule: once the layers take it, `read` takes its values
+/// (and may say the schedule was written); `known` lists its properties.
+fn cron_setting(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    known: &[&str],
+    diags: &mut Diagnostics,
+    read: impl FnOnce(&mut CronSpec, &mut bool, &mut Reading, &mut Diagnostics),
+) {
+    let name = node.name();
+    let span = node.name_span();
+    let mut e = node.read(diags);
+    let cron = b.cron.get_or_insert_with(|| CronSpec {
+        schedule: String::new(),
+        time_zone: None,
+        concurrency: Concurrency::Forbid,
+        history_successful: None,
+        history_failed: None,
+    });
+    if !b
+        .layers
+        .first(name.to_owned(), &format!("`{name}`"), span, diags)
+    {
+        return;
+    }
+    read(cron, &mut b.schedule_missing, &mut e, diags);
+    e.finish(known, diags);
+}
+
+/// `schedule "0 3 * * *"`: when the CronJob runs.
+pub(super) fn schedule(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    cron_setting(b, node, &[], diags, |cron, schedule_missing, e, diags| {
+        if e.args.len() > 1 {
+            // `schedule 0 3 * * *`: the fields of one unquoted schedule.
+            *schedule_missing = false;
+            let words = e.rest_args();
+            let joined = words
+                .iter()
+                .map(|w| values::display(&w.value))
+                .collect::<Vec<_>>()
+                .join(" ");
+            if let Some(first) = words.first() {
+                diags.push(
+                    Diagnostic::error(codes::INVALID_TYPE, "a cron schedule is one string")
+                        .label(first.span, "the first of several values")
+                        .help(format!("quote the whole schedule: schedule \"{joined}\"")),
+                );
+            }
+            return;
+        }
+        *schedule_missing = false;
+        if let Some(v) = e.require_arg("a cron schedule", "schedule \"0 3 * * *\"", diags)
+            && let Some(s) = values::string(&v, diags)
+        {
+            if cron_ok(&s) {
+                cron.schedule = s;
+                *schedule_missing = false;
+            } else {
+                diags.push(
+                    Diagnostic::error(
+                        codes::INVALID_VALUE,
+                        format!("`{s}` is not a cron schedule"),
+                    )
+                    .label(
+                        v.span,
+                        "expected five fields: minute hour day-of-month month day-of-week",
+                    )
+                    .help(
+                        "write a schedule such as \"0 3 * * *\" (03:00 every day) or \"@hourly\"",
+                    ),
+                );
+                *schedule_missing = false;
+            }
+        }
+    });
+}
+
+/// `time-zone "Europe/Berlin"`: the zone the schedule is read in.
+pub(super) fn time_zone(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    cron_setting(b, node, &[], diags, |cron, _, e, diags| {
+        cron.time_zone = e
+            .require_arg("a time zone", "time-zone \"Europe/Berlin\"", diags)
+            .and_then(|v| values::string(&v, diags));
+    });
+}
+
+/// `concurrency allow|forbid|replace`: what happens when a run is still going.
+pub(super) fn concurrency(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    cron_setting(b, node, &[], diags, |cron, _, e, diags| {
+        if let Some(v) = e.require_arg("a policy", "concurrency forbid", diags) {
+            cron.concurrency =
+                match values::keyword(&v, &["allow", "forbid", "replace"], diags).as_deref() {
+                    Some("allow") => Concurrency::Allow,
+                    Some("replace") => Concurrency::Replace,
+                    _ => Concurrency::Forbid,
+                };
+        }
+    });
+}
+
+/// `history successful=N failed=N`: finished Jobs kept.
+pub(super) fn history(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    cron_setting(
+        b,
+        node,
+        &["successful", "failed"],
+        diags,
+        |cron, _, e, diags| {
+            cron.history_successful = e
+                .prop("successful")
+                .and_then(|v| values::count(&v, 0, diags));
+            cron.history_failed = e.prop("failed").and_then(|v| values::count(&v, 0, diags));
+        },
+    );
+}
+
+fn cron_ok(s: &str) -> bool {
+    let s = s.trim();
+    if s.starts_with('@') {
+        return matches!(
+            s,
+            "@yearly" | "@annually" | "@monthly" | "@weekly" | "@daily" | "@midnight" | "@hourly"
+        );
+    }
+    let fields: Vec<&str> = s.split_whitespace().collect();
+    fields.len() == 5
+        && fields.iter().all(|f| {
+            f.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '*' | ',' | '-' | '/' | '?'))
+        })
+}

@@ -1,0 +1,199 @@
+//! The finished workload: defaults that depend on the whole body, and what is missing or
+//! contradicts itself once every layer is read.
+
+use std::collections::BTreeMap;
+
+use super::builder::WorkloadBuilder;
+use crate::diag::{Diagnostic, Diagnostics, codes, suggest_help};
+use crate::model::{Exposure, PortRef, Workload, WorkloadKind};
+use crate::source::Span;
+
+impl WorkloadBuilder {
+    /// The finished workload. Fills in defaults that depend on the whole body and reports what is
+    /// missing.
+    pub fn finish(mut self, diags: &mut Diagnostics) -> Workload {
+        let kind = self.w.kind;
+        if kind.is_batch() {
+            self.w.job = Some(std::mem::take(&mut self.job));
+        }
+        if kind == WorkloadKind::CronJob {
+            if self.schedule_missing {
+                diags.push(
+                    Diagnostic::error(
+                        codes::MISSING_VALUE,
+                        format!("cronjob `{}` has no schedule", self.w.name),
+                    )
+                    .label(self.w.span, "no `schedule`")
+                    .help("add `schedule \"0 3 * * *\"` to its block"),
+                );
+            }
+            self.w.cron = self.cron.take();
+        }
+        if !self.image_written {
+            diags.push(
+                Diagnostic::error(
+                    codes::MISSING_IMAGE,
+                    format!("{} `{}` has no image", kind.keyword(), self.w.name),
+                )
+                .label(self.w.span, "no `image`")
+                .help(format!(
+                    "add `image \"{}:1.0.0\"` to its block",
+                    self.w.name
+                )),
+            );
+        }
+        resolve_probe_ports(&mut self.w, diags);
+        if self.w.main.ports.is_empty() && !matches!(self.w.expose, Exposure::Internal) {
+            let span = match &self.w.expose {
+                Exposure::NodePort { span, .. } | Exposure::LoadBalancer { span, .. } => *span,
+                Exposure::Ingress(i) => i.span,
+                Exposure::HttpRoute(r) => r.span,
+                Exposure::Internal => self.w.span,
+            };
+            diags.push(
+                Diagnostic::error(
+                    codes::MISSING_VALUE,
+                    format!("`{}` is exposed but declares no port", self.w.name),
+                )
+                .label(span, "exposes nothing")
+                .help("add `port NUMBER` for the port the container listens on"),
+            );
+        }
+        self.check_names_and_ports(diags);
+        for mount in self
+            .w
+            .init
+            .iter()
+            .chain(&self.w.sidecars)
+            .flat_map(|c| &c.mounts)
+        {
+            let exists = self.w.volumes.iter().any(|v| v.name == mount.volume);
+            if !exists {
+                let known = self.w.volumes.iter().map(|v| v.name.as_str());
+                diags.push(
+                    Diagnostic::error(
+                        codes::UNKNOWN_TARGET,
+                        format!("`{}` has no volume `{}`", self.w.name, mount.volume),
+                    )
+                    .label(mount.span, "unknown volume")
+                    .help(suggest_help(
+                        &mount.volume,
+                        known,
+                        "declare it with `volume` or `empty-dir` in the workload",
+                    )),
+                );
+            }
+        }
+        self.w
+    }
+
+    /// Port names are unique per pod, a load balancer's port does not shadow another port, and the
+    /// volume name the files ConfigMap is mounted under stays free.
+    fn check_names_and_ports(&self, diags: &mut Diagnostics) {
+        let w = &self.w;
+        let containers = std::iter::once(&w.main).chain(&w.init).chain(&w.sidecars);
+        let mut names: BTreeMap<&str, Span> = BTreeMap::new();
+        for port in containers.flat_map(|c| &c.ports) {
+            if let Some(first) = names.insert(&port.name, port.span) {
+                diags.push(
+                    Diagnostic::error(
+                        codes::DUPLICATE_NAME,
+                        format!("two ports of `{}` are named `{}`", w.name, port.name),
+                    )
+                    .label(port.span, "second port with this name")
+                    .label(first, "first named here")
+                    .help("port names are unique in a pod: give one of them `name=`"),
+                );
+            }
+        }
+        if let Exposure::LoadBalancer { port, span, .. } = &w.expose
+            && let Some(other) = w.main.ports.iter().skip(1).find(|p| p.number == *port)
+        {
+            diags.push(
+                Diagnostic::error(
+                    codes::INVALID_VALUE,
+                    format!(
+                        "the load balancer's port {port} is also the port of `{}`",
+                        other.name
+                    ),
+                )
+                .label(*span, "published twice")
+                .label(other.span, "declared here")
+                .help(
+                    "the Service would list the same port twice: choose another load-balancer port",
+                ),
+            );
+        }
+        if !w.files.is_empty()
+            && let Some(v) = w.volumes.iter().find(|v| v.name == "files")
+        {
+            diags.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_NAME,
+                    "the volume name `files` is taken by the workload's configuration files",
+                )
+                .label(v.span, "reserved name")
+                .help("rename the volume"),
+            );
+        }
+    }
+}
+
+/// Checks probe ports against the container's ports; fills in the primary port for probes that
+/// named none.
+fn resolve_probe_ports(w: &mut Workload, diags: &mut Diagnostics) {
+    let containers = std::iter::once(&mut w.main).chain(w.sidecars.iter_mut());
+    for c in containers {
+        let primary = c.ports.first().map(|p| p.number);
+        let ports: Vec<(u16, String)> =
+            c.ports.iter().map(|p| (p.number, p.name.clone())).collect();
+        for probe in [&mut c.readiness, &mut c.liveness, &mut c.startup]
+            .into_iter()
+            .flatten()
+        {
+            let span = probe.span;
+            let check = |port: &mut PortRef, diags: &mut Diagnostics| match port {
+                PortRef::Name(n) if n.is_empty() => match primary {
+                    Some(p) => *port = PortRef::Number(p),
+                    None => diags.push(
+                        Diagnostic::error(
+                            codes::MISSING_VALUE,
+                            format!("the probe of `{}` has no port to check", c.name),
+                        )
+                        .label(span, "no port")
+                        .help("declare the container's `port`, or give the probe `port=NUMBER`"),
+                    ),
+                },
+                PortRef::Name(n) => {
+                    if !ports.iter().any(|(_, name)| name == n) {
+                        diags.push(
+                            Diagnostic::error(
+                                codes::UNKNOWN_TARGET,
+                                format!("`{}` has no port named `{n}`", c.name),
+                            )
+                            .label(span, "unknown port")
+                            .help(suggest_help(
+                                n,
+                                ports.iter().map(|(_, name)| name.as_str()),
+                                "name a declared port, or give a port number",
+                            )),
+                        );
+                    }
+                }
+                PortRef::Number(_) => {}
+            };
+            match &mut probe.action {
+                crate::model::ProbeAction::Http { port, .. }
+                | crate::model::ProbeAction::Tcp { port } => check(port, diags),
+                crate::model::ProbeAction::Grpc { port, .. } if *port == 0 => {
+                    let mut r = PortRef::Name(String::new());
+                    check(&mut r, diags);
+                    if let PortRef::Number(n) = r {
+                        *port = n;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! How a workload's pods run: their identity and security, where they are scheduled, their
+//! access to the node, their labels and annotations, and the rules silenced for them.
+
+use super::builder::{AppDefaults, WorkloadBuilder};
+use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::model::{RunAs, ServiceAccount, Toleration};
+use crate::resolve::shared::{allow as read_allow, flag, key_values, security_level};
+use crate::resolve::values::{self, NodeView, Reading};
+
+/// `service-account [NAME]`: one made for the workload, or an existing one.
+pub(super) fn service_account(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    let span = node.name_span();
+    let mut e = node.read(diags);
+    let sa = match e.next_arg() {
+        None => Some(ServiceAccount::Create),
+        Some(v) => {
+            values::dns_label(&v, "ServiceAccount", 253, "", diags).map(ServiceAccount::Existing)
+        }
+    };
+    if let Some(sa) = sa
+        && b.layers
+            .first("service-account".into(), "`service-account`", span, diags)
+    {
+        b.w.service_account = sa;
+    }
+    e.finish(&[], diags);
+}
+
+/// `security hardened|restricted`: the workload's level, over the app's.
+pub(super) fn security(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    let span = node.name_span();
+    if let Some(level) = security_level(node, diags)
+        && b.layers.first("security".into(), "`security`", span, diags)
+    {
+        b.w.security = level;
+    }
+}
+
+/// `run-as user=… group=… fs-group=…`: the pods' identity.
+pub(super) fn run_as(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    let span = node.name_span();
+    let mut e = node.read(diags);
+    let mut id = |key: &str, e: &mut Reading| {
+        e.prop(key)
+            .and_then(|v| values::int(&v, 0, i64::from(i32::MAX), diags))
+    };
+    let run_as = RunAs {
+        user: id("user", &mut e),
+        group: id("group", &mut e),
+        fs_group: id("fs-group", &mut e),
+        span: node.span(),
+    };
+    if run_as.user.is_none() && run_as.group.is_none() && run_as.fs_group.is_none() {
+        diags.push(
+            Diagnostic::error(codes::MISSING_VALUE, "`run-as` sets nothing")
+                .label(span, "no ids")
+                .help("write `run-as user=1000 group=1000 fs-group=1000`"),
+        );
+    } else if b.layers.first("run-as".into(), "`run-as`", span, diags) {
+        b.w.run_as = Some(run_as);
+    }
+    e.finish(&["user", "group", "fs-group"], diags);
+}
+
+/// `read-only-root [#true|#false]`: a read-only root filesystem for every container.
+pub(super) fn read_only_root(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    let span = node.name_span();
+    if let Some(on) = flag(node, diags)
+        && b.layers
+            .first("read-only-root".into(), "`read-only-root`", span, diags)
+    {
+        b.w.read_only_root = on;
+    }
+}
+
+/// `node-selector KEY=VALUE…`: the labels of the nodes the pods may run on.
+pub(super) fn node_selector(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    let map = key_values(node, true, diags);
+    b.w.node_selector.extend(map);
+}
+
+/// `labels KEY=VALUE…`: extra labels on the workload's objects and pods.
+pub(super) fn labels(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    let map = key_values(node, true, diags);
+    b.w.labels.extend(map);
+}
+
+/// `annotations KEY=VALUE…`: annotations on the pod template.
+pub(super) fn annotations(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    let map = key_values(node, false, diags);
+    b.w.annotations.extend(map);
+}
+
+/// `toleration KEY …`: a taint the pods tolerate.
+pub(super) fn toleration(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    if let Some(t) = read_toleration(node, diags) {
+        b.w.tolerations.push(t);
+    }
+}
+
+/// `host-network [#true|#false]`: the pods use the node's network namespace.
+pub(super) fn host_network(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    let span = node.name_span();
+    if let Some(on) = flag(node, diags)
+        && b.layers
+            .first("host-network".into(), "`host-network`", span, diags)
+    {
+        b.w.host_network = on;
+        b.w.host_network_span = Some(node.span());
+    }
+}
+
+/// `allow CODE reason="…"`: a rule silenced for this workload.
+pub(super) fn allow(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    if let Some(allow) = read_allow(node, diags) {
+        b.w.allows.push(allow);
+    }
+}
+
+fn read_toleration(node: &NodeView, diags: &mut Diagnostics) -> Option<Toleration> {
+    let mut e = node.read(diags);
+    let key = e
+        .require_arg(
+            "a taint key",
+            "toleration dedicated value=api effect=NoSchedule",
+            diags,
+        )
+        .and_then(|v| values::string(&v, diags));
+    let value = e.prop("value").and_then(|v| values::text(&v, diags));
+    let effect = e
+        .prop("effect")
+        .and_then(|v| values::keyword(&v, &["NoSchedule", "PreferNoSchedule", "NoExecute"], diags));
+    let operator = e
+        .prop("operator")
+        .and_then(|v| values::keyword(&v, &["Equal", "Exists"], diags));
+    e.finish(&["value", "effect", "operator"], diags);
+    let operator = operator.or_else(|| value.is_none().then(|| "Exists".to_owned()));
+    Some(Toleration {
+        key: key?,
+        operator,
+        value,
+        effect,
+    })
+}

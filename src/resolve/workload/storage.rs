@@ -1,0 +1,173 @@
+//! What a workload keeps on disk: configuration files (`file`) and volumes (`volume`,
+//! `empty-dir`, `host-path`), each keyed across layers by its path or name.
+
+use super::builder::{AppDefaults, WorkloadBuilder};
+use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::model::{AccessMode, ConfigFile, Volume, VolumeKind};
+use crate::resolve::layers::upsert;
+use crate::resolve::values::{self, NodeView, abs_path};
+
+/// `file PATH CONTENT`: a file mounted from the workload's ConfigMap.
+pub(super) fn file(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    let span = node.name_span();
+    let mut e = node.read(diags);
+    let example = "file \"/etc/app/config.yml\" \"key: value\"";
+    let path = e
+        .require_arg("a path", example, diags)
+        .and_then(|v| abs_path(&v, diags));
+    let content = e
+        .require_arg("the file's content", example, diags)
+        .and_then(|v| values::string(&v, diags))
+        // KDL's multi-line strings end without a newline; text files end with one.
+        .map(|c| {
+            if c.is_empty() || c.ends_with('\n') {
+                c
+            } else {
+                c + "\n"
+            }
+        });
+    if let (Some(path), Some(content)) = (path, content)
+        && let Some(replaces) = b.layers.entry(
+            format!("file:{path}"),
+            &format!("file `{path}`"),
+            span,
+            diags,
+        )
+    {
+        upsert(
+            &mut b.w.files,
+            ConfigFile {
+                path,
+                content,
+                span,
+            },
+            replaces,
+            |a, b| a.path == b.path,
+        );
+    }
+    e.finish(&[], diags);
+}
+
+/// `volume`, `empty-dir` or `host-path NAME path=…`: a volume mounted in the main container.
+pub(super) fn volume(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    let span = node.name_span();
+    if let Some(volume) = read_volume(node, diags)
+        && let Some(replaces) = b.layers.entry(
+            format!("volume:{}", volume.name),
+            &format!("volume `{}`", volume.name),
+            span,
+            diags,
+        )
+    {
+        upsert(&mut b.w.volumes, volume, replaces, |a, b| a.name == b.name);
+    }
+}
+
+fn host_path(node: &NodeView, diags: &mut Diagnostics) -> Option<Volume> {
+    let mut e = node.read(diags);
+    let example = "host-path logs path=\"/var/log/host\" host=\"/var/log\"";
+    let name = e
+        .require_arg("a volume name", example, diags)
+        .and_then(|v| {
+            values::dns_label(&v, "volume", 63, "volume names are DNS-1123 labels", diags)
+        });
+    let path = e
+        .require_prop("path", example, diags)
+        .and_then(|v| abs_path(&v, diags));
+    let host = e
+        .require_prop("host", example, diags)
+        .and_then(|v| abs_path(&v, diags));
+    e.finish(&["path", "host"], diags);
+    let kind = VolumeKind::HostPath { host: host? };
+    Some(Volume {
+        name: name?,
+        path: path?,
+        kind,
+        span: node.name_span(),
+    })
+}
+
+fn read_volume(node: &NodeView, diags: &mut Diagnostics) -> Option<Volume> {
+    let mut e = node.read(diags);
+    let span = node.name_span();
+    if node.name() == "host-path" {
+        return host_path(node, diags);
+    }
+    let persistent = node.name() == "volume";
+    let example = if persistent {
+        "volume data path=\"/data\" size=\"10Gi\""
+    } else {
+        "empty-dir tmp path=\"/tmp\""
+    };
+    let name = e
+        .require_arg("a volume name", example, diags)
+        .and_then(|v| {
+            values::dns_label(&v, "volume", 63, "volume names are DNS-1123 labels", diags)
+        });
+    let path = e
+        .require_prop("path", example, diags)
+        .and_then(|v| abs_path(&v, diags));
+    let kind = if persistent {
+        let size = match e.prop("size") {
+            Some(v) => values::quantity(&v, diags),
+            None => {
+                diags.push(
+                    Diagnostic::error(codes::MISSING_VALUE, "a persistent `volume` needs `size=`")
+                        .label(span, "no size")
+                        .help("write `size=\"10Gi\"`; for a scratch directory that lives with the pod, write `empty-dir NAME path=…`"),
+                );
+                None
+            }
+        };
+        let class = e
+            .prop("class")
+            .and_then(|v| values::dns_label(&v, "StorageClass", 253, "", diags));
+        let access = match e.prop("access") {
+            Some(v) => {
+                let modes = [
+                    "ReadWriteOnce",
+                    "ReadWriteMany",
+                    "ReadOnlyMany",
+                    "ReadWriteOncePod",
+                ];
+                match values::keyword(&v, &modes, diags)?.as_str() {
+                    "ReadWriteMany" => AccessMode::ReadWriteMany,
+                    "ReadOnlyMany" => AccessMode::ReadOnlyMany,
+                    "ReadWriteOncePod" => AccessMode::ReadWriteOncePod,
+                    _ => AccessMode::ReadWriteOnce,
+                }
+            }
+            None => AccessMode::ReadWriteOnce,
+        };
+        e.finish(&["path", "size", "class", "access"], diags);
+        VolumeKind::Persistent {
+            size: size?,
+            class,
+            access,
+        }
+    } else {
+        let memory = e
+            .prop("memory")
+            .and_then(|v| values::boolean(&v, diags))
+            .unwrap_or(false);
+        let size = e.prop("size").and_then(|v| values::quantity(&v, diags));
+        e.finish(&["path", "memory", "size"], diags);
+        VolumeKind::EmptyDir { memory, size }
+    };
+    Some(Volume {
+        name: name?,
+        path: path?,
+        kind,
+        span,
+    })
+}
