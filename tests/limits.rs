@@ -261,6 +261,35 @@ fn imports_of_existing_files_outside_the_project_are_refused() {
     assert!(build_succeeds(&project).contains("image: leaf:1.0.0"));
 }
 
+/// The project directory is the description's, however the path to it is written: named from
+/// a sibling directory (`../project/windlass.kdl`), its imports compile, and the ones that
+/// leave it are still refused.
+#[test]
+fn a_description_named_through_a_parent_directory_keeps_its_imports() {
+    let (parent, project) = project_beside_outside();
+    write(&project.join("windlass.kdl"), &main_importing("lib/a.kdl"));
+    write(&project.join("lib/a.kdl"), "import \"../common.kdl\"\n");
+    write(&project.join("common.kdl"), LEAF);
+    let deploy = parent.path().join("deploy");
+    std::fs::create_dir_all(&deploy).unwrap();
+    let built = run(windlass(&deploy).args(["build", "../project/windlass.kdl"]));
+    assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
+    assert!(text(&built.stdout).contains("image: leaf:1.0.0"));
+
+    write(
+        &project.join("lib/a.kdl"),
+        "import \"../../outside/shared.kdl\"\n",
+    );
+    let refused = run(windlass(&deploy).args(["build", "../project/windlass.kdl"]));
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        text(&refused.stderr).contains("leaves the project directory"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert!(refused.stdout.is_empty());
+}
+
 /// A symbolic link inside the project that points outside it — to a file, to a directory, by
 /// an absolute path — is an import outside the project too: the path's text stays inside, so the
 /// loader is asked where it really leads (`Loader::real_path`). Each is refused with one

@@ -142,16 +142,7 @@ fn inside_project(
     loader: &dyn Loader,
     diags: &mut Diagnostics,
 ) -> Option<(PathBuf, Option<PathBuf>)> {
-    let Some(path) = normalize(&base.join(relative)) else {
-        refuse(
-            span,
-            format!("`{relative}` leaves the project directory"),
-            "imports are files inside the directory of the main description",
-            diags,
-        );
-        return None;
-    };
-    if Path::new(relative).is_absolute() || !path.starts_with(normalize(root).unwrap_or_default()) {
+    if Path::new(relative).is_absolute() {
         refuse(
             span,
             format!("`{relative}` is outside the project directory"),
@@ -160,6 +151,20 @@ fn inside_project(
         );
         return None;
     }
+    // Where the import leads is worked out below the project directory, whatever path names
+    // that directory: `../app/windlass.kdl` may import `components/web.kdl`, which only climbs
+    // out when its own `..` does.
+    let inner = base.strip_prefix(root).unwrap_or(base);
+    let Some(below) = normalize(&inner.join(relative)) else {
+        refuse(
+            span,
+            format!("`{relative}` leaves the project directory"),
+            "imports are files inside the directory of the main description",
+            diags,
+        );
+        return None;
+    };
+    let path = root.join(below);
     // The text stays inside; where it leads may not, through a symbolic link. Asked of the
     // loader, which alone sees the file system (a loader without one answers nothing).
     let root_dir = if root.as_os_str().is_empty() {
