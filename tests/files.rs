@@ -669,6 +669,84 @@ fn build_all_envs_adopts_an_output_written_without_the_record() {
     assert_eq!(names(dir.path()), ["components", "out", "windlass.kdl"]);
 }
 
+/// An edited record cannot make a build remove what is outside the output directory: lines
+/// that climb out (`../victim.txt`) or are absolute, and a file it names that is not there,
+/// remove nothing, with the directory exchanged or replaced in place alike.
+#[test]
+fn a_record_naming_files_outside_the_output_removes_nothing_there() {
+    for switches in [&[][..], &["WINDLASS_TEST_NO_EXCHANGE"][..]] {
+        let dir = project(SHOP);
+        ok(build_out(dir.path(), &[]));
+        let victim = dir.path().join("victim.txt");
+        fs::write(&victim, "keep me\n").unwrap();
+        let absolute = dir.path().join("absolute.txt");
+        fs::write(&absolute, "keep me too\n").unwrap();
+        let record = dir.path().join("out").join(RECORD);
+        let mut text = fs::read_to_string(&record).unwrap();
+        text.push_str(&format!(
+            "../victim.txt\n{}\ngone.yaml\n",
+            absolute.display()
+        ));
+        fs::write(&record, text).unwrap();
+        fs::write(dir.path().join("windlass.kdl"), changed_shop()).unwrap();
+        ok(build_out(dir.path(), switches));
+        assert_eq!(
+            fs::read_to_string(&victim).unwrap(),
+            "keep me\n",
+            "{switches:?}"
+        );
+        assert_eq!(
+            fs::read_to_string(&absolute).unwrap(),
+            "keep me too\n",
+            "{switches:?}"
+        );
+        assert_eq!(
+            tree(&dir.path().join("out")),
+            built_tree(&changed_shop()),
+            "{switches:?}"
+        );
+    }
+}
+
+/// A kustomization that lists one manifest twice does not make a file it does not list look
+/// like a build's: the directory is refused, and the file is named.
+#[test]
+fn a_kustomization_listing_a_file_twice_adopts_nothing_else() {
+    let dir = project(SHOP);
+    ok(build_out(dir.path(), &[]));
+    let out = dir.path().join("out");
+    fs::remove_file(out.join(RECORD)).unwrap();
+    let namespace = fs::read_to_string(out.join("namespace.yaml")).unwrap();
+    for entry in fs::read_dir(&out).unwrap() {
+        fs::remove_file(entry.unwrap().path()).unwrap();
+    }
+    fs::write(out.join("namespace.yaml"), &namespace).unwrap();
+    fs::write(out.join("notes.yaml"), &namespace).unwrap();
+    fs::write(
+        out.join("kustomization.yaml"),
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- namespace.yaml\n- namespace.yaml\n",
+    )
+    .unwrap();
+    let before = tree(dir.path());
+    let output = build_out(dir.path(), &[]);
+    assert_refused(&output, &["notes.yaml"]);
+    assert_eq!(tree(dir.path()), before);
+}
+
+/// The exchange replaces the directory itself; its permissions are those the user gave it.
+#[test]
+fn a_rebuild_keeps_the_permissions_of_the_output_directory() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = project(SHOP);
+    ok(build_out(dir.path(), &[]));
+    let out = dir.path().join("out");
+    fs::set_permissions(&out, fs::Permissions::from_mode(0o750)).unwrap();
+    fs::write(dir.path().join("windlass.kdl"), changed_shop()).unwrap();
+    ok(build_out(dir.path(), &[]));
+    assert_eq!(mode(&out), 0o750);
+    assert_eq!(tree(&out), built_tree(&changed_shop()));
+}
+
 /// `-o` a symbolic link to a directory writes into that directory; after two builds the link
 /// is still a link to the same directory, which holds the second build's output.
 #[test]

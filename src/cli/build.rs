@@ -185,6 +185,12 @@ fn refused(dir: &std::path::Path, refusal: output_dir::Refusal) -> Outcome {
             &format!("cannot write {}: {err}", dir.display()),
             Some("nothing in the directory was changed"),
         ),
+        output_dir::Refusal::Partial(err) => printer::fatal(
+            &format!("cannot write {}: {err}", dir.display()),
+            Some(
+                "its files were being replaced one by one: it may hold old and new files, each whole; build again to finish",
+            ),
+        ),
     }
     Outcome::CouldNotRun
 }

@@ -33,7 +33,7 @@ pub fn open_regular(path: &Path) -> io::Result<File> {
             format!("{} is not a regular file", kind_of(&metadata)),
         ));
     }
-    let file = File::open(path)?;
+    let file = open_nonblocking(path)?;
     // What was opened may have been swapped since the check: the open file is what counts.
     let opened = file.metadata()?;
     if !opened.is_file() {
@@ -43,6 +43,21 @@ pub fn open_regular(path: &Path) -> io::Result<File> {
         ));
     }
     Ok(file)
+}
+
+/// Opens for reading without waiting: a FIFO put in the file's place after the check must not
+/// block the open (the read is then refused as not a regular file).
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        /// `O_NONBLOCK` on Linux; it changes nothing for a regular file.
+        const O_NONBLOCK: i32 = 0o4000;
+        options.custom_flags(O_NONBLOCK);
+    }
+    options.open(path)
 }
 
 /// What kind of file, for a message: `a directory`, `a FIFO`, `a device`.
@@ -112,7 +127,11 @@ pub fn lock_for_edit(path: &Path, limit: u64) -> io::Result<Locked> {
     let real = fs::canonicalize(path)?;
     loop {
         let file = open_regular(&real)?;
-        file.lock()?;
+        if let Err(err) = file.lock()
+            && !lock_unavailable(&err)
+        {
+            return Err(err);
+        }
         // The file may have been replaced (renamed over) while we waited: then the lock is on
         // a file nobody reads any more, and the new one must be opened and locked instead.
         if same_file(&file, &real)? {
@@ -125,6 +144,17 @@ pub fn lock_for_edit(path: &Path, limit: u64) -> io::Result<Locked> {
             });
         }
     }
+}
+
+/// Whether a lock failed because the file system has none to give (NFS through a read-only
+/// descriptor, a file system without locks): then the edit goes on unlocked, as it did before
+/// locks were taken.
+fn lock_unavailable(err: &io::Error) -> bool {
+    const EBADF: i32 = 9;
+    const ENOLCK: i32 = 37;
+    const EOPNOTSUPP: i32 = 95;
+    err.kind() == io::ErrorKind::Unsupported
+        || matches!(err.raw_os_error(), Some(EBADF | ENOLCK | EOPNOTSUPP))
 }
 
 /// Whether the open `file` is still the one at `path`.
@@ -144,8 +174,9 @@ fn same_file(file: &File, path: &Path) -> io::Result<bool> {
 }
 
 impl Locked {
-    /// Replaces the file's content with `text`, keeping its permissions and its hard links; on
-    /// any error the file is as it was.
+    /// Replaces the file's content with `text`, keeping its permissions and its hard links. On
+    /// an error the file is as it was, but for a file with several names, which is rewritten in
+    /// place: a disk that fills up during that write can leave it short.
     pub fn write(&self, text: &str) -> io::Result<()> {
         let metadata = self.file.metadata()?;
         if links(&metadata) > 1 {
@@ -153,9 +184,16 @@ impl Locked {
         }
         let temp = temporary(&self.path, "edit");
         let written = (|| {
-            let mut file = File::create_new(&temp)?;
+            // Created with the file's own mode, so that its text is never readable by more
+            // people than the file it replaces.
+            let mut file = create_with_mode(&temp, &metadata)?;
             file.write_all(text.as_bytes())?;
             fs::set_permissions(&temp, metadata.permissions())?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                let _ = std::os::unix::fs::chown(&temp, Some(metadata.uid()), Some(metadata.gid()));
+            }
             file.sync_all()?;
             fs::rename(&temp, &self.path)?;
             sync_parent(&self.path)
@@ -172,7 +210,7 @@ impl Locked {
     fn write_in_place(&self, text: &str) -> io::Result<()> {
         let temp = temporary(&self.path, "edit");
         let room = (|| {
-            let mut file = File::create_new(&temp)?;
+            let mut file = create_with_mode(&temp, &self.file.metadata()?)?;
             file.write_all(text.as_bytes())?;
             file.sync_all()
         })();
@@ -183,6 +221,20 @@ impl Locked {
         file.write_all(text.as_bytes())?;
         file.sync_all()
     }
+}
+
+/// A new file at `path` that only the owner of `like` can read until its mode is set.
+fn create_with_mode(path: &Path, like: &fs::Metadata) -> io::Result<File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(like.permissions().mode() & 0o700);
+    }
+    #[cfg(not(unix))]
+    let _ = like;
+    options.open(path)
 }
 
 /// How many names the file has.
@@ -205,7 +257,13 @@ pub fn temporary(path: &Path, why: &str) -> PathBuf {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    path.with_file_name(format!(".{name}.windlass-{why}-{}", std::process::id()))
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    path.with_file_name(format!(
+        ".{name}.windlass-{why}-{}-{nanos}",
+        std::process::id()
+    ))
 }
 
 /// Makes a rename or a new file in the directory holding `path` durable.

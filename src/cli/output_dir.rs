@@ -51,6 +51,9 @@ pub enum Refusal {
     Refused(String, String),
     /// Writing failed; the directory is as it was (the old or, after an exchange, the new).
     Io(io::Error),
+    /// Writing failed while files were replaced in place: the directory may hold old and new
+    /// files side by side (each whole, all listed in the record), until a build succeeds.
+    Partial(io::Error),
 }
 
 impl From<io::Error> for Refusal {
@@ -84,22 +87,31 @@ pub fn write_dir(dir: &Path, files: &[OutputFile], description: &Path) -> Result
         return Ok(());
     };
     if is_mount_point(&target) {
-        return in_place(&target, files, &owned);
+        return in_place(&target, files, &owned).map_err(Refusal::Partial);
     }
     let staging = staging_dir(&parent, &name);
     write_staging(&staging, files)?;
+    keep_metadata(&target, &staging);
     hook::step("exchange the new directory with the old")?;
     match exchange(&staging, &target) {
         Ok(()) => {
             sync_dir(&parent)?;
             hook::step("remove the old directory")?;
-            // The staging name now holds the old output, every file of which Windlass wrote.
-            let _ = fs::remove_dir_all(&staging);
+            // The staging name now holds the old output: its files that Windlass wrote go, and
+            // one somebody put there while this build ran stays, and is named.
+            remove_owned(&staging, &owned);
+            if staging.exists() {
+                eprintln!(
+                    "note: files added to {} during the build are kept in {}",
+                    target.display(),
+                    staging.display()
+                );
+            }
             Ok(())
         }
         Err(err) if exchange_unsupported(&err) => {
             let _ = fs::remove_dir_all(&staging);
-            in_place(&target, files, &owned)
+            in_place(&target, files, &owned).map_err(Refusal::Partial)
         }
         Err(err) => {
             let _ = fs::remove_dir_all(&staging);
@@ -192,7 +204,12 @@ fn owned_files(dir: &Path) -> Result<BTreeSet<String>, Refusal> {
             "move them elsewhere, or choose an empty or new directory; windlass replaces only what it wrote".to_owned(),
         ));
     }
-    Ok(recorded.unwrap_or(present))
+    // Only what is there is ever removed: a record naming anything else (`../x`, `/etc/x`, a
+    // file already gone) names nothing to remove.
+    Ok(match recorded {
+        Some(owned) => owned.intersection(&present).cloned().collect(),
+        None => present,
+    })
 }
 
 /// The files of a directory without a record that a build would not have written. A build
@@ -221,6 +238,7 @@ fn not_written_by_a_build<'a>(dir: &Path, present: &'a BTreeSet<String>) -> Vec<
         let Some(listed) = kustomization_resources(&text) else {
             continue;
         };
+        let listed: BTreeSet<String> = listed.into_iter().collect();
         let beside: BTreeSet<&str> = present
             .iter()
             .filter_map(|f| f.strip_prefix(&prefix))
@@ -304,10 +322,16 @@ fn walk(dir: &Path) -> io::Result<BTreeSet<String>> {
     Ok(out)
 }
 
-/// The files a record lists.
+/// The files a record lists: relative paths of plain names only (no `..`, no root), so that
+/// an edited record cannot reach outside the directory.
 fn parse_record(text: &str) -> BTreeSet<String> {
     text.lines()
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter(|l| {
+            Path::new(l)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+        })
         .map(str::to_owned)
         .collect()
 }
@@ -331,7 +355,10 @@ fn write_staging(staging: &Path, files: &[OutputFile]) -> io::Result<()> {
         hook::step("create the staging directory")?;
         fs::create_dir(staging)?;
         let mut folders = BTreeSet::from([staging.to_path_buf()]);
-        let mut written = Vec::with_capacity(files.len() + 1);
+        // On Linux one syncfs makes them all durable, and holding a handle per file would only
+        // hold file descriptors.
+        let keep = !cfg!(target_os = "linux");
+        let mut written = Vec::new();
         for file in files {
             let path = staging.join(&file.name);
             if let Some(folder) = path.parent()
@@ -339,14 +366,13 @@ fn write_staging(staging: &Path, files: &[OutputFile]) -> io::Result<()> {
             {
                 fs::create_dir_all(folder)?;
             }
-            write_new(&path, file.content.as_bytes())?;
-            written.push(path);
+            let handle = write_new(&path, file.content.as_bytes())?;
+            if keep {
+                written.push(handle);
+            }
         }
-        let record_path = staging.join(RECORD);
-        write_new(&record_path, record(files).as_bytes())?;
-        written.push(record_path);
-        written.extend(folders.into_iter().rev());
-        sync_tree(staging, &written)
+        written.push(write_new(&staging.join(RECORD), record(files).as_bytes())?);
+        sync_tree(staging, written, &folders)
     })();
     if written.is_err() {
         let _ = fs::remove_dir_all(staging);
@@ -356,35 +382,78 @@ fn write_staging(staging: &Path, files: &[OutputFile]) -> io::Result<()> {
 
 /// Writes a new file and syncs it.
 fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    write_new(path, bytes)?;
+    let file = write_new(path, bytes)?;
     hook::step("sync a file")?;
-    fs::File::open(path)?.sync_all()
+    file.sync_all()
 }
 
-/// Writes a new file, not yet synced.
-fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Writes a new file, not yet synced; the handle it was written through.
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<fs::File> {
     hook::step("write a file")?;
     let mut file = fs::File::create_new(path)?;
-    file.write_all(bytes)
+    file.write_all(bytes)?;
+    Ok(file)
+}
+
+/// Gives the new directory the old one's permissions (and, where allowed, its owner and group):
+/// the exchange replaces the directory itself, and a shared `deploy/` must stay as it was set.
+fn keep_metadata(old: &Path, new: &Path) {
+    let Ok(metadata) = fs::metadata(old) else {
+        return;
+    };
+    let _ = fs::set_permissions(new, metadata.permissions());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let _ = std::os::unix::fs::chown(new, Some(metadata.uid()), Some(metadata.gid()));
+    }
+}
+
+/// Removes from `dir` the files Windlass wrote (`owned`), then the folders left empty, then
+/// `dir` itself when it is empty; anything else stays.
+fn remove_owned(dir: &Path, owned: &BTreeSet<String>) {
+    for file in owned.iter().chain(std::iter::once(&RECORD.to_owned())) {
+        let _ = fs::remove_file(dir.join(file));
+    }
+    // Deepest folders first: an environment's folder, then the directory.
+    let mut folders: Vec<PathBuf> = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        if let Ok(entries) = fs::read_dir(&folder) {
+            for entry in entries.flatten() {
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    pending.push(entry.path());
+                }
+            }
+        }
+        folders.push(folder);
+    }
+    for folder in folders.iter().rev() {
+        let _ = fs::remove_dir(folder);
+    }
 }
 
 /// Makes every file written under `dir` durable: one `syncfs` of its file system on Linux, where
-/// syncing tens of thousands of files one by one took longer than writing them; each file and
-/// folder elsewhere.
-fn sync_tree(dir: &Path, files: &[PathBuf]) -> io::Result<()> {
+/// syncing tens of thousands of files one by one took longer than writing them; each file
+/// through the handle it was written with elsewhere, then the folders (where they can be).
+fn sync_tree(dir: &Path, files: Vec<fs::File>, folders: &BTreeSet<PathBuf>) -> io::Result<()> {
     hook::step("sync the files")?;
     #[cfg(target_os = "linux")]
     {
-        let _ = files;
+        let _ = (files, folders);
         let handle = fs::File::open(dir)?;
         rustix::fs::syncfs(&handle).map_err(io::Error::from)
     }
     #[cfg(not(target_os = "linux"))]
     {
+        let _ = dir;
         for file in files {
-            fs::File::open(file)?.sync_all()?;
+            file.sync_all()?;
         }
-        sync_dir(dir)
+        for folder in folders.iter().rev() {
+            sync_dir(folder)?;
+        }
+        Ok(())
     }
 }
 
@@ -392,7 +461,7 @@ fn sync_tree(dir: &Path, files: &[PathBuf]) -> io::Result<()> {
 /// file written beside its place and renamed over it, then the files no longer written removed.
 /// The record lists the old and the new files until the old ones are gone, so a run killed
 /// half-way leaves nothing a later build would refuse.
-fn in_place(dir: &Path, files: &[OutputFile], owned: &BTreeSet<String>) -> Result<(), Refusal> {
+fn in_place(dir: &Path, files: &[OutputFile], owned: &BTreeSet<String>) -> io::Result<()> {
     let new: BTreeSet<&str> = files.iter().map(|f| f.name.as_str()).collect();
     let both: Vec<OutputFile> = owned
         .iter()
@@ -413,7 +482,7 @@ fn in_place(dir: &Path, files: &[OutputFile], owned: &BTreeSet<String>) -> Resul
     for stale in owned.iter().filter(|f| !new.contains(f.as_str())) {
         hook::step("remove a file no longer written")?;
         match fs::remove_file(dir.join(stale)) {
-            Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(err.into()),
+            Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(err),
             _ => {}
         }
         if let Some(folder) = Path::new(stale)
@@ -456,10 +525,14 @@ fn remove_leftovers(parent: &Path, name: &str, dir: Option<&Path>) {
     if let Ok(entries) = fs::read_dir(parent) {
         for entry in entries.flatten() {
             let entry_name = entry.file_name().to_string_lossy().into_owned();
-            let Some(pid) = entry_name.strip_prefix(&prefix) else {
+            let Some(id) = entry_name.strip_prefix(&prefix) else {
                 continue;
             };
-            if pid.parse::<u32>().is_ok_and(|pid| !is_running(pid)) {
+            // `PID-NANOS`, or `PID` from a version before the time was added.
+            let pid = id.split('-').next().and_then(|p| p.parse::<u32>().ok());
+            if id != run_id()
+                && pid.is_some_and(|pid| !is_running(pid) || pid == std::process::id())
+            {
                 let _ = fs::remove_dir_all(entry.path());
             }
         }
@@ -475,16 +548,26 @@ fn remove_leftovers(parent: &Path, name: &str, dir: Option<&Path>) {
 
 /// Whether a process with this id runs (or might: where it cannot be known, yes).
 fn is_running(pid: u32) -> bool {
-    if pid == std::process::id() {
-        return true;
-    }
     let proc = Path::new("/proc");
     !proc.is_dir() || proc.join(pid.to_string()).exists()
 }
 
-/// The staging directory of this run, beside the output directory.
+/// The staging directory of this run, beside the output directory: named by the process and
+/// the time, so that a run in a container (often PID 1 every time) never meets a leftover of
+/// an earlier run under its own name.
 fn staging_dir(parent: &Path, name: &str) -> PathBuf {
-    parent.join(format!(".{name}.windlass-new-{}", std::process::id()))
+    parent.join(format!(".{name}.windlass-new-{}", run_id()))
+}
+
+/// This run: `PID-NANOS`.
+fn run_id() -> &'static str {
+    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        format!("{}-{nanos}", std::process::id())
+    })
 }
 
 /// The directory holding `path` (`.` for a bare name).
@@ -507,6 +590,8 @@ fn is_mount_point(dir: &Path) -> bool {
     if hook::forced("WINDLASS_TEST_MOUNT_POINT") {
         return true;
     }
+    #[cfg(not(unix))]
+    let _ = dir;
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
@@ -517,9 +602,7 @@ fn is_mount_point(dir: &Path) -> bool {
         }
     }
     #[cfg(not(unix))]
-    {
-        false
-    }
+    false
 }
 
 /// Exchanges two directories in one step.

@@ -156,12 +156,23 @@ fn inside_project(
     // out when its own `..` does.
     let inner = base.strip_prefix(root).unwrap_or(base);
     let Some(below) = normalize(&inner.join(relative)) else {
-        refuse(
-            span,
-            format!("`{relative}` leaves the project directory"),
-            "imports are files inside the directory of the main description",
-            diags,
-        );
+        // Said as before the project directory was found this way: "leaves" when the path
+        // climbs above where its own text starts, "is outside" when it ends beside the project.
+        if normalize(&base.join(relative)).is_some() {
+            refuse(
+                span,
+                format!("`{relative}` is outside the project directory"),
+                "imports are relative paths to files inside the directory of the main description",
+                diags,
+            );
+        } else {
+            refuse(
+                span,
+                format!("`{relative}` leaves the project directory"),
+                "imports are files inside the directory of the main description",
+                diags,
+            );
+        }
         return None;
     };
     let path = root.join(below);
