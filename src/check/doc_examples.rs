@@ -80,7 +80,7 @@ fn is_whole(block: &str) -> bool {
         .is_ok_and(|doc| doc.nodes().any(|node| node.name() == "app"))
 }
 
-/// Compiles an example through parse, resolve and check, as `compile_to` does, and returns
+/// Compiles an example through parse, resolve and check, as `windlass::compile` does, and returns
 /// every diagnostic.
 fn compile(block: &str) -> Vec<Diagnostic> {
     let text = if is_whole(block) {
