@@ -1,0 +1,104 @@
+//! Adopting an output directory that a version before the record wrote: it is Windlass's when
+//! every file in it is one a build writes.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use windlass::diff::read;
+
+use super::{MANAGED_BY, file_name};
+use crate::cli::files;
+
+/// The files of a directory without a record that a build would not have written. A build
+/// writes `kustomization.yaml` and the manifests it lists into the directory, or into one
+/// folder per environment; every object in them is labelled as managed by windlass.
+pub(super) fn not_written_by_a_build<'a>(
+    dir: &Path,
+    present: &'a BTreeSet<String>,
+) -> Vec<&'a String> {
+    let mut ours: BTreeSet<&str> = BTreeSet::new();
+    let folders: BTreeSet<&str> = present
+        .iter()
+        .map(|f| f.rsplit_once('/').map_or("", |(folder, _)| folder))
+        .collect();
+    for folder in folders {
+        if folder.contains('/') {
+            continue;
+        }
+        let prefix = if folder.is_empty() {
+            String::new()
+        } else {
+            format!("{folder}/")
+        };
+        let kustomization = format!("{prefix}kustomization.yaml");
+        let Ok(text) = files::read_text(&dir.join(&kustomization), files::MAX_PREVIOUS_BYTES)
+        else {
+            continue;
+        };
+        let Some(listed) = kustomization_resources(&text) else {
+            continue;
+        };
+        let listed: BTreeSet<String> = listed.into_iter().collect();
+        let beside: BTreeSet<&str> = present
+            .iter()
+            .filter_map(|f| f.strip_prefix(&prefix))
+            .filter(|f| !f.contains('/') && *f != "kustomization.yaml")
+            .collect();
+        let all_managed = listed.iter().all(|name| {
+            beside.contains(name.as_str()) && is_managed(&dir.join(format!("{prefix}{name}")))
+        });
+        if all_managed && listed.len() == beside.len() {
+            ours.extend(
+                present
+                    .iter()
+                    .filter(|f| {
+                        f.strip_prefix(&prefix)
+                            .is_some_and(|rest| !rest.contains('/'))
+                    })
+                    .map(String::as_str),
+            );
+        }
+    }
+    present
+        .iter()
+        .filter(|f| !ours.contains(f.as_str()))
+        .collect()
+}
+
+/// The `resources` of a kustomization as a build writes it; `None` for any other kustomization.
+fn kustomization_resources(text: &str) -> Option<Vec<String>> {
+    let value: serde_json::Value = serde_yaml::from_str(text).ok()?;
+    let map = value.as_object()?;
+    let expected = ["apiVersion", "kind", "resources"];
+    if map.len() != expected.len() || !expected.iter().all(|k| map.contains_key(*k)) {
+        return None;
+    }
+    if map["kind"] != "Kustomization" {
+        return None;
+    }
+    map["resources"]
+        .as_array()?
+        .iter()
+        .map(|r| r.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Whether every object in the manifest file at `path` is labelled as managed by windlass.
+fn is_managed(path: &Path) -> bool {
+    let Ok(text) = files::read_text(path, files::MAX_PREVIOUS_BYTES) else {
+        return false;
+    };
+    let name = file_name(path);
+    match read::objects(&text, read::Syntax::of(&name)) {
+        Ok(objects) => {
+            !objects.is_empty()
+                && objects.iter().all(|o| {
+                    o.pointer("/metadata/labels")
+                        .and_then(|l| l.get(MANAGED_BY))
+                        .and_then(serde_json::Value::as_str)
+                        == Some("windlass")
+                })
+        }
+        Err(_) => false,
+    }
+}
