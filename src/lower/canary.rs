@@ -41,7 +41,7 @@ pub(super) fn deployment(scope: &Scope<'_>, stable: &Deployment) -> Option<Deplo
     let canary = workload.canary.as_ref()?;
     let split = split(workload, scope.app.ingress_class.as_deref());
     let mut d = stable.clone();
-    let name = format!("{}-canary", workload.name);
+    let name = crate::model::names::canary(&workload.name);
     d.metadata.name = Some(name);
     let version = canary
         .image
@@ -103,7 +103,7 @@ pub(super) fn services(scope: &Scope<'_>, services: &mut Vec<Service>) {
         }
     };
     track(&mut services[index], "stable");
-    canary.metadata.name = Some(format!("{}-canary", workload.name));
+    canary.metadata.name = Some(crate::model::names::canary(&workload.name));
     track(&mut canary, "canary");
     services.insert(index + 1, canary);
 }
@@ -117,7 +117,7 @@ pub(super) fn ingress(scope: &Scope<'_>, stable: &Ingress) -> Option<Ingress> {
         return None;
     }
     let mut ingress = stable.clone();
-    let name = format!("{}-canary", workload.name);
+    let name = crate::model::names::canary(&workload.name);
     ingress.metadata.name = Some(name.clone());
     let annotations = ingress
         .metadata

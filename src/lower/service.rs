@@ -51,7 +51,7 @@ pub(super) fn services(scope: &Scope<'_>) -> Vec<Service> {
     {
         services.push(service(
             scope,
-            format!("{}-external", workload.name),
+            crate::model::names::external_service(&workload.name),
             &outside,
         ));
     }

@@ -25,7 +25,7 @@ const MAX_KEY: usize = 253;
 
 /// Name of the generated ConfigMap of a workload's files.
 pub(super) fn files_config_map_name(workload: &str) -> String {
-    format!("{workload}-files")
+    crate::model::names::files_config_map(workload)
 }
 
 /// The ConfigMap `NAME-files` with one key per file, when the workload has files.
@@ -128,7 +128,7 @@ fn truncate(s: &str, max: usize) -> &str {
 
 /// Name of the standalone claim of a Deployment's (or Job's) persistent volume.
 pub(super) fn claim_name(workload: &str, volume: &str) -> String {
-    format!("{workload}-{volume}")
+    crate::model::names::claim(workload, volume)
 }
 
 /// Standalone PersistentVolumeClaims `WORKLOAD-VOLUME`, for workloads that are not StatefulSets.

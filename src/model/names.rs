@@ -1,5 +1,123 @@
-//! The rules Kubernetes sets for names, label values and keys, as predicates: resolve reports
-//! against them, lowering and the rules rely on them.
+//! Names: the rules Kubernetes sets for names, label values and keys, as predicates (resolve
+//! reports against them, lowering and the rules rely on them); and the names of the objects
+//! lowering derives from a workload's (`NAME-external`, `NAME-canary`, …), made here only, so
+//! that resolve can check every one for length and collisions before lowering writes them.
+
+use super::canary::{self, Split};
+use super::{App, Exposure, VolumeKind, Workload, WorkloadKind};
+use crate::source::Span;
+
+/// The Service that exposes a workload on a node port or a load balancer.
+pub fn external_service(workload: &str) -> String {
+    format!("{workload}-external")
+}
+
+/// A canary's Deployment, and its Service and Ingress where the split has their own.
+pub fn canary(workload: &str) -> String {
+    format!("{workload}-canary")
+}
+
+/// The ConfigMap of a workload's files.
+pub fn files_config_map(workload: &str) -> String {
+    format!("{workload}-files")
+}
+
+/// The standalone claim of a persistent volume of a workload that is not a StatefulSet.
+pub fn claim(workload: &str, volume: &str) -> String {
+    format!("{workload}-{volume}")
+}
+
+/// An object that lowering writes for a workload, by kind and name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Named {
+    /// Its kind: `Service`.
+    pub kind: &'static str,
+    /// Its name.
+    pub name: String,
+    /// Whether the name is the workload's own (otherwise one derived from it).
+    pub own: bool,
+    /// The longest name Kubernetes accepts for it.
+    pub limit: usize,
+    /// What in the description makes it, to point at.
+    pub span: Span,
+}
+
+/// Every object lowering writes for `workload` of `app` whose name could meet another
+/// workload's: its controller, Services, Ingresses and claims, each under the name lowering
+/// gives it. (The rest — autoscaler, disruption budget, route, policy, account — are named
+/// after the workload alone, and workload names are unique.)
+pub fn objects(app: &App, workload: &Workload) -> Vec<Named> {
+    /// A Service's name is a DNS-1035 label; most other names are DNS subdomains.
+    const SERVICE: usize = 63;
+    const SUBDOMAIN: usize = 253;
+    let name = workload.name.as_str();
+    let mut out = Vec::new();
+    let mut add = |kind, name: String, own, limit, span| {
+        out.push(Named {
+            kind,
+            name,
+            own,
+            limit,
+            span,
+        });
+    };
+    let controller = match workload.kind {
+        WorkloadKind::Stateful | WorkloadKind::Database => "StatefulSet",
+        WorkloadKind::Job => "Job",
+        WorkloadKind::CronJob => "CronJob",
+        _ => "Deployment",
+    };
+    add(controller, name.to_owned(), true, SUBDOMAIN, workload.span);
+    let has_service = !workload.kind.is_batch()
+        && (workload.kind.is_stateful() || !workload.main.ports.is_empty());
+    if has_service {
+        add("Service", name.to_owned(), true, SERVICE, workload.span);
+    }
+    if let Exposure::NodePort { span, .. } | Exposure::LoadBalancer { span, .. } = &workload.expose
+        && !workload.kind.is_batch()
+        && !workload.main.ports.is_empty()
+    {
+        add("Service", external_service(name), false, SERVICE, *span);
+    }
+    if let Exposure::Ingress(ingress) = &workload.expose {
+        add("Ingress", name.to_owned(), true, SUBDOMAIN, ingress.span);
+    }
+    if let Some(c) = &workload.canary
+        && workload.kind.is_deployment()
+    {
+        add("Deployment", canary(name), false, SUBDOMAIN, c.span);
+        let split = canary::split(workload, app.ingress_class.as_deref());
+        if split != Split::ReplicaRatio && has_service {
+            add("Service", canary(name), false, SERVICE, c.span);
+        }
+        if split == Split::NginxIngress {
+            add("Ingress", canary(name), false, SUBDOMAIN, c.span);
+        }
+    }
+    if !workload.files.is_empty() {
+        add(
+            "ConfigMap",
+            files_config_map(name),
+            false,
+            SUBDOMAIN,
+            workload.span,
+        );
+    }
+    if !workload.kind.is_stateful() {
+        for volume in &workload.volumes {
+            if matches!(volume.kind, VolumeKind::Persistent { .. }) {
+                add(
+                    "PersistentVolumeClaim",
+                    claim(name, &volume.name),
+                    false,
+                    SUBDOMAIN,
+                    volume.span,
+                );
+            }
+        }
+    }
+    out
+}
 
 /// Whether `s` is a DNS-1123 label (without the length limit).
 pub fn is_dns_label(s: &str) -> bool {

@@ -1,6 +1,7 @@
 //! The app node: its name, its settings (with the selected environment's over them), then its
 //! workloads, each a plain workload or an instance of a component.
 
+mod derived;
 pub mod kinds;
 mod references;
 pub mod settings;
@@ -37,6 +38,7 @@ pub fn resolve_app(
     );
     app.workloads = workloads;
     app.incomplete = incomplete;
+    derived::check(&app, diags);
     (!app.name.is_empty()).then_some(app)
 }
 

@@ -8,7 +8,7 @@ use super::kinds::{WORKLOAD_KINDS, declared_name};
 use super::references::check_references;
 use super::settings;
 use crate::diag::{Diagnostic, Diagnostics, codes, suggest_help};
-use crate::model::{Exposure, Workload, WorkloadKind};
+use crate::model::{Workload, WorkloadKind};
 use crate::resolve::TOP_LEVEL;
 use crate::resolve::component::Components;
 use crate::resolve::environment::{self, Override, Overrides};
@@ -159,10 +159,8 @@ fn plain_workload(
 /// Kubernetes limits each object name; StatefulSets and CronJobs need room for what the
 /// controller appends to them.
 fn check_name_length(w: &Workload, diags: &mut Diagnostics) {
-    let external = matches!(
-        w.expose,
-        Exposure::NodePort { .. } | Exposure::LoadBalancer { .. }
-    );
+    // The names derived from it (`NAME-external`, `NAME-canary`, …) are checked with every
+    // other object's, in `derived.rs`.
     let (max, why) = match w.kind {
         WorkloadKind::Stateful | WorkloadKind::Database => (
             52,
@@ -171,10 +169,6 @@ fn check_name_length(w: &Workload, diags: &mut Diagnostics) {
         WorkloadKind::CronJob => (
             52,
             "the CronJob controller appends an 11-character suffix to the Job's name",
-        ),
-        _ if external => (
-            54,
-            "its exposed Service `NAME-external` must fit in 63 characters",
         ),
         _ => (
             63,
