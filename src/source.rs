@@ -74,8 +74,13 @@ impl SourceFile {
     /// Byte offsets where lines start.
     fn line_starts(&self) -> &[usize] {
         self.lines.get_or_init(|| {
+            // A line ends at LF, and at a CR alone, which KDL reads as a line break too.
+            let bytes = self.text.as_bytes();
             std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .chain(bytes.iter().enumerate().filter_map(|(i, b)| {
+                    let ends = *b == b'\n' || (*b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+                    ends.then_some(i + 1)
+                }))
                 .collect()
         })
     }
@@ -137,8 +142,17 @@ impl Sources {
 
     /// The file as a `miette` source, named with the user's path.
     pub fn named(&self, id: FileId) -> Option<NamedSource<Arc<String>>> {
-        self.get(id)
-            .map(|f| NamedSource::new(f.name.clone(), f.text.clone()).with_language("kdl"))
+        self.get(id).map(|f| {
+            // miette breaks lines at LF only: a file of CR-only lines would be shown as one line
+            // under another line's number. A CR alone becomes an LF, byte for byte, so every span
+            // still points at the same text.
+            let text = if has_lone_cr(&f.text) {
+                Arc::new(lone_cr_as_lf(&f.text))
+            } else {
+                f.text.clone()
+            };
+            NamedSource::new(f.name.clone(), text).with_language("kdl")
+        })
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -160,6 +174,26 @@ impl Sources {
             + 1;
         (line, col)
     }
+}
+
+/// Whether `text` has a CR that is not followed by an LF.
+fn has_lone_cr(text: &str) -> bool {
+    text.match_indices('\r')
+        .any(|(i, _)| text.as_bytes().get(i + 1) != Some(&b'\n'))
+}
+
+/// `text` with every CR that is not followed by an LF replaced by an LF.
+fn lone_cr_as_lf(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if c == '\r' && bytes.get(i + 1) != Some(&b'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Reads the files a description imports. The CLI reads the file system; tests read from memory.
@@ -206,5 +240,21 @@ impl Sources {
             end_line,
             end_column,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cr_alone_ends_a_line_for_positions_and_for_snippets() {
+        let mut sources = Sources::new();
+        let text = "app x {\r    a 1\r\n    b 2\r}\r";
+        let id = sources.add("cr.kdl", "cr.kdl", text.to_owned());
+        let b = text.find('b').unwrap_or(0);
+        assert_eq!(sources.line_col(id, u32::try_from(b).unwrap_or(0)), (3, 5));
+        let named = sources.named(id).map(|n| n.inner().to_string());
+        assert_eq!(named.as_deref(), Some("app x {\n    a 1\r\n    b 2\n}\n"));
     }
 }

@@ -159,9 +159,17 @@ fn a_file_that_is_not_utf8_is_exit_2() {
     let output = run(windlass(dir.path()).arg("check"));
     assert_eq!(output.status.code(), Some(2));
     assert!(output.stdout.is_empty());
-    assert_eq!(
-        text(&output.stderr),
-        "error: windlass.kdl is not UTF-8 text\n  help: a description is a KDL 2.0 text file in UTF-8\n"
+    // A diagnostic on the first byte that is not UTF-8, with its code and place.
+    let stderr = text(&output.stderr);
+    assert!(stderr.starts_with("syntax\n"), "{stderr}");
+    assert!(
+        stderr.contains("windlass.kdl is not UTF-8 text: the byte 0xFF is not part of a character"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("[windlass.kdl:1:11]"), "{stderr}");
+    assert!(
+        stderr.contains("help: a description is a KDL 2.0 text file in UTF-8"),
+        "{stderr}"
     );
 }
 

@@ -16,7 +16,10 @@ pub struct Params {
 
 impl Params {
     /// Replaces `{param}` in a string; `{{` and `}}` are literal braces. A string that is exactly
-    /// one parameter takes that parameter's value, type and span.
+    /// one parameter takes that parameter's value, type and span. A string made with a value
+    /// the instance gave (in another file than the component) takes the span of that value, so
+    /// that what is wrong with the result is shown where the user can change it: a bad
+    /// `version=` of a standard-library database is the user's value, not the library's line.
     pub fn substitute(&self, text: &str, span: Span, diags: &mut Diagnostics) -> Val {
         if self.values.is_empty() || !text.contains(['{', '}']) {
             return Val {
@@ -32,6 +35,7 @@ impl Params {
             return val.clone();
         }
         let mut out = String::new();
+        let mut given: Option<Span> = None;
         let mut rest = text;
         while let Some(i) = rest.find(['{', '}']) {
             out.push_str(&rest[..i]);
@@ -53,7 +57,12 @@ impl Params {
             };
             let key = &tail[1..end];
             match self.values.get(key) {
-                Some(val) => out.push_str(&display(&val.value)),
+                Some(val) => {
+                    out.push_str(&display(&val.value));
+                    if val.span.file != span.file {
+                        given.get_or_insert(val.span);
+                    }
+                }
                 None => {
                     diags.push(
                         Diagnostic::error(
@@ -74,7 +83,7 @@ impl Params {
         out.push_str(rest);
         Val {
             value: Value::String(out),
-            span,
+            span: given.unwrap_or(span),
             raw: None,
         }
     }

@@ -109,6 +109,13 @@ impl Reader<'_> {
     /// The error for a token that starts like a number and is not one.
     pub fn not_a_number(&self, start: usize) -> ReadError {
         let end = self.token_end(start);
+        // What ended the token may be a character nobody can see (a NUL): name it, rather than
+        // call the digits before it no number.
+        if let Some(c) = self.char_at(end)
+            && super::chars::is_disallowed(c)
+        {
+            return self.disallowed(end);
+        }
         let token = &self.text[start..end];
         ReadError::new(start..end.max(start + 1), format!("`{token}` is not a number"))
             .help(format!("numbers are written 42, -1.5, 1e3, 0xff, 0o17 or 0b101 (with `_` allowed between digits); a value starting with a digit or a sign and a digit is read as a number, so write \"{token}\" for a string"))

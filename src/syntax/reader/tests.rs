@@ -167,6 +167,13 @@ fn numbers() {
     }
     let e = error("n 170141183460469231731687303715884105728");
     assert!(e.message.contains("too large"));
+    // A number cut short by a character nobody sees is reported as that character.
+    let e = error("port 8\u{0}00");
+    assert_eq!(
+        e.message,
+        "the character U+0000 is not allowed in a KDL document"
+    );
+    assert_eq!(e.span, 6..7);
 }
 
 #[test]
