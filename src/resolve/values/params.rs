@@ -46,11 +46,13 @@ impl Params {
                 continue;
             }
             if let Some(after) = tail.strip_prefix('}') {
+                lone_brace('}', span, diags);
                 out.push('}');
                 rest = after;
                 continue;
             }
             let Some(end) = tail.find('}') else {
+                lone_brace('{', span, diags);
                 out.push_str(tail);
                 rest = "";
                 break;
@@ -87,4 +89,22 @@ impl Params {
             raw: None,
         }
     }
+}
+
+/// A brace that opens or closes no `{param}`: in a component's text a literal brace is written
+/// twice, and a single one is a mistake (a parameter whose closing brace was lost) that would
+/// otherwise reach the output as it is.
+fn lone_brace(brace: char, span: Span, diags: &mut Diagnostics) {
+    let what = if brace == '{' {
+        "opens no `{param}`: it has no closing `}`"
+    } else {
+        "closes no `{param}`"
+    };
+    diags.push(
+        Diagnostic::error(codes::INVALID_VALUE, format!("a `{brace}` here {what}"))
+            .label(span, "in this text")
+            .help(format!(
+                "in a component, write `{brace}{brace}` for a literal `{brace}`, or close the parameter: `{{name}}`"
+            )),
+    );
 }
