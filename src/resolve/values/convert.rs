@@ -424,6 +424,32 @@ pub fn abs_path(val: &Val, diags: &mut Diagnostics) -> Option<String> {
     Some(path)
 }
 
+/// The absolute path of a file: a path ending in `/` names a directory, and the file would be
+/// mounted over it.
+pub fn file_path(val: &Val, diags: &mut Diagnostics) -> Option<String> {
+    let path = abs_path(val, diags)?;
+    if !path.ends_with('/') {
+        return Some(path);
+    }
+    let trimmed = path.trim_end_matches('/');
+    let help = if trimmed.is_empty() {
+        "write the file's path, such as \"/etc/app/config.yml\"".to_owned()
+    } else {
+        format!(
+            "write the file's name after the directory, such as \"{trimmed}/config.yml\", or \"{trimmed}\" if that is the file"
+        )
+    };
+    diags.push(
+        Diagnostic::error(
+            codes::INVALID_VALUE,
+            format!("`{path}` names a directory, not a file"),
+        )
+        .label(val.span, "ends with `/`")
+        .help(help),
+    );
+    None
+}
+
 fn port_ref(val: &Val, diags: &mut Diagnostics) -> Option<PortRef> {
     match &val.value {
         Value::Integer(_) => port_number(val, diags).map(PortRef::Number),

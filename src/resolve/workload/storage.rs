@@ -19,7 +19,7 @@ pub(super) fn file(
     let example = "file \"/etc/app/config.yml\" \"key: value\"";
     let path = e
         .require_arg("a path", example, diags)
-        .and_then(|v| abs_path(&v, diags));
+        .and_then(|v| values::file_path(&v, diags));
     let content = e
         .require_arg("the file's content", example, diags)
         .and_then(|v| values::string(&v, diags))
