@@ -424,6 +424,45 @@ pub fn abs_path(val: &Val, diags: &mut Diagnostics) -> Option<String> {
     Some(path)
 }
 
+/// A key in a Secret or ConfigMap, as the API server takes it: `[-._a-zA-Z0-9]+`, at most 253
+/// characters, not `.` and not starting with `..`.
+pub fn data_key(val: &Val, object: &str, diags: &mut Diagnostics) -> Option<String> {
+    let key = text(val, diags)?;
+    let (message, label) = if key.is_empty() {
+        (
+            format!("a {object} key cannot be empty"),
+            "empty".to_owned(),
+        )
+    } else if key.len() > 253 {
+        (
+            format!("a {object} key of {} characters is too long", key.len()),
+            "over 253 characters".to_owned(),
+        )
+    } else if let Some(c) = key
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')))
+    {
+        let label = match c {
+            ' ' => "a space is not allowed".to_owned(),
+            c => format!("`{c}` is not allowed"),
+        };
+        (format!("`{key}` is not a valid {object} key"), label)
+    } else if key == "." || key.starts_with("..") {
+        (
+            format!("`{key}` is not a valid {object} key"),
+            "a key cannot be `.` or start with `..`".to_owned(),
+        )
+    } else {
+        return Some(key);
+    };
+    diags.push(
+        Diagnostic::error(codes::INVALID_VALUE, message)
+            .label(val.span, label)
+        .help(format!("{object} keys are letters, digits, `-`, `_` and `.`, at most 253 characters; use the key exactly as the {object} holds it")),
+    );
+    None
+}
+
 /// The absolute path of a file: a path ending in `/` names a directory, and the file would be
 /// mounted over it.
 pub fn file_path(val: &Val, diags: &mut Diagnostics) -> Option<String> {
