@@ -7,7 +7,7 @@ use super::unknown_in;
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::names::is_dns_label;
 use crate::model::{Exposure, HttpRouteExposure, Ingress};
-use crate::resolve::shared::key_values;
+use crate::resolve::shared::{Pairs, key_values};
 use crate::resolve::values::{self, NodeView, Val};
 
 const FORMS: &[&str] = &[
@@ -36,7 +36,7 @@ pub fn expose(
     let mut annotations = BTreeMap::new();
     for child in node.children() {
         if child.name() == "annotations" {
-            annotations.extend(key_values(&child, false, diags));
+            annotations.extend(key_values(&child, Pairs::Annotations, diags));
         } else {
             unknown_in(&child, "`expose`", &["annotations"], diags);
         }
