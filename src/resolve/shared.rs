@@ -56,12 +56,32 @@ pub fn security_level(node: &NodeView, diags: &mut Diagnostics) -> Option<Securi
     level
 }
 
+/// What a node's `KEY=VALUE` pairs are, which decides the values and keys they take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pairs {
+    /// `labels`: label values, and not the labels Windlass sets itself.
+    Labels,
+    /// `node-selector`: label values of the cluster's nodes.
+    NodeLabels,
+    /// `annotations`: any text.
+    Annotations,
+}
+
+/// The labels Windlass puts on every object, over any written in `labels`.
+const RESERVED_LABELS: &[(&str, &str)] = &[
+    ("app.kubernetes.io/name", "the workload's name"),
+    ("app.kubernetes.io/part-of", "the app's name"),
+    ("app.kubernetes.io/component", "the kind of workload"),
+    ("app.kubernetes.io/managed-by", "`windlass`"),
+];
+
 /// Reads `KEY=VALUE …` pairs of `labels`, `annotations` or `node-selector`.
 pub fn key_values(
     node: &NodeView,
-    label_values: bool,
+    pairs: Pairs,
     diags: &mut Diagnostics,
 ) -> BTreeMap<String, String> {
+    let label_values = pairs != Pairs::Annotations;
     let mut e = node.read(diags);
     let mut map = BTreeMap::new();
     let props = e.rest_props();
@@ -81,6 +101,16 @@ pub fn key_values(
                 Diagnostic::error(codes::INVALID_NAME, format!("`{}` is not a valid key", p.key))
                     .label(p.span, "invalid key")
                     .help("keys are `[prefix/]name`: a DNS subdomain prefix and a name of letters, digits, `-`, `_`, `.` (at most 63)"),
+            );
+            continue;
+        }
+        if pairs == Pairs::Labels
+            && let Some((key, set_to)) = RESERVED_LABELS.iter().find(|(key, _)| *key == p.key)
+        {
+            diags.push(
+                Diagnostic::error(codes::INVALID_NAME, format!("`{key}` is set by Windlass"))
+                    .label(p.span, "reserved label")
+                    .help(format!("Windlass sets `{key}` to {set_to} on every object, over this value: remove it, or use a label of your own such as `example.com/{}`", key.trim_start_matches("app.kubernetes.io/"))),
             );
             continue;
         }

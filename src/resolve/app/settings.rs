@@ -5,7 +5,7 @@
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::{App, Cluster, NetworkPolicy};
 use crate::resolve::layers::Layers;
-use crate::resolve::shared::{allow as read_allow, key_values, security_level};
+use crate::resolve::shared::{Pairs, allow as read_allow, key_values, security_level};
 use crate::resolve::values::{self, NodeView, Val};
 
 /// Reads one setting into the app, over what earlier layers set.
@@ -109,13 +109,13 @@ pub fn read<'a>(
 
 /// `labels KEY=VALUE…`: extra labels on every object.
 fn labels(app: &mut App, node: &NodeView, _layers: &mut Layers, diags: &mut Diagnostics) {
-    let map = key_values(node, true, diags);
+    let map = key_values(node, Pairs::Labels, diags);
     app.labels.extend(map);
 }
 
 /// `annotations KEY=VALUE…`: extra annotations on every object.
 fn annotations(app: &mut App, node: &NodeView, _layers: &mut Layers, diags: &mut Diagnostics) {
-    let map = key_values(node, false, diags);
+    let map = key_values(node, Pairs::Annotations, diags);
     app.annotations.extend(map);
 }
 

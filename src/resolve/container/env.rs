@@ -86,7 +86,7 @@ pub(super) fn env(
     } else if let Some(v) = secret {
         let key = e
             .require_prop("key", &example, diags)
-            .and_then(|k| values::text(&k, diags));
+            .and_then(|k| values::data_key(&k, "Secret", diags));
         let name = values::dns_label(&v, "Secret", 253, "", diags);
         name.zip(key).map(|(name, key)| EnvValue::Secret {
             name,
@@ -96,7 +96,7 @@ pub(super) fn env(
     } else if let Some(v) = config {
         let key = e
             .require_prop("key", &example, diags)
-            .and_then(|k| values::text(&k, diags));
+            .and_then(|k| values::data_key(&k, "ConfigMap", diags));
         let name = values::dns_label(&v, "ConfigMap", 253, "", diags);
         name.zip(key).map(|(name, key)| EnvValue::ConfigMap {
             name,

@@ -12,7 +12,7 @@ pub use probes::is_probe;
 
 use super::layers::Layers;
 use super::shared::flag;
-use super::values::{self, NodeView, Reading};
+use super::values::{self, AtLeast, NodeView, Reading};
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::{Container, Mount, Resources};
 
@@ -110,7 +110,10 @@ fn resources(
         span: Some(span),
         ..Resources::default()
     };
-    let mut q = |key: &str, e: &mut Reading| e.prop(key).and_then(|v| values::quantity(&v, diags));
+    let mut q = |key: &str, e: &mut Reading| {
+        e.prop(key)
+            .and_then(|v| values::quantity(&v, AtLeast::Zero, diags))
+    };
     r.cpu = q("cpu", &mut e);
     r.memory = q("memory", &mut e);
     r.ephemeral_storage = q("ephemeral-storage", &mut e);

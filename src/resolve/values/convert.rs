@@ -1,6 +1,8 @@
 //! Typed conversions: a value read from a node becomes what the model holds, or a diagnostic on
 //! the value's span that says what was expected and how to write it.
 
+use std::cmp::Ordering;
+
 use super::node::Reading;
 use super::{Val, display, plural, type_name};
 use crate::diag::{Diagnostic, Diagnostics, codes, suggest_help};
@@ -180,12 +182,67 @@ pub fn keyword(val: &Val, allowed: &[&str], diags: &mut Diagnostics) -> Option<S
     None
 }
 
-/// A Kubernetes quantity (`"250m"`, `"512Mi"`, `"1"`, `2`).
-pub fn quantity(val: &Val, diags: &mut Diagnostics) -> Option<String> {
+/// How small a quantity may be: the API server refuses every negative quantity, and some amounts
+/// (a volume's size) must be more than nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AtLeast {
+    /// `0` is accepted (a request of nothing).
+    Zero,
+    /// `0` is refused; the string says what the amount is, for the message.
+    AboveZero(&'static str),
+}
+
+/// A Kubernetes quantity (`"250m"`, `"512Mi"`, `"1"`, `2`), never negative; with
+/// [`AtLeast::AboveZero`], never zero.
+pub fn quantity(val: &Val, least: AtLeast, diags: &mut Diagnostics) -> Option<String> {
+    let text = quantity_text(val, diags)?;
+    let sign = quantity_sign(&text);
+    let message = match (sign, least) {
+        (Ordering::Less, _) => format!("`{text}` is a negative quantity"),
+        (Ordering::Equal, AtLeast::AboveZero(what)) => format!("{what} cannot be zero"),
+        _ => return Some(text),
+    };
+    let label = if sign == Ordering::Less {
+        "below zero"
+    } else {
+        "zero"
+    };
+    let help = match least {
+        AtLeast::Zero => "write an amount of 0 or more, such as \"250m\" or \"512Mi\"",
+        AtLeast::AboveZero(_) => "write an amount greater than zero, such as \"1Gi\"",
+    };
+    diags.push(
+        Diagnostic::error(codes::INVALID_QUANTITY, message)
+            .label(val.span, label)
+            .help(help),
+    );
+    None
+}
+
+/// Whether a well-formed quantity is below, at or above zero.
+fn quantity_sign(text: &str) -> Ordering {
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(body) => (true, body),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let mantissa = body
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map_or(body, |end| &body[..end]);
+    if mantissa.chars().all(|c| c == '0' || c == '.') {
+        Ordering::Equal
+    } else if negative {
+        Ordering::Less
+    } else {
+        Ordering::Greater
+    }
+}
+
+/// The text of a quantity, reported when it does not parse.
+fn quantity_text(val: &Val, diags: &mut Diagnostics) -> Option<String> {
     let text = match &val.value {
         Value::String(s) => s.clone(),
-        Value::Integer(i) if *i >= 0 => i.to_string(),
-        Value::Float(f) if *f >= 0.0 => format!("{f:?}"),
+        Value::Integer(i) => i.to_string(),
+        Value::Float(f) if f.is_finite() => format!("{f:?}"),
         _ => {
             diags.push(type_error(
                 val,
@@ -367,6 +424,71 @@ pub fn abs_path(val: &Val, diags: &mut Diagnostics) -> Option<String> {
     Some(path)
 }
 
+/// A key in a Secret or ConfigMap, as the API server takes it: `[-._a-zA-Z0-9]+`, at most 253
+/// characters, not `.` and not starting with `..`.
+pub fn data_key(val: &Val, object: &str, diags: &mut Diagnostics) -> Option<String> {
+    let key = text(val, diags)?;
+    let (message, label) = if key.is_empty() {
+        (
+            format!("a {object} key cannot be empty"),
+            "empty".to_owned(),
+        )
+    } else if key.len() > 253 {
+        (
+            format!("a {object} key of {} characters is too long", key.len()),
+            "over 253 characters".to_owned(),
+        )
+    } else if let Some(c) = key
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')))
+    {
+        let label = match c {
+            ' ' => "a space is not allowed".to_owned(),
+            c => format!("`{c}` is not allowed"),
+        };
+        (format!("`{key}` is not a valid {object} key"), label)
+    } else if key == "." || key.starts_with("..") {
+        (
+            format!("`{key}` is not a valid {object} key"),
+            "a key cannot be `.` or start with `..`".to_owned(),
+        )
+    } else {
+        return Some(key);
+    };
+    diags.push(
+        Diagnostic::error(codes::INVALID_VALUE, message)
+            .label(val.span, label)
+        .help(format!("{object} keys are letters, digits, `-`, `_` and `.`, at most 253 characters; use the key exactly as the {object} holds it")),
+    );
+    None
+}
+
+/// The absolute path of a file: a path ending in `/` names a directory, and the file would be
+/// mounted over it.
+pub fn file_path(val: &Val, diags: &mut Diagnostics) -> Option<String> {
+    let path = abs_path(val, diags)?;
+    if !path.ends_with('/') {
+        return Some(path);
+    }
+    let trimmed = path.trim_end_matches('/');
+    let help = if trimmed.is_empty() {
+        "write the file's path, such as \"/etc/app/config.yml\"".to_owned()
+    } else {
+        format!(
+            "write the file's name after the directory, such as \"{trimmed}/config.yml\", or \"{trimmed}\" if that is the file"
+        )
+    };
+    diags.push(
+        Diagnostic::error(
+            codes::INVALID_VALUE,
+            format!("`{path}` names a directory, not a file"),
+        )
+        .label(val.span, "ends with `/`")
+        .help(help),
+    );
+    None
+}
+
 fn port_ref(val: &Val, diags: &mut Diagnostics) -> Option<PortRef> {
     match &val.value {
         Value::Integer(_) => port_number(val, diags).map(PortRef::Number),
@@ -403,6 +525,25 @@ mod tests {
         }
         for bad in ["1Gb", "", "Gi", "1gi", "1.2.3", "1 Gi", "12MB", "e3"] {
             assert!(!is_quantity(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn quantity_signs() {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        for (text, sign) in [
+            ("0", Equal),
+            ("0Gi", Equal),
+            ("0.0", Equal),
+            ("-0", Equal),
+            ("0e3", Equal),
+            ("-1", Less),
+            ("-250m", Less),
+            ("+1Gi", Greater),
+            ("0.5", Greater),
+            ("1e-3", Greater),
+        ] {
+            assert_eq!(super::quantity_sign(text), sign, "{text}");
         }
     }
 

@@ -10,8 +10,9 @@ mod node;
 mod params;
 
 pub use convert::{
-    abs_path, boolean, count, decimal_error, dns_label, duration, int, is_quantity, keyword,
-    opt_port_ref, port_number, quantity, respelled, respelled_error, string, text,
+    AtLeast, abs_path, boolean, count, data_key, decimal_error, dns_label, duration, file_path,
+    int, is_quantity, keyword, opt_port_ref, port_number, quantity, respelled, respelled_error,
+    string, text,
 };
 pub use node::{NodeView, Prop, Reading};
 pub use params::Params;

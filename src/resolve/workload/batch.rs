@@ -147,24 +147,16 @@ pub(super) fn schedule(
         if let Some(v) = e.require_arg("a cron schedule", "schedule \"0 3 * * *\"", diags)
             && let Some(s) = values::string(&v, diags)
         {
-            if cron_ok(&s) {
-                cron.schedule = s;
-                *schedule_missing = false;
-            } else {
-                diags.push(
+            match super::cron::check(&s) {
+                Ok(()) => cron.schedule = s,
+                Err(problem) => diags.push(
                     Diagnostic::error(
                         codes::INVALID_VALUE,
                         format!("`{s}` is not a cron schedule"),
                     )
-                    .label(
-                        v.span,
-                        "expected five fields: minute hour day-of-month month day-of-week",
-                    )
-                    .help(
-                        "write a schedule such as \"0 3 * * *\" (03:00 every day) or \"@hourly\"",
-                    ),
-                );
-                *schedule_missing = false;
+                    .label(v.span, problem.label)
+                    .help(problem.help),
+                ),
             }
         }
     });
@@ -222,20 +214,4 @@ pub(super) fn history(
             cron.history_failed = e.prop("failed").and_then(|v| values::count(&v, 0, diags));
         },
     );
-}
-
-fn cron_ok(s: &str) -> bool {
-    let s = s.trim();
-    if s.starts_with('@') {
-        return matches!(
-            s,
-            "@yearly" | "@annually" | "@monthly" | "@weekly" | "@daily" | "@midnight" | "@hourly"
-        );
-    }
-    let fields: Vec<&str> = s.split_whitespace().collect();
-    fields.len() == 5
-        && fields.iter().all(|f| {
-            f.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '*' | ',' | '-' | '/' | '?'))
-        })
 }

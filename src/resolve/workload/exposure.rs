@@ -7,7 +7,7 @@ use super::unknown_in;
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::names::is_dns_label;
 use crate::model::{Exposure, HttpRouteExposure, Ingress};
-use crate::resolve::shared::key_values;
+use crate::resolve::shared::{Pairs, key_values};
 use crate::resolve::values::{self, NodeView, Val};
 
 const FORMS: &[&str] = &[
@@ -36,7 +36,7 @@ pub fn expose(
     let mut annotations = BTreeMap::new();
     for child in node.children() {
         if child.name() == "annotations" {
-            annotations.extend(key_values(&child, false, diags));
+            annotations.extend(key_values(&child, Pairs::Annotations, diags));
         } else {
             unknown_in(&child, "`expose`", &["annotations"], diags);
         }
@@ -158,6 +158,17 @@ pub fn expose(
 /// A host name (a leading `*.` allowed).
 fn host(v: &Val, diags: &mut Diagnostics) -> Option<String> {
     let host = values::string(v, diags)?;
+    if is_ip(&host) {
+        diags.push(
+            Diagnostic::error(
+                codes::INVALID_VALUE,
+                format!("`{host}` is an IP address, not a host name"),
+            )
+            .label(v.span, "an IP address")
+            .help("the API server takes only DNS names as hosts: point a name such as \"shop.example.com\" at the address and write that"),
+        );
+        return None;
+    }
     if !is_host(&host) {
         diags.push(
             Diagnostic::error(
@@ -193,9 +204,21 @@ fn path(v: Option<Val>, diags: &mut Diagnostics) -> Option<String> {
     })
 }
 
+/// Whether `host` reads as an IP address the way the API server reads one (IPv4 parts may have
+/// leading zeros).
+fn is_ip(host: &str) -> bool {
+    let parts: Vec<&str> = host.split('.').collect();
+    let ipv4 = parts.len() == 4
+        && parts.iter().all(|p| {
+            !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u8>().is_ok()
+        });
+    ipv4 || host.parse::<std::net::Ipv6Addr>().is_ok()
+}
+
+/// A DNS subdomain, or `*.` and one: the wildcard counts in the 253 characters.
 fn is_host(host: &str) -> bool {
     let rest = host.strip_prefix("*.").unwrap_or(host);
     !rest.is_empty()
-        && rest.len() <= 253
+        && host.len() <= 253
         && rest.split('.').all(|l| is_dns_label(l) && l.len() <= 63)
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::builder::WorkloadBuilder;
 use crate::diag::{Diagnostic, Diagnostics, codes, suggest_help};
-use crate::model::{Exposure, PortRef, Workload, WorkloadKind};
+use crate::model::{Container, Exposure, PortRef, Workload, WorkloadKind};
 use crate::source::Span;
 
 impl WorkloadBuilder {
@@ -60,6 +60,7 @@ impl WorkloadBuilder {
             );
         }
         self.check_names_and_ports(diags);
+        self.check_mount_paths(diags);
         for mount in self
             .w
             .init
@@ -137,6 +138,52 @@ impl WorkloadBuilder {
             );
         }
     }
+
+    /// Two mounts at one path in one container are refused by the API server: the main
+    /// container's volumes, files and mounts, and each `init` and `sidecar` container's mounts.
+    fn check_mount_paths(&self, diags: &mut Diagnostics) {
+        let w = &self.w;
+        let main = w
+            .volumes
+            .iter()
+            .map(|v| (v.path.as_str(), v.span, "volume"))
+            .chain(w.files.iter().map(|f| (f.path.as_str(), f.span, "file")));
+        let mut containers = vec![(
+            w.main.name.as_str(),
+            main.chain(explicit_mounts(&w.main)).collect::<Vec<_>>(),
+        )];
+        for c in w.init.iter().chain(&w.sidecars) {
+            containers.push((c.name.as_str(), explicit_mounts(c).collect()));
+        }
+        for (container, mut mounts) in containers {
+            // The later one in the source is the one reported, whatever its kind.
+            mounts.sort_by_key(|(_, span, _)| (span.file, span.start));
+            let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+            for (path, span, what) in mounts {
+                // `/data/` and `/data` are one directory in the container.
+                let key = match path.trim_end_matches('/') {
+                    "" => "/",
+                    trimmed => trimmed,
+                };
+                if let Some(first) = seen.insert(key, span) {
+                    diags.push(
+                        Diagnostic::error(
+                            codes::DUPLICATE_NAME,
+                            format!("two mounts at `{key}` in container `{container}`"),
+                        )
+                        .label(span, format!("this {what} is also at `{path}`"))
+                        .label(first, "first mounted here")
+                        .help("a container takes one mount per path: move one of them to another path"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The mounts a container names itself (`mount VOLUME path=…`), with what to call them.
+fn explicit_mounts(c: &Container) -> impl Iterator<Item = (&str, Span, &'static str)> {
+    c.mounts.iter().map(|m| (m.path.as_str(), m.span, "mount"))
 }
 
 /// Checks probe ports against the container's ports; fills in the primary port for probes that

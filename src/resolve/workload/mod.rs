@@ -8,6 +8,7 @@
 
 mod batch;
 mod builder;
+mod cron;
 mod exposure;
 mod finish;
 mod pod;

@@ -4,7 +4,7 @@
 use super::builder::{AppDefaults, WorkloadBuilder};
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::{RunAs, ServiceAccount, Toleration};
-use crate::resolve::shared::{allow as read_allow, flag, key_values, security_level};
+use crate::resolve::shared::{Pairs, allow as read_allow, flag, key_values, security_level};
 use crate::resolve::values::{self, NodeView, Reading};
 
 /// `service-account [NAME]`: one made for the workload, or an existing one.
@@ -100,7 +100,7 @@ pub(super) fn node_selector(
     _app: &AppDefaults,
     diags: &mut Diagnostics,
 ) {
-    let map = key_values(node, true, diags);
+    let map = key_values(node, Pairs::NodeLabels, diags);
     b.w.node_selector.extend(map);
 }
 
@@ -111,7 +111,7 @@ pub(super) fn labels(
     _app: &AppDefaults,
     diags: &mut Diagnostics,
 ) {
-    let map = key_values(node, true, diags);
+    let map = key_values(node, Pairs::Labels, diags);
     b.w.labels.extend(map);
 }
 
@@ -122,7 +122,7 @@ pub(super) fn annotations(
     _app: &AppDefaults,
     diags: &mut Diagnostics,
 ) {
-    let map = key_values(node, false, diags);
+    let map = key_values(node, Pairs::Annotations, diags);
     b.w.annotations.extend(map);
 }
 

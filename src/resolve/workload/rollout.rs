@@ -236,6 +236,25 @@ fn int_or_percent(val: &Val, diags: &mut Diagnostics) -> Option<IntOrPercent> {
     }
 }
 
+/// Whether a rollout bound allows no pod at all (`0` or `"0%"`).
+fn is_zero(v: &IntOrPercent) -> bool {
+    match v {
+        IntOrPercent::Int(n) => *n == 0,
+        IntOrPercent::Percent(p) => p.trim_end_matches('%').parse::<u16>() == Ok(0),
+    }
+}
+
+/// Whether a percentage is above 100%, more pods than there are.
+fn over_all(v: &IntOrPercent) -> bool {
+    match v {
+        IntOrPercent::Int(_) => false,
+        IntOrPercent::Percent(p) => p
+            .trim_end_matches('%')
+            .parse::<u16>()
+            .is_ok_and(|n| n > 100),
+    }
+}
+
 fn read_strategy(node: &NodeView, kind: WorkloadKind, diags: &mut Diagnostics) -> Option<Strategy> {
     let mut e = node.read(diags);
     let stateful = kind.is_stateful();
@@ -267,10 +286,36 @@ fn read_strategy(node: &NodeView, kind: WorkloadKind, diags: &mut Diagnostics) -
         }
         Some("rolling") => {
             known = &["max-surge", "max-unavailable"];
-            let max_surge = e.prop("max-surge").and_then(|v| int_or_percent(&v, diags));
-            let max_unavailable = e
-                .prop("max-unavailable")
-                .and_then(|v| int_or_percent(&v, diags));
+            let surge = e.prop("max-surge");
+            let unavailable = e.prop("max-unavailable");
+            let max_surge = surge.as_ref().and_then(|v| int_or_percent(v, diags));
+            let max_unavailable = unavailable.as_ref().and_then(|v| int_or_percent(v, diags));
+            if let Some(v) = &unavailable
+                && max_unavailable.as_ref().is_some_and(over_all)
+            {
+                diags.push(
+                    Diagnostic::error(
+                        codes::INVALID_VALUE,
+                        "`max-unavailable` cannot be more than 100%",
+                    )
+                    .label(v.span, "more than every pod")
+                    .help("write a percentage up to \"100%\", or a count"),
+                );
+            }
+            if let (Some(surge_val), Some(v)) = (&surge, &unavailable)
+                && max_surge.as_ref().is_some_and(is_zero)
+                && max_unavailable.as_ref().is_some_and(is_zero)
+            {
+                diags.push(
+                    Diagnostic::error(
+                        codes::INVALID_VALUE,
+                        "`max-surge` and `max-unavailable` are both zero",
+                    )
+                    .label(v.span, "no pod may be down")
+                    .label(surge_val.span, "no pod may be added")
+                    .help("a rollout could never replace a pod: allow one, e.g. `max-surge=1 max-unavailable=0`"),
+                );
+            }
             Some(Strategy::Rolling {
                 max_surge,
                 max_unavailable,

@@ -5,7 +5,7 @@ use super::builder::{AppDefaults, WorkloadBuilder};
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::{AccessMode, ConfigFile, Volume, VolumeKind};
 use crate::resolve::layers::upsert;
-use crate::resolve::values::{self, NodeView, abs_path};
+use crate::resolve::values::{self, AtLeast, NodeView, abs_path};
 
 /// `file PATH CONTENT`: a file mounted from the workload's ConfigMap.
 pub(super) fn file(
@@ -19,7 +19,7 @@ pub(super) fn file(
     let example = "file \"/etc/app/config.yml\" \"key: value\"";
     let path = e
         .require_arg("a path", example, diags)
-        .and_then(|v| abs_path(&v, diags));
+        .and_then(|v| values::file_path(&v, diags));
     let content = e
         .require_arg("the file's content", example, diags)
         .and_then(|v| values::string(&v, diags))
@@ -119,7 +119,7 @@ fn read_volume(node: &NodeView, diags: &mut Diagnostics) -> Option<Volume> {
         .and_then(|v| abs_path(&v, diags));
     let kind = if persistent {
         let size = match e.prop("size") {
-            Some(v) => values::quantity(&v, diags),
+            Some(v) => values::quantity(&v, AtLeast::AboveZero("a volume's size"), diags),
             None => {
                 diags.push(
                     Diagnostic::error(codes::MISSING_VALUE, "a persistent `volume` needs `size=`")
@@ -160,7 +160,10 @@ fn read_volume(node: &NodeView, diags: &mut Diagnostics) -> Option<Volume> {
             .prop("memory")
             .and_then(|v| values::boolean(&v, diags))
             .unwrap_or(false);
-        let size = e.prop("size").and_then(|v| values::quantity(&v, diags));
+        // A size limit of zero passes the API server, but the pod is evicted as soon as it writes.
+        let size = e.prop("size").and_then(|v| {
+            values::quantity(&v, AtLeast::AboveZero("an `empty-dir` size limit"), diags)
+        });
         e.finish(&["path", "memory", "size"], diags);
         VolumeKind::EmptyDir { memory, size }
     };
