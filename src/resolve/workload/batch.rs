@@ -172,8 +172,41 @@ pub(super) fn time_zone(
     cron_setting(b, node, &[], diags, |cron, _, e, diags| {
         cron.time_zone = e
             .require_arg("a time zone", "time-zone \"Europe/Berlin\"", diags)
-            .and_then(|v| values::string(&v, diags));
+            .and_then(|v| {
+                let zone = values::string(&v, diags)?;
+                known_time_zone(&zone, &v, diags).then_some(zone)
+            });
     });
+}
+
+/// Every time zone name of the IANA tz database (`scripts/time-zones.sh` writes the list).
+const TIME_ZONES: &str = include_str!("time_zones.txt");
+
+/// Whether `zone` names a time zone the API server knows; reported when it does not.
+fn known_time_zone(zone: &str, val: &Val, diags: &mut Diagnostics) -> bool {
+    let zones = || TIME_ZONES.lines().filter(|l| !l.starts_with('#'));
+    if zones().any(|z| z == zone) {
+        return true;
+    }
+    let help = match crate::diag::did_you_mean(zone, zones()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None if zone == "Local" => {
+            "`Local` is the API server's own zone, which it refuses; name one, such as `Etc/UTC`"
+                .to_owned()
+        }
+        None => {
+            "name a zone of the IANA tz database, such as `Europe/Berlin` or `Etc/UTC`".to_owned()
+        }
+    };
+    diags.push(
+        Diagnostic::error(
+            codes::INVALID_VALUE,
+            format!("`{zone}` is not a time zone the API server knows"),
+        )
+        .label(val.span, "no such time zone")
+        .help(help),
+    );
+    false
 }
 
 /// `concurrency allow|forbid|replace`: what happens when a run is still going.
