@@ -29,11 +29,11 @@ pub fn claim(workload: &str, volume: &str) -> String {
 
 /// An object that lowering writes for a workload, by kind and name.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Named {
+pub struct Named<'a> {
     /// Its kind: `Service`.
     pub kind: &'static str,
-    /// Its name.
-    pub name: String,
+    /// Its name: the workload's own, borrowed, or one derived from it.
+    pub name: std::borrow::Cow<'a, str>,
     /// Whether the name is the workload's own (otherwise one derived from it).
     pub own: bool,
     /// The longest name Kubernetes accepts for it.
@@ -46,13 +46,13 @@ pub struct Named {
 /// workload's: its controller, Services, Ingresses and claims, each under the name lowering
 /// gives it. (The rest — autoscaler, disruption budget, route, policy, account — are named
 /// after the workload alone, and workload names are unique.)
-pub fn objects(app: &App, workload: &Workload) -> Vec<Named> {
+pub fn objects<'a>(app: &App, workload: &'a Workload) -> Vec<Named<'a>> {
     /// A Service's name is a DNS-1035 label; most other names are DNS subdomains.
     const SERVICE: usize = 63;
     const SUBDOMAIN: usize = 253;
     let name = workload.name.as_str();
     let mut out = Vec::new();
-    let mut add = |kind, name: String, own, limit, span| {
+    let mut add = |kind, name: std::borrow::Cow<'a, str>, own, limit, span| {
         out.push(Named {
             kind,
             name,
@@ -67,37 +67,43 @@ pub fn objects(app: &App, workload: &Workload) -> Vec<Named> {
         WorkloadKind::CronJob => "CronJob",
         _ => "Deployment",
     };
-    add(controller, name.to_owned(), true, SUBDOMAIN, workload.span);
+    add(controller, name.into(), true, SUBDOMAIN, workload.span);
     let has_service = !workload.kind.is_batch()
         && (workload.kind.is_stateful() || !workload.main.ports.is_empty());
     if has_service {
-        add("Service", name.to_owned(), true, SERVICE, workload.span);
+        add("Service", name.into(), true, SERVICE, workload.span);
     }
     if let Exposure::NodePort { span, .. } | Exposure::LoadBalancer { span, .. } = &workload.expose
         && !workload.kind.is_batch()
         && !workload.main.ports.is_empty()
     {
-        add("Service", external_service(name), false, SERVICE, *span);
+        add(
+            "Service",
+            external_service(name).into(),
+            false,
+            SERVICE,
+            *span,
+        );
     }
     if let Exposure::Ingress(ingress) = &workload.expose {
-        add("Ingress", name.to_owned(), true, SUBDOMAIN, ingress.span);
+        add("Ingress", name.into(), true, SUBDOMAIN, ingress.span);
     }
     if let Some(c) = &workload.canary
         && workload.kind.is_deployment()
     {
-        add("Deployment", canary(name), false, SUBDOMAIN, c.span);
+        add("Deployment", canary(name).into(), false, SUBDOMAIN, c.span);
         let split = canary::split(workload, app.ingress_class.as_deref());
         if split != Split::ReplicaRatio && has_service {
-            add("Service", canary(name), false, SERVICE, c.span);
+            add("Service", canary(name).into(), false, SERVICE, c.span);
         }
         if split == Split::NginxIngress {
-            add("Ingress", canary(name), false, SUBDOMAIN, c.span);
+            add("Ingress", canary(name).into(), false, SUBDOMAIN, c.span);
         }
     }
     if !workload.files.is_empty() {
         add(
             "ConfigMap",
-            files_config_map(name),
+            files_config_map(name).into(),
             false,
             SUBDOMAIN,
             workload.span,
@@ -108,7 +114,7 @@ pub fn objects(app: &App, workload: &Workload) -> Vec<Named> {
             if matches!(volume.kind, VolumeKind::Persistent { .. }) {
                 add(
                     "PersistentVolumeClaim",
-                    claim(name, &volume.name),
+                    claim(name, &volume.name).into(),
                     false,
                     SUBDOMAIN,
                     volume.span,

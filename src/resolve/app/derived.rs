@@ -11,43 +11,46 @@ use crate::model::names::{self, Named};
 use crate::resolve::values;
 
 /// Reports every derived name that is too long for its kind or that another object of the same
-/// kind already has. A workload's own names come first, so a derived name is reported, never
-/// the workload that was there first.
+/// kind already has: a workload's own object (named after it), or a name another workload
+/// derives. The derived name is reported, never the workload that has the name as its own.
 pub fn check(app: &App, diags: &mut Diagnostics) {
-    let objects: Vec<(usize, Named)> = app
-        .workloads
-        .iter()
-        .enumerate()
-        .flat_map(|(i, w)| names::objects(app, w).into_iter().map(move |o| (i, o)))
-        .collect();
-    // Who has each name first, and whether as its own name.
-    let mut taken: HashMap<(&str, &str), (usize, bool)> = HashMap::new();
-    let own_first = objects
-        .iter()
-        .filter(|(_, o)| o.own)
-        .chain(objects.iter().filter(|(_, o)| !o.own));
-    for (owner, object) in own_first {
-        let workload = &app.workloads[*owner].name;
-        if !object.own && object.name.len() > object.limit {
-            too_long(workload, object, diags);
-            continue;
-        }
-        match taken.get(&(object.kind, object.name.as_str())) {
-            // Two workloads of one name are reported where they are declared.
-            Some((_, true)) if object.own => {}
-            Some((first, _)) if first != owner => {
-                collision(workload, &app.workloads[*first].name, object, diags);
+    // Own names are unique (two workloads of one name are reported where they are declared), so
+    // only derived names are indexed, and own names are found through the workload names.
+    let mut by_name: HashMap<&str, usize> = HashMap::with_capacity(app.workloads.len());
+    for (i, w) in app.workloads.iter().enumerate() {
+        by_name.entry(w.name.as_str()).or_insert(i);
+    }
+    let mut derived: HashMap<(&str, String), usize> = HashMap::new();
+    for (i, w) in app.workloads.iter().enumerate() {
+        for object in names::objects(app, w).into_iter().filter(|o| !o.own) {
+            if object.name.len() > object.limit {
+                too_long(&w.name, &object, diags);
+                continue;
             }
-            Some(_) => {}
-            None => {
-                taken.insert((object.kind, object.name.as_str()), (*owner, object.own));
+            let own = by_name.get(object.name.as_ref()).filter(|j| **j != i);
+            if let Some(&j) = own
+                && names::objects(app, &app.workloads[j])
+                    .iter()
+                    .any(|o| o.own && o.kind == object.kind)
+            {
+                collision(&w.name, &app.workloads[j].name, &object, diags);
+                continue;
+            }
+            match derived.entry((object.kind, object.name.clone().into_owned())) {
+                std::collections::hash_map::Entry::Occupied(first) if *first.get() != i => {
+                    collision(&w.name, &app.workloads[*first.get()].name, &object, diags);
+                }
+                std::collections::hash_map::Entry::Occupied(_) => {}
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(i);
+                }
             }
         }
     }
 }
 
 /// A derived name longer than its kind allows.
-fn too_long(workload: &str, object: &Named, diags: &mut Diagnostics) {
+fn too_long(workload: &str, object: &Named<'_>, diags: &mut Diagnostics) {
     let over = object.name.len() - object.limit;
     diags.push(
         Diagnostic::error(
@@ -73,7 +76,7 @@ fn too_long(workload: &str, object: &Named, diags: &mut Diagnostics) {
 }
 
 /// A name that another workload's object of the same kind already has.
-fn collision(workload: &str, first: &str, object: &Named, diags: &mut Diagnostics) {
+fn collision(workload: &str, first: &str, object: &Named<'_>, diags: &mut Diagnostics) {
     diags.push(
         Diagnostic::error(
             codes::DUPLICATE_NAME,
