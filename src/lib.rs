@@ -152,8 +152,8 @@ pub struct Compilation {
     pub diagnostics: Vec<Diagnostic>,
     /// The environments the description declares, in order.
     pub environments: Vec<String>,
-    /// Set, and nothing else, when the options name an environment that the description, which
-    /// otherwise compiles, does not declare.
+    /// Set when the options name an environment that the description, which otherwise
+    /// compiles, does not declare; then only `environments` is filled in besides.
     pub unknown_env: Option<UnknownEnvironment>,
 }
 
