@@ -273,6 +273,18 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
         Ok(Value::Array(items))
     }
 
+    /// A tagged value (`!tag value`), as serde_yaml's own tree turns it into JSON: a map from
+    /// the tag to the value, so that a document reads the same whichever path reads it.
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        use serde::de::VariantAccess;
+        let (tag, variant): (String, _) = data.variant()?;
+        let Strict(value) = variant.newtype_variant()?;
+        Ok(Value::Object(serde_json::Map::from_iter([(
+            format!("!{tag}"),
+            value,
+        )])))
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
@@ -362,6 +374,20 @@ mod tests {
         let json = r#"{"apiVersion":"v1","kind":"X","metadata":{"name":"a","name":"b"}}"#;
         let err = objects(json, Syntax::Json).unwrap_err();
         assert!(err.message.contains("`name` appears twice"), "{err}");
+    }
+
+    /// Found by the `diff` fuzz target: a tagged value in a stream that also holds a merge key
+    /// read whole (through serde_yaml's tree) but not document by document.
+    #[test]
+    fn a_tagged_value_reads_the_same_with_or_without_merge_keys() {
+        let tagged = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata: !x {b: '1'}\n";
+        let alone = objects(tagged, Syntax::Yaml).unwrap();
+        assert_eq!(alone[0]["data"], serde_json::json!({"!x": {"b": "1"}}));
+        let merged = format!(
+            "{tagged}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  labels: &l {{x: '1'}}\ndata:\n  <<: *l\n"
+        );
+        let both = objects(&merged, Syntax::Yaml).unwrap();
+        assert_eq!(both[0], alone[0]);
     }
 
     #[test]
