@@ -211,15 +211,7 @@ fn read_files(path: &Path) -> Result<Vec<(String, String)>, String> {
     let mut found: Vec<(String, String)> = Vec::new();
     let limit = files::MAX_PREVIOUS_BYTES;
     if path == Path::new("-") {
-        let text = files::read_bounded(io::stdin().lock(), limit)
-            .and_then(|bytes| {
-                String::from_utf8(bytes).map_err(|_| {
-                    io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        "stream did not contain valid UTF-8",
-                    )
-                })
-            })
+        let text = files::read_text_from(io::stdin().lock(), limit)
             .map_err(|e| format!("cannot read stdin: {e}"))?;
         found.push(("<stdin>".to_owned(), text));
     } else if path.is_dir() {

@@ -98,8 +98,12 @@ pub fn read_bounded(reader: impl Read, limit: u64) -> io::Result<Vec<u8>> {
 
 /// The UTF-8 text of the regular file at `path`, at most `limit` bytes.
 pub fn read_text(path: &Path, limit: u64) -> io::Result<String> {
-    let bytes = read_bounded(open_regular(path)?, limit)?;
-    String::from_utf8(bytes).map_err(|_| not_utf8())
+    read_text_from(open_regular(path)?, limit)
+}
+
+/// The UTF-8 text `reader` gives, at most `limit` bytes (stdin, for `diff --against -`).
+pub fn read_text_from(reader: impl Read, limit: u64) -> io::Result<String> {
+    String::from_utf8(read_bounded(reader, limit)?).map_err(|_| not_utf8())
 }
 
 /// The error of text that is not UTF-8, in the words `std::fs::read_to_string` uses.
