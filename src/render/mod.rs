@@ -102,6 +102,26 @@ fn render(objects: &[&serde_json::Value], format: Format) -> String {
     }
 }
 
+/// The file names a `kustomization.yaml` lists when it is one [`files`] writes (`apiVersion`,
+/// `kind: Kustomization` and `resources`, nothing else); `None` for any other text. The inverse
+/// of the kustomization `files` writes, for recognising an earlier build's output.
+pub fn kustomization_resources(text: &str) -> Option<Vec<String>> {
+    let value: serde_json::Value = serde_yaml::from_str(text).ok()?;
+    let map = value.as_object()?;
+    let expected = ["apiVersion", "kind", "resources"];
+    if map.len() != expected.len() || !expected.iter().all(|k| map.contains_key(*k)) {
+        return None;
+    }
+    if map["kind"] != "Kustomization" {
+        return None;
+    }
+    map["resources"]
+        .as_array()?
+        .iter()
+        .map(|r| r.as_str().map(str::to_owned))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,6 +163,24 @@ mod tests {
                 .content
                 .contains("- namespace.yaml\n- service-a.yaml\n")
         );
+    }
+
+    #[test]
+    fn the_kustomization_written_is_recognised_and_no_other() {
+        let out = files(
+            &[manifest("namespace", "ns"), manifest("service-a", "x")],
+            Format::Yaml,
+        );
+        let kustomization = &out[2].content;
+        assert_eq!(
+            kustomization_resources(kustomization),
+            Some(vec![
+                "namespace.yaml".to_owned(),
+                "service-a.yaml".to_owned()
+            ])
+        );
+        let overlay = format!("{kustomization}patches:\n- path: patch.yaml\n");
+        assert_eq!(kustomization_resources(&overlay), None);
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub(super) fn not_written_by_a_build<'a>(
         else {
             continue;
         };
-        let Some(listed) = kustomization_resources(&text) else {
+        let Some(listed) = windlass::render::kustomization_resources(&text) else {
             continue;
         };
         let listed: BTreeSet<String> = listed.into_iter().collect();
@@ -62,24 +62,6 @@ pub(super) fn not_written_by_a_build<'a>(
     present
         .iter()
         .filter(|f| !ours.contains(f.as_str()))
-        .collect()
-}
-
-/// The `resources` of a kustomization as a build writes it; `None` for any other kustomization.
-fn kustomization_resources(text: &str) -> Option<Vec<String>> {
-    let value: serde_json::Value = serde_yaml::from_str(text).ok()?;
-    let map = value.as_object()?;
-    let expected = ["apiVersion", "kind", "resources"];
-    if map.len() != expected.len() || !expected.iter().all(|k| map.contains_key(*k)) {
-        return None;
-    }
-    if map["kind"] != "Kustomization" {
-        return None;
-    }
-    map["resources"]
-        .as_array()?
-        .iter()
-        .map(|r| r.as_str().map(str::to_owned))
         .collect()
 }
 
