@@ -90,9 +90,7 @@ fn build_json_is_a_list_of_the_same_objects_as_the_yaml() {
     let items = list["items"].as_array().expect("items is an array");
 
     let yaml = run(windlass(&fixtures()).args(["build", "shop.kdl"]));
-    let documents: Vec<serde_json::Value> = serde_yaml::Deserializer::from_str(&text(&yaml.stdout))
-        .map(|document| serde::Deserialize::deserialize(document).unwrap())
-        .collect();
+    let documents = common::yaml_documents(&text(&yaml.stdout));
     // The namespace, and for web, gateway, orders, search and orders-db at least a workload and a
     // Service each.
     assert!(items.len() >= 11, "only {} objects", items.len());

@@ -200,7 +200,7 @@ fn yaml_reads_back_as_the_objects_it_was_written_from() {
         let c = common::compile_file(&example);
         for m in c.manifests() {
             let text = windlass::yaml::to_string(&m.object);
-            let back: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+            let [back] = common::yaml_documents(&text).try_into().unwrap();
             assert_eq!(back, m.object, "{example}: {text}");
         }
     }

@@ -553,7 +553,7 @@ fn matches(regex: &str, path: &str) -> bool {
 #[test]
 fn the_pre_commit_hooks_run_check_and_fmt_on_kdl_files() {
     let yaml = std::fs::read_to_string(common::root().join(".pre-commit-hooks.yaml")).unwrap();
-    let hooks: Vec<Hook> = serde_yaml::from_str(&yaml).expect("a list of hooks");
+    let hooks: Vec<Hook> = serde_saphyr::from_str(&yaml).expect("a list of hooks");
     let ids: Vec<&str> = hooks.iter().map(|h| h.id.as_str()).collect();
     assert_eq!(ids, ["windlass-check", "windlass-fmt"]);
     for hook in &hooks {

@@ -684,3 +684,51 @@ fn descriptions_with_tens_of_thousands_of_nodes_finish() {
     assert_eq!(yaml.matches("\nkind: Service\n").count(), 2_000);
     assert!(yaml.starts_with("apiVersion: v1\nkind: Namespace\n"));
 }
+
+/// Previous output at the general YAML reader's limits: maps and lists nested 128 deep are read
+/// (a diff of one object), 129 deep and a megabyte of `[` are refused with the reason and the
+/// line, exit 2 and nothing on stdout.
+#[test]
+fn previous_output_nested_past_its_limit_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("windlass.kdl"), &one_service(""));
+    let previous = dir.path().join("previous.yaml");
+    let object = |depth: usize| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\n  namespace: shop\ndata:\n  x: '1'\nextra: {}1{}\n",
+            "[".repeat(depth - 1),
+            "]".repeat(depth - 1)
+        )
+    };
+    let diff = |content: &str| {
+        std::fs::write(&previous, content).unwrap();
+        let (out, _) = run_within(
+            windlass(dir.path()).args(["diff", "--against", "previous.yaml"]),
+            dir.path(),
+            PATIENCE,
+        );
+        out
+    };
+
+    let out = diff(&object(128));
+    assert!(
+        text(&out.stdout).contains("ConfigMap shop/deep removed"),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+
+    for (label, content) in [
+        ("129 deep", object(129)),
+        ("a megabyte of [", "[".repeat(1 << 20)),
+    ] {
+        let out = diff(&content);
+        assert_eq!(out.status.code(), Some(2), "{label}: {}", text(&out.stderr));
+        assert!(out.stdout.is_empty(), "{label}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("previous.yaml: maps and lists are nested deeper than 128 levels at line"),
+            "{label}: {err}"
+        );
+    }
+}

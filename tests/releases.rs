@@ -61,9 +61,7 @@ fn image_of(dir: &Path, args: &[&str], deployment: &str) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     let yaml = String::from_utf8(out.stdout).unwrap();
-    let docs: Vec<serde_json::Value> = serde_yaml::Deserializer::from_str(&yaml)
-        .map(|d| serde::Deserialize::deserialize(d).unwrap())
-        .collect();
+    let docs = common::yaml_documents(&yaml);
     let d = docs
         .iter()
         .find(|d| d["kind"] == "Deployment" && d["metadata"]["name"] == deployment)

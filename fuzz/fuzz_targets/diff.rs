@@ -1,7 +1,7 @@
 //! `windlass diff`'s reading and comparison on a pair of arbitrary texts (the input split at its
 //! first NUL byte; the old side is YAML, the new side YAML or, when it starts with `{` or `[`,
 //! JSON). Reading must fail with a message or succeed; the reader of Windlass's own YAML layout
-//! reads exactly what serde_yaml reads whenever it accepts a text; a diff of anything against
+//! reads exactly what the general reader reads whenever it accepts a text; a diff of anything against
 //! itself is empty; every renderer handles every report without panicking; and matching
 //! unchanged documents by their text first (as `diff --against` does) gives the same report.
 
@@ -14,15 +14,15 @@ use windlass::diff::read::{Syntax, changed_objects, objects};
 use windlass::diff::{self, report};
 use windlass::yaml as own_yaml;
 
-/// When the fast reader accepts `text`, serde_yaml reads the same documents.
+/// When the fast reader accepts `text`, the general reader reads the same documents.
 fn agree(text: &str) {
     if let Some(fast) = own_yaml::documents(text) {
-        let slow: Result<Vec<serde_json::Value>, _> = serde_yaml::Deserializer::from_str(text)
-            .map(serde::Deserialize::deserialize)
-            .collect();
-        match slow {
-            Ok(slow) => assert_eq!(fast, slow, "the readers differ on {text:?}"),
-            Err(e) => panic!("the fast reader accepts what serde_yaml refuses ({e}): {text:?}"),
+        match own_yaml::general::documents(text) {
+            Ok(slow) => {
+                let slow: Vec<serde_json::Value> = slow.into_iter().map(|(_, v)| v).collect();
+                assert_eq!(fast, slow, "the readers differ on {text:?}");
+            }
+            Err(e) => panic!("the fast reader accepts what the general one refuses ({e}): {text:?}"),
         }
     }
 }

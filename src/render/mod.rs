@@ -106,7 +106,10 @@ fn render(objects: &[&serde_json::Value], format: Format) -> String {
 /// `kind: Kustomization` and `resources`, nothing else); `None` for any other text. The inverse
 /// of the kustomization `files` writes, for recognising an earlier build's output.
 pub fn kustomization_resources(text: &str) -> Option<Vec<String>> {
-    let value: serde_json::Value = serde_yaml::from_str(text).ok()?;
+    let documents = crate::yaml::general::documents(text).ok()?;
+    let [(_, value)] = documents.as_slice() else {
+        return None;
+    };
     let map = value.as_object()?;
     let expected = ["apiVersion", "kind", "resources"];
     if map.len() != expected.len() || !expected.iter().all(|k| map.contains_key(*k)) {

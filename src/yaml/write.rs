@@ -316,6 +316,14 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// The one document of `text`, read back with the API server's YAML rules.
+    fn read_back(text: &str) -> Result<serde_json::Value, String> {
+        let [(_, value)] = crate::yaml::general::documents(text)?
+            .try_into()
+            .map_err(|_| "not one document".to_owned())?;
+        Ok(value)
+    }
+
     #[test]
     fn layout_matches_kubectl() {
         let v = json!({"a": {"b": [1, {"c": "d", "e": []}], "f": {}}, "g": "h"});
@@ -357,7 +365,7 @@ mod tests {
         ] {
             let text = to_string(&json!({ "k": s }));
             assert!(text.starts_with("k: \""), "{s:?} must be quoted: {text}");
-            let back: serde_json::Value = serde_yaml::from_str(&text).unwrap_or_default();
+            let back: serde_json::Value = read_back(&text).unwrap_or_default();
             assert_eq!(back["k"], s, "{s:?} round-trips");
         }
     }
@@ -396,7 +404,7 @@ mod tests {
         );
         for s in ["a\nb", "a\nb\n", "a\n\nb\n\n", "a\n  b"] {
             let text = to_string(&json!({ "k": s }));
-            let back: serde_json::Value = serde_yaml::from_str(&text).unwrap_or_default();
+            let back: serde_json::Value = read_back(&text).unwrap_or_default();
             assert_eq!(back["k"], s, "{s:?} round-trips through {text}");
         }
     }
@@ -422,7 +430,7 @@ mod tests {
                     "{s:?} must be double-quoted: {text}"
                 );
                 assert!(text.is_ascii(), "{s:?} is escaped: {text}");
-                let back: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+                let back: serde_json::Value = read_back(&text).unwrap();
                 assert_eq!(back["k"], s.as_str(), "{s:?} round-trips through {text}");
             }
         }
@@ -439,7 +447,7 @@ mod tests {
             assert!(is_literal_block_safe(s), "{s:?}");
             let text = to_string(&json!({ "k": s }));
             assert!(text.starts_with("k: |"), "{s:?} is a literal block: {text}");
-            let back: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+            let back: serde_json::Value = read_back(&text).unwrap();
             assert_eq!(back["k"], s, "{s:?} round-trips through {text}");
         }
     }

@@ -132,6 +132,16 @@ pub fn compile_text(name: &str, text: &str) -> Compilation {
 }
 
 /// The diagnostics as a person sees them, without colour.
+/// The documents of a YAML stream, read with the API server's YAML rules.
+#[allow(dead_code, reason = "not every test binary reads YAML")]
+pub fn yaml_documents(text: &str) -> Vec<serde_json::Value> {
+    windlass::yaml::general::documents(text)
+        .unwrap_or_else(|e| panic!("{e}:\n{text}"))
+        .into_iter()
+        .map(|(_, value)| value)
+        .collect()
+}
+
 pub fn rendered(c: &Compilation) -> String {
     windlass::diag::format::human(&c.diagnostics, false)
 }
