@@ -37,11 +37,12 @@ fn read_port(index: usize, node: &NodeView, diags: &mut Diagnostics) -> Option<P
     let name = match e.prop("name") {
         Some(v) => {
             let name = values::string(&v, diags)?;
+            // All ASCII before the cut: `name[..15]` must not split a character.
             if name.len() > 15
-                && is_port_name(&name[..15])
                 && name
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && is_port_name(&name[..15])
             {
                 diags.push(
                     Diagnostic::error(codes::NAME_TOO_LONG, format!("port name `{name}` is {} characters; at most 15 fit", name.len()))
