@@ -46,3 +46,28 @@ for app in examples/*/windlass.kdl; do
     done
 done
 echo "$dir: $(ls "$dir" | wc -l) seeds"
+
+# `cli_input` gets what the command line reads for each example: its description, then (after
+# NUL bytes) the record, the kustomization and the manifests `build -o` writes for it; and a
+# description that is not UTF-8.
+dir="fuzz/corpus/cli_input"
+mkdir -p "$dir"
+for app in examples/*/windlass.kdl; do
+    name=$(basename "$(dirname "$app")")
+    out="$tmp/out-$name"
+    "$bin" build -o "$out" "$app" >/dev/null 2>&1 || continue
+    {
+        cat "$app"
+        printf '\0'
+        cat "$out/.windlass-files"
+        printf '\0'
+        cat "$out/kustomization.yaml"
+        for file in "$out"/*.yaml; do
+            [[ $(basename "$file") == kustomization.yaml ]] && continue
+            printf '\0'
+            cat "$file"
+        done
+    } >"$dir/$name"
+done
+printf 'app shop {\n    service \xff {\n    }\n}\n' >"$dir/not-utf-8"
+echo "$dir: $(ls "$dir" | wc -l) seeds"

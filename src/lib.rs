@@ -66,6 +66,43 @@ impl Input {
             text: text.into(),
         }
     }
+
+    /// The description in `bytes`, read from `path`, shown as `name`; when they are not UTF-8,
+    /// the diagnostic on the first byte that is not: its line and column, and what the byte is,
+    /// since nothing shows it in an editor.
+    pub fn from_bytes(
+        name: impl Into<String>,
+        path: impl Into<PathBuf>,
+        bytes: Vec<u8>,
+    ) -> Result<Self, Vec<diag::Diagnostic>> {
+        let (name, path) = (name.into(), path.into());
+        let err = match String::from_utf8(bytes) {
+            Ok(text) => return Ok(Input { name, path, text }),
+            Err(err) => err,
+        };
+        let valid_up_to = err.utf8_error().valid_up_to();
+        let bytes = err.into_bytes();
+        let byte = bytes.get(valid_up_to).copied().unwrap_or(0);
+        let mut sources = source::Sources::new();
+        // The text before the byte is UTF-8, so offsets in the lossy text match up to it.
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let file = sources.add(name.clone(), path, text);
+        let mut found = diag::Diagnostics::new();
+        found.push(
+            diag::Diagnostic::error(
+                diag::codes::SYNTAX,
+                format!("{name} is not UTF-8 text: the byte 0x{byte:02X} is not part of a character"),
+            )
+            .label(
+                source::Span::new(file, valid_up_to, valid_up_to + '\u{FFFD}'.len_utf8()),
+                "not UTF-8",
+            )
+            .help(
+                "a description is a KDL 2.0 text file in UTF-8; save it as UTF-8, or remove the byte",
+            ),
+        );
+        Err(found.into_sorted(&sources))
+    }
 }
 
 /// How far a compilation goes.

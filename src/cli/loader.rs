@@ -38,10 +38,13 @@ pub fn read_description(path: Option<&Path>) -> Option<Input> {
             .and_then(|file| files::read_bounded(file, files::MAX_DESCRIPTION_BYTES))
     };
     match read {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Some(Input::new(display_name(&path), path, text)),
-            Err(err) => {
-                not_utf8(&path, err.as_bytes(), err.utf8_error().valid_up_to());
+        Ok(bytes) => match Input::from_bytes(display_name(&path), path, bytes) {
+            Ok(input) => Some(input),
+            Err(found) => {
+                printer::err(&windlass::diag::format::human(
+                    &found,
+                    printer::color_stderr(),
+                ));
                 None
             }
         },
@@ -63,37 +66,4 @@ pub fn read_description(path: Option<&Path>) -> Option<Input> {
 /// The path as diagnostics show it, with `/` on every platform.
 pub fn display_name(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
-}
-
-/// Reports a description that is not UTF-8 as a diagnostic on the first byte that is not: its
-/// line and column, and what the byte is, since nothing shows it in an editor.
-fn not_utf8(path: &Path, bytes: &[u8], valid_up_to: usize) {
-    use windlass::diag::{Diagnostic, Diagnostics, codes, format};
-    use windlass::source::{Sources, Span};
-    let mut sources = Sources::new();
-    // The text before the byte is UTF-8, so offsets in the lossy text match up to it.
-    let text = String::from_utf8_lossy(bytes).into_owned();
-    let file = sources.add(display_name(path), path, text);
-    let byte = bytes.get(valid_up_to).copied().unwrap_or(0);
-    let mut found = Diagnostics::new();
-    found.push(
-        Diagnostic::error(
-            codes::SYNTAX,
-            format!(
-                "{} is not UTF-8 text: the byte 0x{byte:02X} is not part of a character",
-                path.display()
-            ),
-        )
-        .label(
-            Span::new(file, valid_up_to, valid_up_to + '\u{FFFD}'.len_utf8()),
-            "not UTF-8",
-        )
-        .help(
-            "a description is a KDL 2.0 text file in UTF-8; save it as UTF-8, or remove the byte",
-        ),
-    );
-    printer::err(&format::human(
-        &found.into_sorted(&sources),
-        printer::color_stderr(),
-    ));
 }

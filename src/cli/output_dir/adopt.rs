@@ -4,9 +4,9 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use windlass::diff::read;
+use windlass::render::record;
 
-use super::{MANAGED_BY, file_name};
+use super::file_name;
 use crate::cli::files;
 
 /// The files of a directory without a record that a build would not have written. A build
@@ -65,22 +65,8 @@ pub(super) fn not_written_by_a_build<'a>(
         .collect()
 }
 
-/// Whether every object in the manifest file at `path` is labelled as managed by windlass.
+/// Whether the manifest file at `path` is one a build wrote (see [`record::is_managed`]).
 fn is_managed(path: &Path) -> bool {
-    let Ok(text) = files::read_text(path, files::MAX_PREVIOUS_BYTES) else {
-        return false;
-    };
-    let name = file_name(path);
-    match read::objects(&text, read::Syntax::of(&name)) {
-        Ok(objects) => {
-            !objects.is_empty()
-                && objects.iter().all(|o| {
-                    o.pointer("/metadata/labels")
-                        .and_then(|l| l.get(MANAGED_BY))
-                        .and_then(serde_json::Value::as_str)
-                        == Some("windlass")
-                })
-        }
-        Err(_) => false,
-    }
+    files::read_text(path, files::MAX_PREVIOUS_BYTES)
+        .is_ok_and(|text| record::is_managed(&file_name(path), &text))
 }

@@ -30,21 +30,12 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use windlass::render::OutputFile;
+use windlass::render::record::{self, RECORD};
 
 mod adopt;
 mod hook;
 
 use super::files::{self, sync_dir};
-
-/// The list of files a build wrote, inside the output directory.
-pub const RECORD: &str = ".windlass-files";
-
-/// The first line of [`RECORD`].
-const RECORD_HEADER: &str =
-    "# Written by `windlass build -o`: the files it wrote here, which the next build replaces.";
-
-/// The label every object Windlass writes carries.
-const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
 
 /// Why the directory was not written.
 #[derive(Debug)]
@@ -179,7 +170,7 @@ fn owned_files(dir: &Path) -> Result<BTreeSet<String>, Refusal> {
     let present = walk(dir)?;
     // Read like any previous output: a FIFO or a device in its place is refused, not read.
     let recorded = match files::read_text(&dir.join(RECORD), files::MAX_PREVIOUS_BYTES) {
-        Ok(text) => Some(parse_record(&text)),
+        Ok(text) => Some(record::read(&text)),
         Err(err) if err.kind() == io::ErrorKind::NotFound => None,
         Err(err) => return Err(io::Error::new(err.kind(), format!("{RECORD}: {err}")).into()),
     };
@@ -233,30 +224,9 @@ fn walk(dir: &Path) -> io::Result<BTreeSet<String>> {
     Ok(out)
 }
 
-/// The files a record lists: relative paths of plain names only (no `..`, no root), so that
-/// an edited record cannot reach outside the directory.
-fn parse_record(text: &str) -> BTreeSet<String> {
-    text.lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .filter(|l| {
-            Path::new(l)
-                .components()
-                .all(|c| matches!(c, std::path::Component::Normal(_)))
-        })
-        .map(str::to_owned)
-        .collect()
-}
-
 /// The record of `files`.
 fn record(files: &[OutputFile]) -> String {
-    let mut names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-    names.sort_unstable();
-    let mut text = format!("{RECORD_HEADER}\n");
-    for name in names {
-        text.push_str(name);
-        text.push('\n');
-    }
-    text
+    record::write(files.iter().map(|f| f.name.as_str()))
 }
 
 /// Writes `files` and their record into the new directory `staging`, each file synced, then
