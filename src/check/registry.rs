@@ -32,6 +32,7 @@ pub static RULES: &[&dyn Rule] = &[
     &rules::host_path::HostPath,
     &rules::host_network::HostNetwork,
     &rules::run_as_root::RunAsRoot,
+    &rules::low_port_non_root::LowPortNonRoot,
     &rules::canary_replica_ratio::CanaryReplicaRatio,
 ];
 

@@ -14,7 +14,8 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::{Scope, int, non_empty_map, non_empty_vec, storage};
 use crate::model::{self, EnvFrom, EnvValue, PortRef, ProbeAction, SecurityLevel};
 
-/// Capabilities a `hardened` container keeps: the ones image entrypoints use to drop root.
+/// Capabilities a `hardened` container that may run as root keeps: the ones image entrypoints use
+/// to drop root.
 const HARDENED_CAPABILITIES: [&str; 8] = [
     "CHOWN",
     "DAC_OVERRIDE",
@@ -268,7 +269,9 @@ fn container_security(scope: &Scope<'_>, privileged: bool) -> SecurityContext {
     }
     let workload = scope.workload;
     let restricted = workload.security == SecurityLevel::Restricted;
-    let add = if restricted {
+    // Capabilities serve a process that starts as root to drop privileges; a non-root process
+    // never holds added ones (Kubernetes has no ambient capabilities), so it gets none.
+    let add = if restricted || workload.runs_as_non_root_user() {
         None
     } else {
         Some(

@@ -155,6 +155,15 @@ pub struct Canary {
 }
 
 impl Workload {
+    /// Whether its pods run as a user other than root, by `run-as user=N` with N above 0. (An
+    /// image's own user is unknown; `security restricted` only requires a non-root one.)
+    pub fn runs_as_non_root_user(&self) -> bool {
+        self.run_as
+            .as_ref()
+            .and_then(|r| r.user)
+            .is_some_and(|user| user > 0)
+    }
+
     /// Whether any of its volumes is persistent (a claim), where data outlives the pod.
     pub fn has_persistent_volume(&self) -> bool {
         self.volumes

@@ -11,6 +11,7 @@ pub mod image_tag_latest;
 pub mod ingress_duplicate_path;
 pub mod ingress_tls_conflict;
 pub mod limit_below_request;
+pub mod low_port_non_root;
 pub mod missing_resource_requests;
 pub mod nodeport_duplicate;
 pub mod nodeport_range;
