@@ -13,8 +13,8 @@ declare_rule! {
     /// Binding a port below 1024 needs `NET_BIND_SERVICE`, and a non-root process never holds
     /// an added capability: Kubernetes has no ambient capabilities, so adding it changes
     /// nothing. Unless the container runtime lets unprivileged users bind low ports (containerd
-    /// 2.0 does by default; containerd 1.x, CRI-O and Docker before 20.10 do not), the server
-    /// fails at start with `permission denied` and the pod restarts forever.
+    /// 2.0 does by default, containerd 1.x does not), the server fails at start with
+    /// `permission denied` and the pod restarts forever.
     ///
     /// ## Example
     /// ```kdl
