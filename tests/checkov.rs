@@ -45,7 +45,11 @@ fn failed_checks(checkov: &Path, file: &Path) -> BTreeSet<(String, String)> {
     for report in reports {
         let passed = report["summary"]["passed"].as_u64().unwrap_or(0);
         assert!(passed > 0, "checkov judged nothing: {report}");
-        for check in report["results"]["failed_checks"].as_array().into_iter().flatten() {
+        for check in report["results"]["failed_checks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
             failed.insert((
                 check["check_id"].as_str().unwrap().to_owned(),
                 check["resource"].as_str().unwrap().to_owned(),

@@ -30,10 +30,12 @@ pub fn write<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
 }
 
 /// The files a record lists: relative paths of plain names only (no `..`, no root), so that
-/// an edited record cannot reach outside the directory. Blank lines and `#` comments are skipped.
+/// an edited record cannot reach outside the directory. Blank lines, `#` comments and names
+/// with control characters (which no build writes) are skipped.
 pub fn read(text: &str) -> BTreeSet<String> {
     text.lines()
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter(|l| !l.chars().any(char::is_control))
         .filter(|l| {
             Path::new(l)
                 .components()

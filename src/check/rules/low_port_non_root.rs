@@ -60,7 +60,10 @@ impl Rule for LowPortNonRoot {
                 )
             };
             let containers = std::iter::once(&w.main).chain(&w.sidecars);
-            for port in containers.flat_map(|c| &c.ports).filter(|p| p.number < 1024) {
+            for port in containers
+                .flat_map(|c| &c.ports)
+                .filter(|p| p.number < 1024)
+            {
                 out.push(
                     w,
                     format!(
