@@ -105,3 +105,42 @@ fn environment_registries_are_checked_in_their_environment() {
         );
     }
 }
+
+/// A system namespace set by an environment is refused when that environment compiles.
+#[test]
+fn an_environment_cannot_move_the_app_into_a_system_namespace() {
+    let fixture = "tests/fixtures/errors/invalid-value-system-namespace.kdl";
+    let c = common::compile_file_env(fixture, Some("public"));
+    let found: Vec<(usize, usize)> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "invalid-value")
+        .map(|d| {
+            let span = d.span().unwrap();
+            c.sources.line_col(span.file, span.start)
+        })
+        .collect();
+    assert!(found.contains(&(15, 15)), "{found:?}");
+    assert!(common::rendered(&c).contains("`kube-public` is the cluster's own namespace"));
+}
+
+/// `namespace default` puts every object in `default` and writes no Namespace object: every
+/// cluster has it, and no app owns it.
+#[test]
+fn the_default_namespace_gets_no_namespace_object() {
+    let c = common::compile_text(
+        "shop.kdl",
+        "app shop {\n    namespace default\n    service orders {\n        image \"orders:1.4.0\"\n        port 8080\n        resources cpu=\"100m\" memory=\"256Mi\"\n    }\n}\n",
+    );
+    assert!(!c.has_errors(), "{}", common::rendered(&c));
+    let kinds: Vec<&str> = c
+        .manifests()
+        .iter()
+        .map(|m| m.object["kind"].as_str().unwrap())
+        .collect();
+    assert!(!kinds.contains(&"Namespace"), "{kinds:?}");
+    assert!(kinds.contains(&"Deployment"), "{kinds:?}");
+    for m in c.manifests() {
+        assert_eq!(m.object["metadata"]["namespace"], "default", "{}", m.object);
+    }
+}

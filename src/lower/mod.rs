@@ -77,10 +77,14 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    /// The objects that come before every workload's: the Namespace.
+    /// The objects that come before every workload's: the Namespace, unless it is `default`,
+    /// which every cluster has and no app owns (applying one would relabel it, and deleting the
+    /// app's objects would try to delete it).
     pub fn namespace(&self) -> Vec<Manifest> {
         let mut out = Vec::new();
-        push(&mut out, "namespace", &namespace(self.app));
+        if !crate::model::is_preexisting_namespace(&self.app.namespace) {
+            push(&mut out, "namespace", &namespace(self.app));
+        }
         out
     }
 
