@@ -92,6 +92,7 @@ fn env_var(var: &model::EnvVar) -> EnvVar {
             name,
             key,
             optional,
+            ..
         } => from(EnvVarSource {
             secret_key_ref: Some(SecretKeySelector {
                 name: name.clone(),
@@ -104,6 +105,7 @@ fn env_var(var: &model::EnvVar) -> EnvVar {
             name,
             key,
             optional,
+            ..
         } => from(EnvVarSource {
             config_map_key_ref: Some(ConfigMapKeySelector {
                 name: name.clone(),
@@ -125,14 +127,14 @@ fn env_var(var: &model::EnvVar) -> EnvVar {
 /// One `envFrom` source.
 fn env_from(source: &EnvFrom) -> EnvFromSource {
     match source {
-        EnvFrom::Secret(name) => EnvFromSource {
+        EnvFrom::Secret { name, .. } => EnvFromSource {
             secret_ref: Some(SecretEnvSource {
                 name: name.clone(),
                 ..SecretEnvSource::default()
             }),
             ..EnvFromSource::default()
         },
-        EnvFrom::ConfigMap(name) => EnvFromSource {
+        EnvFrom::ConfigMap { name, .. } => EnvFromSource {
             config_map_ref: Some(ConfigMapEnvSource {
                 name: name.clone(),
                 ..ConfigMapEnvSource::default()

@@ -232,7 +232,7 @@ fn pod_spec(scope: &Scope<'_>) -> PodSpec {
     let (service_account_name, automount) = match &workload.service_account {
         Account::None => (None, Some(false)),
         Account::Create => (Some(workload.name.clone()), None),
-        Account::Existing(name) => (Some(name.clone()), None),
+        Account::Existing { name, .. } => (Some(name.clone()), None),
     };
     PodSpec {
         service_account_name,

@@ -141,6 +141,8 @@ pub enum EnvValue {
         key: String,
         /// The pod starts without it.
         optional: bool,
+        /// Where the Secret's name was written.
+        span: Span,
     },
     /// A key of a ConfigMap.
     ConfigMap {
@@ -150,6 +152,8 @@ pub enum EnvValue {
         key: String,
         /// The pod starts without it.
         optional: bool,
+        /// Where the ConfigMap's name was written.
+        span: Span,
     },
     /// A pod field (`metadata.name`, `status.podIP`, ...).
     Field(String),
@@ -159,9 +163,19 @@ pub enum EnvValue {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EnvFrom {
     /// Every key of a Secret.
-    Secret(String),
+    Secret {
+        /// Secret name.
+        name: String,
+        /// Where it was written.
+        span: Span,
+    },
     /// Every key of a ConfigMap.
-    ConfigMap(String),
+    ConfigMap {
+        /// ConfigMap name.
+        name: String,
+        /// Where it was written.
+        span: Span,
+    },
 }
 
 /// Requests and limits, each a validated Kubernetes quantity.

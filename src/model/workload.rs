@@ -308,7 +308,12 @@ pub enum ServiceAccount {
     /// A ServiceAccount made for the workload, named after it.
     Create,
     /// An existing ServiceAccount.
-    Existing(String),
+    Existing {
+        /// Its name.
+        name: String,
+        /// Where the name was written.
+        span: Span,
+    },
 }
 
 /// A security level.

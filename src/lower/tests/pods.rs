@@ -139,6 +139,7 @@ fn env_sources_keep_order_and_optional_only_when_true() {
                 name: "db".into(),
                 key: "password".into(),
                 optional: false,
+                span: Span::default(),
             },
         ),
         var(
@@ -147,6 +148,7 @@ fn env_sources_keep_order_and_optional_only_when_true() {
                 name: "flags".into(),
                 key: "api".into(),
                 optional: true,
+                span: Span::default(),
             },
         ),
         var("POD", EnvValue::Field("metadata.name".into())),
@@ -204,7 +206,10 @@ fn service_accounts() {
     let mut created = workload("created", WorkloadKind::Service);
     created.service_account = ServiceAccount::Create;
     let mut existing = workload("existing", WorkloadKind::Service);
-    existing.service_account = ServiceAccount::Existing("robot".into());
+    existing.service_account = ServiceAccount::Existing {
+        name: "robot".into(),
+        span: Span::default(),
+    };
     let manifests = lower(&app(vec![created, existing]));
     assert_eq!(
         find(&manifests, "ServiceAccount", "created")["metadata"]["namespace"],

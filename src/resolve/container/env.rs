@@ -92,6 +92,7 @@ pub(super) fn env(
             name,
             key,
             optional,
+            span: v.span,
         })
     } else if let Some(v) = config {
         let key = e
@@ -102,6 +103,7 @@ pub(super) fn env(
             name,
             key,
             optional,
+            span: v.span,
         })
     } else if let Some(v) = field {
         values::string(&v, diags).map(EnvValue::Field)
@@ -193,13 +195,13 @@ pub(super) fn env_from(
     let mut e = node.read(diags);
     let secret = e
         .prop("secret")
-        .and_then(|v| values::dns_label(&v, "Secret", 253, "", diags));
-    let config = e
-        .prop("config")
-        .and_then(|v| values::dns_label(&v, "ConfigMap", 253, "", diags));
+        .and_then(|v| values::dns_label(&v, "Secret", 253, "", diags).map(|name| (name, v.span)));
+    let config = e.prop("config").and_then(|v| {
+        values::dns_label(&v, "ConfigMap", 253, "", diags).map(|name| (name, v.span))
+    });
     match (secret, config) {
-        (Some(s), None) => c.env_from.push(EnvFrom::Secret(s)),
-        (None, Some(m)) => c.env_from.push(EnvFrom::ConfigMap(m)),
+        (Some((name, span)), None) => c.env_from.push(EnvFrom::Secret { name, span }),
+        (None, Some((name, span))) => c.env_from.push(EnvFrom::ConfigMap { name, span }),
         (Some(_), Some(_)) | (None, None) => diags.push(
             Diagnostic::error(
                 codes::MISSING_VALUE,

@@ -18,9 +18,8 @@ pub(super) fn service_account(
     let mut e = node.read(diags);
     let sa = match e.next_arg() {
         None => Some(ServiceAccount::Create),
-        Some(v) => {
-            values::dns_label(&v, "ServiceAccount", 253, "", diags).map(ServiceAccount::Existing)
-        }
+        Some(v) => values::dns_label(&v, "ServiceAccount", 253, "", diags)
+            .map(|name| ServiceAccount::Existing { name, span: v.span }),
     };
     if let Some(sa) = sa
         && b.layers
