@@ -365,9 +365,45 @@ fn single_instance_scaled_reports_an_environments_replicas() {
             c.sources.line_col(span.file, span.start)
         })
         .collect();
-    assert!(at.contains(&(27, 33)), "{at:?}");
+    assert!(at.contains(&(28, 33)), "{at:?}");
     assert!(
-        !at.contains(&(13, 9)),
+        !at.contains(&(14, 9)),
         "prod's replicas=2 replaces the base's 3: {at:?}"
+    );
+}
+
+/// `expected-objects` waits for a description whose workloads read without errors: the list of a
+/// half-read app would be incomplete, and in the way of the errors.
+#[test]
+fn expected_objects_waits_for_the_errors_to_be_fixed() {
+    let text = |replicas: &str| {
+        format!(
+            r#"app shop {{
+    service orders {{
+        image "orders:3.1.0"
+        replicas {replicas}
+        env DB_PASSWORD secret=orders-db key=password
+        resources cpu="250m" memory="512Mi"
+    }}
+}}
+"#
+        )
+    };
+    let clean = common::compile_text("clean.kdl", &text("2"));
+    assert_eq!(
+        codes_of(&clean),
+        [("expected-objects", Severity::Note)],
+        "{}",
+        common::rendered(&clean)
+    );
+    let broken = common::compile_text("broken.kdl", &text("\"2\""));
+    assert!(broken.has_errors(), "{}", common::rendered(&broken));
+    assert!(
+        !broken
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "expected-objects"),
+        "{}",
+        common::rendered(&broken)
     );
 }

@@ -22,6 +22,10 @@ const FIX_IN_WORDS: &[(&str, &str)] = &[
          which the rule still notes: it notes every split by replica ratio",
     ),
     (
+        "expected-objects",
+        "the fix is outside the description: create the objects the note lists",
+    ),
+    (
         "host-path",
         "the fix depends on what the path is for: a volume, an empty-dir, or an `allow` with a reason",
     ),

@@ -10,6 +10,7 @@
 
 #[cfg(test)]
 mod doc_examples;
+mod references;
 pub mod registry;
 mod rule;
 pub mod rules;

@@ -27,6 +27,10 @@ pub static RULES: &[&dyn Rule] = &[
     &rules::limit_below_request::LimitBelowRequest,
     &rules::probe_port_undeclared::ProbePortUndeclared,
     &rules::secret_in_env::SecretInEnv,
+    // Wiring.
+    &rules::unpublished_port::UnpublishedPort,
+    &rules::near_miss_reference::NearMissReference,
+    &rules::expected_objects::ExpectedObjects,
     // Security.
     &rules::privileged_container::PrivilegedContainer,
     &rules::host_path::HostPath,

@@ -4,6 +4,7 @@ pub mod autoscale_min_above_max;
 pub mod canary_replica_ratio;
 pub mod database_exposed;
 pub mod database_without_storage;
+pub mod expected_objects;
 pub mod exposed_without_readiness;
 pub mod host_network;
 pub mod host_path;
@@ -13,6 +14,7 @@ pub mod ingress_tls_conflict;
 pub mod limit_below_request;
 pub mod low_port_non_root;
 pub mod missing_resource_requests;
+pub mod near_miss_reference;
 pub mod nodeport_duplicate;
 pub mod nodeport_range;
 pub mod pdb_never_evicts;
@@ -24,6 +26,7 @@ pub mod rwo_volume_shared;
 pub mod secret_in_env;
 pub mod single_instance_scaled;
 pub mod stateful_without_volume;
+pub mod unpublished_port;
 
 use crate::model::{Container, Workload};
 
