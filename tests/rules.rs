@@ -407,3 +407,44 @@ fn expected_objects_waits_for_the_errors_to_be_fixed() {
         common::rendered(&broken)
     );
 }
+
+/// The `expected-objects` note of a large app lists every object but marks at most 50
+/// references, each object's first before any second one, and says how many it left unmarked.
+#[test]
+fn expected_objects_marks_at_most_fifty_references() {
+    let mut text = String::from("app shop {\n");
+    for i in 1..=40 {
+        text.push_str(&format!(
+            "    service svc{i} {{ image \"svc:1.0.0\"; resources cpu=\"10m\" memory=\"16Mi\"\n        \
+             env A secret=svc{i}-db key=password\n        env B secret=svc{i}-db key=user\n    }}\n"
+        ));
+    }
+    text.push_str("}\n");
+    let c = common::compile_text("large.kdl", &text);
+    let notes: Vec<_> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "expected-objects")
+        .collect();
+    assert_eq!(notes.len(), 1, "{}", common::rendered(&c));
+    let note = notes[0];
+    // The app's name, then 50 references: the 40 objects' first, and 10 second ones.
+    assert_eq!(note.labels.len(), 51);
+    for i in 1..=40 {
+        assert!(
+            note.message.contains(&format!("`svc{i}-db`")),
+            "{}",
+            note.message
+        );
+    }
+    let firsts = note.labels[1..]
+        .iter()
+        .filter(|l| l.text.contains("`A`"))
+        .count();
+    assert_eq!(firsts, 40);
+    let help = note.help.clone().unwrap_or_default();
+    assert!(
+        help.ends_with("(30 more references are not marked)"),
+        "{help}"
+    );
+}

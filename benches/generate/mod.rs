@@ -99,6 +99,7 @@ fn write_application(n: usize, databases: Databases, changed: bool) -> String {
     registry "registry.example.com/bench"
     ingress-class nginx
     labels team=platform
+    allow expected-objects reason="a benchmark: nothing is deployed, so no Secret is needed"
 
     frontend web {
         image "web:1.4.0"

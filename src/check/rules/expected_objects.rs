@@ -1,7 +1,7 @@
 //! `expected-objects`: the Secrets, ConfigMaps and ServiceAccounts the app refers to and does not
 //! create, in one note.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::check::references::{ObjectKind, Reference, created, references};
 use crate::check::{Context, Findings, Rule};
@@ -92,73 +92,112 @@ impl Rule for ExpectedObjects {
                 groups.join("; ")
             ))
             .label(app.span, "expects these to exist in its namespace");
-        for label in labels(&expected, app.span.file) {
-            finding.label(label.0, label.1);
+        let (labels, left) = labels(&expected, app.span.file);
+        for (span, text) in labels {
+            finding.label(span, text);
         }
+        let unmarked = match left {
+            0 => String::new(),
+            1 => " (one more reference is not marked)".to_owned(),
+            n => format!(" ({n} more references are not marked)"),
+        };
         finding.help(format!(
             "create them in namespace `{}` before the pods start: a pod whose Secret or ConfigMap \
              is missing stays in CreateContainerConfigError, and without its ServiceAccount it is \
-             not created; a name here you did not mean is a typo",
+             not created; a name here you did not mean is a typo{unmarked}",
             app.namespace
         ));
     }
 }
 
-/// The labels of the references, one per place: a reference written in another file (a
-/// component's) points at the workload instead, and one whose place does not show the name (a
-/// component's default, `{name}-credentials`, is at the instance's name) says it. Several
-/// references at one place — a component reading two keys of the Secret its instance names —
-/// share a label.
-fn labels(expected: &[Reference<'_>], file: FileId) -> Vec<(Span, String)> {
-    let mut places: Vec<(Span, ObjectKind, &str, Vec<&Reference<'_>>)> = Vec::new();
+/// The most labels a note gets: each object's first reference, then the others in order. An app
+/// of thousands of workloads would otherwise render thousands of snippets.
+const MAX_LABELS: usize = 50;
+
+/// A place and the object named there: where a label goes, and which.
+type PlaceKey<'a> = ((FileId, u32, u32), ObjectKind, &'a str);
+
+/// References at one place that share a label.
+struct Place<'r, 'a> {
+    span: Span,
+    kind: ObjectKind,
+    name: &'a str,
+    refs: Vec<&'r Reference<'a>>,
+}
+
+/// The labels of the references, one per place, and how many places were left without one (past
+/// [`MAX_LABELS`]). A reference written in another file (a component's) points at the workload
+/// instead, and one whose place does not show the name (a component's default,
+/// `{name}-credentials`, is at the instance's name) says it. Several references at one place — a
+/// component reading two keys of the Secret its instance names — share a label.
+fn labels(expected: &[Reference<'_>], file: FileId) -> (Vec<(Span, String)>, usize) {
+    let mut places: Vec<Place<'_, '_>> = Vec::new();
+    let mut index: HashMap<PlaceKey<'_>, usize> = HashMap::new();
     for r in expected {
         let span = if r.span.file == file {
             r.span
         } else {
             r.workload.span
         };
-        match places
-            .iter_mut()
-            .find(|(s, kind, name, _)| s.key() == span.key() && *kind == r.kind && *name == r.name)
-        {
-            Some((_, _, _, refs)) => refs.push(r),
-            None => places.push((span, r.kind, r.name, vec![r])),
-        }
+        let at = *index
+            .entry((span.key(), r.kind, r.name))
+            .or_insert_with(|| {
+                places.push(Place {
+                    span,
+                    kind: r.kind,
+                    name: r.name,
+                    refs: Vec::new(),
+                });
+                places.len() - 1
+            });
+        places[at].refs.push(r);
     }
-    places
+    // Every object's first place before any second one.
+    let mut seen = BTreeSet::new();
+    let (firsts, others): (Vec<usize>, Vec<usize>) =
+        (0..places.len()).partition(|&i| seen.insert((places[i].kind, places[i].name)));
+    let mut chosen: Vec<usize> = firsts.into_iter().chain(others).take(MAX_LABELS).collect();
+    chosen.sort_unstable();
+    let left = places.len() - chosen.len();
+    let labels = chosen
         .into_iter()
-        .map(|(span, kind, name, refs)| {
-            let first = refs[0]; // A place is made with its first reference.
-            let optional = if refs.iter().all(|r| r.optional) {
-                " (optional)"
-            } else {
-                ""
-            };
-            // A component's reference may be written as `"{name}-credentials"`: say the name.
-            let named = if first.at_name
-                && span.key() == first.span.key()
-                && first.workload.component.is_none()
-            {
-                String::new()
-            } else {
-                format!(" `{name}`")
-            };
-            let kind = kind.as_str();
-            let keyed: Option<Vec<&str>> = refs.iter().map(|r| r.key).collect();
-            let text = if refs.len() == 1 {
-                format!("{kind}{named}{optional}: {}", first.what)
-            } else if let Some(mut keys) = keyed {
-                // The same key read twice (`REDIS_PASSWORD`, `REDISCLI_AUTH`) is said once.
-                let mut seen = std::collections::BTreeSet::new();
-                keys.retain(|k| seen.insert(*k));
-                let list: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
-                let plural = if list.len() == 1 { "" } else { "s" };
-                format!("{kind}{named}{optional}: key{plural} {}", list.join(", "))
-            } else {
-                let what: Vec<&str> = refs.iter().map(|r| r.what.as_str()).collect();
-                format!("{kind}{named}{optional}: {}", what.join("; "))
-            };
-            (span, text)
+        .map(|i| {
+            let place = &places[i];
+            (place.span, text(place))
         })
-        .collect()
+        .collect();
+    (labels, left)
+}
+
+/// What a place's label says.
+fn text(place: &Place<'_, '_>) -> String {
+    let (span, refs) = (place.span, &place.refs);
+    let first = refs[0]; // A place is made with its first reference.
+    let optional = if refs.iter().all(|r| r.optional) {
+        " (optional)"
+    } else {
+        ""
+    };
+    // A component's reference may be written as `"{name}-credentials"`: say the name.
+    let named =
+        if first.at_name && span.key() == first.span.key() && first.workload.component.is_none() {
+            String::new()
+        } else {
+            format!(" `{}`", place.name)
+        };
+    let kind = place.kind.as_str();
+    let keyed: Option<Vec<&str>> = refs.iter().map(|r| r.key).collect();
+    if refs.len() == 1 {
+        format!("{kind}{named}{optional}: {}", first.what)
+    } else if let Some(mut keys) = keyed {
+        // The same key read twice (`REDIS_PASSWORD`, `REDISCLI_AUTH`) is said once.
+        let mut seen = BTreeSet::new();
+        keys.retain(|k| seen.insert(*k));
+        let list: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+        let plural = if list.len() == 1 { "" } else { "s" };
+        format!("{kind}{named}{optional}: key{plural} {}", list.join(", "))
+    } else {
+        let what: Vec<&str> = refs.iter().map(|r| r.what.as_str()).collect();
+        format!("{kind}{named}{optional}: {}", what.join("; "))
+    }
 }

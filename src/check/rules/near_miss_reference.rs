@@ -1,7 +1,7 @@
 //! `near-miss-reference`: a Secret, ConfigMap or ServiceAccount referred to by a name one letter
 //! away from another of the same kind.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::check::references::{ObjectKind, Reference, created, references};
 use crate::check::{Context, Findings, Rule};
@@ -87,35 +87,59 @@ impl Rule for NearMissReference {
         };
         let workloads: Vec<&str> = cx.app.workloads.iter().map(|w| w.name.as_str()).collect();
         let mut flagged = BTreeSet::new();
-        for ((kind, a), na) in &names {
-            for ((other_kind, b), nb) in names.range((*kind, *a)..) {
-                if other_kind != kind
-                    || a == b
-                    || !near(a, b)
-                    || (na.created && nb.created)
-                    || after_workloads(a, b, &workloads)
-                {
-                    continue;
-                }
-                // The suspect: not created, referred to less often, or later.
-                let a_suspect = if na.created != nb.created {
-                    nb.created
-                } else {
-                    (na.refs.len(), std::cmp::Reverse(first(na)))
-                        < (nb.refs.len(), std::cmp::Reverse(first(nb)))
-                };
-                let (suspect, ns, meant, nm) = if a_suspect {
-                    (*a, na, *b, nb)
-                } else {
-                    (*b, nb, *a, na)
-                };
-                if !flagged.insert((*kind, suspect)) {
-                    continue;
-                }
-                report(out, *kind, (suspect, ns), (meant, nm));
+        for (kind, a, b) in candidates(names.keys().copied()) {
+            let (Some(na), Some(nb)) = (names.get(&(kind, a)), names.get(&(kind, b))) else {
+                continue;
+            };
+            if !near(a, b) || (na.created && nb.created) || after_workloads(a, b, &workloads) {
+                continue;
+            }
+            // The suspect: not created, referred to less often, or later.
+            let a_suspect = if na.created != nb.created {
+                nb.created
+            } else {
+                (na.refs.len(), std::cmp::Reverse(first(na)))
+                    < (nb.refs.len(), std::cmp::Reverse(first(nb)))
+            };
+            let (suspect, ns, meant, nm) = if a_suspect {
+                (a, na, b, nb)
+            } else {
+                (b, nb, a, na)
+            };
+            if !flagged.insert((kind, suspect)) {
+                continue;
+            }
+            report(out, kind, (suspect, ns), (meant, nm));
+        }
+    }
+}
+
+/// The pairs of names of one kind that may be one edit apart, in order: those that share the
+/// name with one character left out (or whole), as any two names one insertion, deletion,
+/// substitution or swap apart do. A look-up per name, not a comparison of every pair.
+fn candidates<'a>(
+    names: impl Iterator<Item = (ObjectKind, &'a str)>,
+) -> BTreeSet<(ObjectKind, &'a str, &'a str)> {
+    let mut by_variant: HashMap<(ObjectKind, String), Vec<&'a str>> = HashMap::new();
+    for (kind, name) in names {
+        let mut variants: BTreeSet<String> = name
+            .char_indices()
+            .map(|(i, c)| format!("{}{}", &name[..i], &name[i + c.len_utf8()..]))
+            .collect();
+        variants.insert(name.to_owned());
+        for variant in variants {
+            by_variant.entry((kind, variant)).or_default().push(name);
+        }
+    }
+    let mut pairs = BTreeSet::new();
+    for ((kind, _), group) in &by_variant {
+        for (i, a) in group.iter().enumerate() {
+            for b in &group[i + 1..] {
+                pairs.insert((*kind, (*a).min(*b), (*a).max(*b)));
             }
         }
     }
+    pairs
 }
 
 /// Reports the suspect name, pointing at its references and at where the other is named.
@@ -158,12 +182,17 @@ fn report(
 /// Whether two names are one name made for two workloads whose names are near: the
 /// `{name}-credentials` of databases `user` and `users`, not a typo.
 fn after_workloads(a: &str, b: &str, workloads: &[&str]) -> bool {
-    workloads.iter().any(|wa| {
-        a.contains(wa)
-            && workloads.iter().any(|wb| {
-                wa != wb && b.contains(wb) && a.replacen(wa, "\0", 1) == b.replacen(wb, "\0", 1)
-            })
-    })
+    let residues = |name: &str| -> BTreeSet<(String, &str)> {
+        workloads
+            .iter()
+            .filter(|w| name.contains(**w))
+            .map(|w| (name.replacen(*w, "\0", 1), *w))
+            .collect()
+    };
+    let of_b = residues(b);
+    residues(a)
+        .iter()
+        .any(|(rest, wa)| of_b.iter().any(|(other, wb)| other == rest && wa != wb))
 }
 
 /// Whether two names are one edit apart and that edit is not only a number.

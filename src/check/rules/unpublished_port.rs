@@ -4,7 +4,9 @@
 use crate::check::rules::{containers, describe};
 use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
-use crate::model::{App, EnvValue, Port, Workload, WorkloadKind};
+use std::collections::HashMap;
+
+use crate::model::{EnvValue, Port, Workload, WorkloadKind};
 
 declare_rule! {
     /// ## What it does
@@ -55,6 +57,13 @@ declare_rule! {
 impl Rule for UnpublishedPort {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let app = cx.app;
+        // One lookup per address, not a search: thousands of workloads each name a database.
+        let by_name: HashMap<&str, &Workload> = app
+            .workloads
+            .iter()
+            .rev()
+            .map(|w| (w.name.as_str(), w))
+            .collect();
         for w in cx.workloads() {
             for (role, c) in containers(w) {
                 for var in &c.env {
@@ -65,7 +74,8 @@ impl Rule for UnpublishedPort {
                         continue;
                     }
                     for address in addresses(value) {
-                        let Some(target) = workload_at(address.host, app) else {
+                        let Some(target) = workload_at(address.host, &app.namespace, &by_name)
+                        else {
                             continue;
                         };
                         // A target whose description had errors may lack the ports it meant.
@@ -297,27 +307,30 @@ fn default_port(scheme: &str) -> Option<u16> {
 /// The workload of the app that a host name reaches: its name, the name in the app's
 /// namespace (`NAME.NAMESPACE`, `NAME.NAMESPACE.svc`, `NAME.NAMESPACE.svc.cluster.local`), or a
 /// pod of a StatefulSet by its own name (`NAME-0.NAME`, and so on).
-fn workload_at<'a>(host: &str, app: &'a App) -> Option<&'a Workload> {
+fn workload_at<'a>(
+    host: &str,
+    namespace: &str,
+    by_name: &HashMap<&str, &'a Workload>,
+) -> Option<&'a Workload> {
     let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
     let mut labels = host.split('.');
     let first = labels.next()?;
     let rest: Vec<&str> = labels.collect();
     let in_namespace = |rest: &[&str]| {
-        let ns = app.namespace.as_str();
         matches!(
             rest,
-            [] | [_] | [_, "svc"] | [_, "svc", "cluster", "local"] if rest.first().is_none_or(|n| *n == ns)
+            [] | [_] | [_, "svc"] | [_, "svc", "cluster", "local"] if rest.first().is_none_or(|n| *n == namespace)
         )
     };
     if in_namespace(&rest)
-        && let Some(target) = app.workload(first)
+        && let Some(target) = by_name.get(first)
     {
         return Some(target);
     }
     // A pod of a StatefulSet: `NAME-N.NAME…`.
     let (service, rest) = rest.split_first()?;
     let ordinal = first.strip_prefix(*service)?.strip_prefix('-')?;
-    let target = app.workload(service)?;
+    let target = *by_name.get(service)?;
     (target.kind.is_stateful()
         && !ordinal.is_empty()
         && ordinal.bytes().all(|b| b.is_ascii_digit())
