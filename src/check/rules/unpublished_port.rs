@@ -93,7 +93,7 @@ impl Rule for UnpublishedPort {
                                 out.push(
                                     w,
                                     format!(
-                                        "`{}` of {of} points at `{}`, which has no Service: {why}",
+                                        "`{}` of {of} points at `{}`, which {why}",
                                         var.name, target.name
                                     ),
                                 )
@@ -193,7 +193,7 @@ fn not_an_address(name: &str) -> bool {
 
 /// How a workload's pods are reached by its name.
 enum Reachable<'a> {
-    /// Not at all, and why.
+    /// Not at all, and why: "has no Service: a job has none".
     NoService(&'static str),
     /// On these ports.
     Ports(Vec<&'a Port>, How),
@@ -211,19 +211,22 @@ enum How {
 fn reachable(w: &Workload) -> Reachable<'_> {
     if w.kind.is_batch() {
         return Reachable::NoService(match w.kind {
-            WorkloadKind::CronJob => "a cronjob has none",
-            _ => "a job has none",
+            WorkloadKind::CronJob => "has no Service: a cronjob has none",
+            _ => "has no Service: a job has none",
         });
     }
     if w.kind.is_stateful() {
-        let ports = std::iter::once(&w.main)
+        let ports: Vec<&Port> = std::iter::once(&w.main)
             .chain(&w.sidecars)
             .flat_map(|c| &c.ports)
             .collect();
+        if ports.is_empty() {
+            return Reachable::NoService("declares no port");
+        }
         return Reachable::Ports(ports, How::Pods);
     }
     if w.main.ports.is_empty() {
-        return Reachable::NoService("it declares no port");
+        return Reachable::NoService("has no Service: it declares no port");
     }
     Reachable::Ports(w.main.ports.iter().collect(), How::Service)
 }
