@@ -691,18 +691,10 @@ fn workload(
     let mut replicas = 1;
     if deployment_like && c.chance(40) {
         replicas = c.range(1, 4);
-        // The standard library's components are single instances.
-        if matches!(kind, Kind::Database(_) | Kind::UseStdlib(_) | Kind::Nacos) {
-            replicas = 1;
-        }
         body.push(format!("replicas {replicas}"));
     }
     let mut autoscale_max = 1;
-    // The standard library's components are single instances: no autoscaler.
-    if deployment_like
-        && !matches!(kind, Kind::Database(_) | Kind::UseStdlib(_) | Kind::Nacos)
-        && c.chance(25)
-    {
+    if deployment_like && !matches!(kind, Kind::Database(_) | Kind::UseStdlib(_)) && c.chance(25) {
         let min = c.range(1, 3);
         autoscale_max = c.range(min, 10);
         let mut line = format!("autoscale min={min} max={autoscale_max}");
@@ -1194,13 +1186,7 @@ fn environment(
         let scalable = !kind.is_batch() && !written[index].single_pod;
         let mut head = format!("{} {}", kind.keyword(), plan.name);
         if scalable && c.chance(40) {
-            let replicas = c.range(1, 5);
-            // The standard library's components are single instances.
-            let replicas = match kind {
-                Kind::Database(_) | Kind::UseStdlib(_) | Kind::Nacos => 1,
-                _ => replicas,
-            };
-            let _ = write!(head, " replicas={replicas}");
+            let _ = write!(head, " replicas={}", c.range(1, 5));
         }
         if c.chance(30) {
             let _ = write!(head, " tag={}", q(c.one(TAGS)));
@@ -1217,9 +1203,10 @@ fn environment(
         }
         let mut body: Vec<String> = Vec::new();
         if scalable && c.chance(25) {
-            let autoscale = c.one(&["autoscale none", "autoscale min=2 max=6 cpu=65"]);
-            let single = matches!(kind, Kind::Database(_) | Kind::UseStdlib(_) | Kind::Nacos);
-            body.push(if single { "autoscale none" } else { autoscale }.to_owned());
+            body.push(
+                c.one(&["autoscale none", "autoscale min=2 max=6 cpu=65"])
+                    .to_owned(),
+            );
         }
         if kind.is_deployment() && scalable && c.chance(20) {
             let forms: &[&str] = if GENERATE_CANARY_NONE {

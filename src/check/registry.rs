@@ -33,7 +33,6 @@ pub static RULES: &[&dyn Rule] = &[
     &rules::host_network::HostNetwork,
     &rules::run_as_root::RunAsRoot,
     &rules::low_port_non_root::LowPortNonRoot,
-    &rules::single_instance_scaled::SingleInstanceScaled,
     &rules::canary_replica_ratio::CanaryReplicaRatio,
 ];
 

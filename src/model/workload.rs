@@ -139,20 +139,6 @@ pub struct Workload {
     pub allows: Vec<Allow>,
     /// A second, small version running beside this one.
     pub canary: Option<Canary>,
-    /// Where the replica count was written (`replicas N`, or `replicas=` in an environment).
-    pub replicas_span: Option<Span>,
-    /// Declared by `single-instance "WHY"`: more than one pod would not work.
-    pub single_instance: Option<SingleInstance>,
-}
-
-/// `single-instance "WHY"`: a workload that must run as one pod (a database without
-/// replication: each pod would be a separate database behind one Service).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SingleInstance {
-    /// Why, as the component says it.
-    pub reason: String,
-    /// Where it was declared.
-    pub span: Span,
 }
 
 /// `canary image="orders:3.2.0" weight=10`: a canary release beside the stable Deployment.
@@ -209,8 +195,6 @@ impl Workload {
             strategy: None,
             disruption: Disruption::Auto,
             disruption_span: None,
-            replicas_span: None,
-            single_instance: None,
             service_account: ServiceAccount::None,
             security,
             run_as: None,

@@ -36,7 +36,6 @@ type Takes = fn(WorkloadKind) -> bool;
 /// order help lists them.
 const WORKLOAD_NODES: &[(&str, Takes, Reader)] = &[
     ("replicas", long_running, rollout::replicas),
-    ("single-instance", long_running, rollout::single_instance),
     ("file", every, storage::file),
     ("volume", every, storage::volume),
     ("empty-dir", every, storage::volume),
