@@ -77,14 +77,10 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    /// The objects that come before every workload's: the Namespace, unless it is `default`,
-    /// which every cluster has and no app owns (applying one would relabel it, and deleting the
-    /// app's objects would try to delete it).
+    /// The objects that come before every workload's: the Namespace.
     pub fn namespace(&self) -> Vec<Manifest> {
         let mut out = Vec::new();
-        if !crate::model::is_preexisting_namespace(&self.app.namespace) {
-            push(&mut out, "namespace", &namespace(self.app));
-        }
+        push(&mut out, "namespace", &namespace(self.app));
         out
     }
 

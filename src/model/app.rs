@@ -72,15 +72,3 @@ impl Default for Cluster {
         }
     }
 }
-
-/// Whether `namespace` is one of the cluster's own (`kube-system`, `kube-public`,
-/// `kube-node-lease`, and any other `kube-` namespace Kubernetes reserves).
-pub fn is_system_namespace(namespace: &str) -> bool {
-    namespace.starts_with("kube-")
-}
-
-/// Whether `namespace` exists on every cluster before any app (`default`): an app may put its
-/// objects there, but does not own it, so no Namespace object is written for it.
-pub fn is_preexisting_namespace(namespace: &str) -> bool {
-    namespace == "default"
-}

@@ -199,18 +199,7 @@ fn namespace(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &mut Di
             if let Some(ns) =
                 values::dns_label(v, "namespace", 63, "namespaces are DNS-1123 labels", diags)
             {
-                if crate::model::is_system_namespace(&ns) {
-                    diags.push(
-                        Diagnostic::error(
-                            codes::INVALID_VALUE,
-                            format!("`{ns}` is the cluster's own namespace, not an app's"),
-                        )
-                        .label(v.span, "a system namespace")
-                        .help("give the app a namespace of its own, such as `namespace shop`: the cluster's components live in the `kube-` namespaces, and a Namespace object written for one would relabel it"),
-                    );
-                } else {
-                    app.namespace = ns;
-                }
+                app.namespace = ns;
             }
         },
     );
