@@ -77,31 +77,3 @@ fn error_fixtures() {
         });
     });
 }
-
-/// An environment's own settings are checked when that environment compiles: the registries
-/// of `dev` and `prod` in this fixture are refused there, each on its own value.
-#[test]
-fn environment_registries_are_checked_in_their_environment() {
-    let fixture = "tests/fixtures/errors/invalid-image-registry-case-and-variables.kdl";
-    for (env, line, why) in [
-        ("dev", 15, "Windlass does not expand variables"),
-        ("prod", 19, "without a scheme"),
-    ] {
-        let c = common::compile_file_env(fixture, Some(env));
-        let found: Vec<(usize, usize)> = c
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == "invalid-image")
-            .map(|d| {
-                let span = d.span().unwrap();
-                c.sources.line_col(span.file, span.start)
-            })
-            .collect();
-        assert!(found.contains(&(line, 14)), "{env}: {found:?}");
-        assert!(
-            common::rendered(&c).contains(why),
-            "{env}: {}",
-            common::rendered(&c)
-        );
-    }
-}

@@ -215,28 +215,17 @@ fn registry(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &mut Dia
         diags,
         |app, v, diags| {
             if let Some(r) = values::string(v, diags) {
-                let problem = if r.contains('$') {
-                    Some("Windlass does not expand variables")
+                if r.is_empty()
+                    || r.contains(char::is_whitespace)
+                    || r.contains(['@', ':']) && !r.contains('/') && r.matches(':').count() > 1
+                {
+                    diags.push(
+                        Diagnostic::error(codes::INVALID_IMAGE, format!("`{r}` is not a registry"))
+                            .label(v.span, "invalid registry")
+                            .help("write a registry host with an optional path, such as \"registry.example.com/shop\""),
+                    );
                 } else {
-                    crate::resolve::container::registry_problem(&r)
-                };
-                match problem {
-                    Some(why) => {
-                        let help = if r.contains('$') {
-                            "write the registry itself; to use another one per environment, set `registry` in that environment's block"
-                        } else {
-                            "write a registry host with an optional path, such as \"registry.example.com/shop\": lower-case, as in an image reference"
-                        };
-                        diags.push(
-                            Diagnostic::error(
-                                codes::INVALID_IMAGE,
-                                format!("`{r}` is not a registry"),
-                            )
-                            .label(v.span, why)
-                            .help(help),
-                        );
-                    }
-                    None => app.registry = Some(r.trim_end_matches('/').to_owned()),
+                    app.registry = Some(r.trim_end_matches('/').to_owned());
                 }
             }
         },

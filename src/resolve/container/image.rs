@@ -83,11 +83,17 @@ pub fn image(val: &Val, registry: Option<&str>, diags: &mut Diagnostics) -> Opti
         }
     }
     let segments: Vec<&str> = repository.split('/').collect();
-    let has_host = segments.len() > 1 && segments.first().is_some_and(|s| is_host(s));
-    let path_ok = segments
-        .iter()
-        .skip(usize::from(has_host))
-        .all(|s| is_path_component(s));
+    let has_host = segments.len() > 1
+        && segments
+            .first()
+            .is_some_and(|s| s.contains(['.', ':']) || *s == "localhost");
+    let path_ok = segments.iter().skip(usize::from(has_host)).all(|s| {
+        !s.is_empty()
+            && s.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+            })
+            && s.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+    });
     if !path_ok {
         fail(
             "repository names are lower-case letters, digits, `.`, `_` and `-`",
@@ -116,67 +122,4 @@ pub fn image(val: &Val, registry: Option<&str>, diags: &mut Diagnostics) -> Opti
         digest,
         span: val.span,
     })
-}
-
-/// Whether the first component of a reference names a registry host: it has a `.` or a `:`
-/// (a port), or is `localhost`.
-fn is_host(s: &str) -> bool {
-    s.contains(['.', ':']) || s == "localhost"
-}
-
-/// A path component of a repository: lower-case letters, digits, `.`, `_` and `-`, starting
-/// with a letter or digit.
-fn is_path_component(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
-        })
-        && s.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
-}
-
-/// What a repository's path components may hold.
-const PATH_COMPONENTS: &str = "path components are lower-case letters, digits, `.`, `_` and `-`";
-
-/// Why `registry` cannot prefix an image reference, or `None` when it can: a host (with an
-/// optional port) or a repository path, then path components, as an image reference has them.
-pub fn registry_problem(registry: &str) -> Option<&'static str> {
-    let registry = registry.strip_suffix('/').unwrap_or(registry);
-    if registry.is_empty() {
-        return Some("empty");
-    }
-    if registry.contains(char::is_whitespace) {
-        return Some("contains a space");
-    }
-    if registry.contains('@') || registry.contains("://") {
-        return Some("a registry is a host and path, without a scheme, tag or digest");
-    }
-    let mut segments = registry.split('/');
-    let first = segments.next().unwrap_or_default();
-    if !is_host(first) && !is_path_component(first) {
-        return Some(PATH_COMPONENTS);
-    }
-    let first_ok = if is_host(first) {
-        let (host, port) = first.split_once(':').unwrap_or((first, "1"));
-        !host.is_empty()
-            && host.split('.').all(|label| {
-                !label.is_empty()
-                    && label
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                    && !label.starts_with('-')
-                    && !label.ends_with('-')
-            })
-            && !port.is_empty()
-            && port.len() <= 5
-            && port.bytes().all(|b| b.is_ascii_digit())
-    } else {
-        is_path_component(first)
-    };
-    if !first_ok {
-        return Some("not a registry host such as registry.example.com[:5000]");
-    }
-    if !segments.all(is_path_component) {
-        return Some(PATH_COMPONENTS);
-    }
-    None
 }
