@@ -162,6 +162,19 @@ fn namespace_comes_first_with_app_labels() {
 }
 
 #[test]
+fn the_default_namespace_is_used_but_not_written() {
+    let mut shop = app(vec![workload("api", WorkloadKind::Service)]);
+    shop.namespace = "default".into();
+    let manifests = lower(&shop);
+    assert!(!manifests.iter().any(|m| m.object["kind"] == "Namespace"));
+    assert!(!manifests.iter().any(|m| m.component == "namespace"));
+    assert!(!manifests.is_empty());
+    for m in &manifests {
+        assert_eq!(m.object["metadata"]["namespace"], "default", "{}", m.object);
+    }
+}
+
+#[test]
 fn objects_come_in_the_documented_order() {
     let mut api = workload("api", WorkloadKind::Service);
     api.service_account = ServiceAccount::Create;

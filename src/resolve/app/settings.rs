@@ -188,7 +188,7 @@ fn security(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &mut Dia
     }
 }
 
-/// `namespace NAME`: the namespace of every object.
+/// `namespace NAME`: the namespace of every object. Not one of Kubernetes' own (`kube-…`).
 fn namespace(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &mut Diagnostics) {
     one_value(
         app,
@@ -197,11 +197,26 @@ fn namespace(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &mut Di
         "namespace shop",
         diags,
         |app, v, diags| {
-            if let Some(ns) =
+            let Some(ns) =
                 values::dns_label(v, "namespace", 63, "namespaces are DNS-1123 labels", diags)
-            {
-                app.namespace = ns;
+            else {
+                return;
+            };
+            if ns.starts_with("kube-") {
+                diags.push(
+                    Diagnostic::error(
+                        codes::INVALID_VALUE,
+                        format!("`{ns}` is a namespace of Kubernetes itself"),
+                    )
+                    .label(v.span, "reserved for the cluster's own components")
+                    .help(format!(
+                        "Kubernetes reserves the `kube-` prefix for its system namespaces: give the app a namespace of its own, such as `namespace {}`",
+                        if app.name.is_empty() { "shop" } else { &app.name }
+                    )),
+                );
+                return;
             }
+            app.namespace = ns;
         },
     );
 }
