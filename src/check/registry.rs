@@ -33,6 +33,9 @@ pub static RULES: &[&dyn Rule] = &[
     &rules::host_network::HostNetwork,
     &rules::run_as_root::RunAsRoot,
     &rules::canary_replica_ratio::CanaryReplicaRatio,
+    // State, scaling: copies of a server that does not cluster.
+    &rules::single_instance_scaled::SingleInstanceScaled,
+    &rules::stateful_replicas_unclustered::StatefulReplicasUnclustered,
 ];
 
 /// The rule with this code.

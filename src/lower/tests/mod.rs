@@ -14,8 +14,8 @@ use super::{Manifest, lower};
 use crate::model::{
     AccessMode, App, Autoscale, Concurrency, ConfigFile, Container, CronSpec, Disruption, EnvValue,
     EnvVar, Exposure, Image, Ingress, IntOrPercent, JobSpec, Mount, Port, PortRef, Probe,
-    ProbeAction, Protocol, Resources, Route, RunAs, SecurityLevel, ServiceAccount, Strategy,
-    Volume, VolumeKind, Workload, WorkloadKind,
+    ProbeAction, Protocol, Resources, Route, RunAs, SecurityLevel, ServiceAccount, SingleInstance,
+    Strategy, Volume, VolumeKind, Workload, WorkloadKind,
 };
 use crate::source::Span;
 
