@@ -7,8 +7,9 @@ use crate::source::Span;
 
 declare_rule! {
     /// ## What it does
-    /// Flags more than one pod — `replicas` above 1, or an `autoscale` whose `max` is above 1 —
-    /// of a workload made from a component that declares `single-instance`: every database of
+    /// Flags more than one pod — `replicas` above 1, an `autoscale` whose `max` is above 1, or
+    /// a `canary` beside it — of a workload made from a component that declares
+    /// `single-instance`: every database of
     /// the standard library (`mysql`, `postgres`, `mongodb`, `redis`, `elasticsearch`,
     /// `rabbitmq`, `kafka`, `minio`) and `nacos`. The count may come from the app, an instance's
     /// block or an environment; the finding points at the one that applies.
@@ -50,7 +51,12 @@ impl Rule for SingleInstanceScaled {
             let Some(single) = &w.single_instance else {
                 continue;
             };
-            let Some(scaled) = scaled_at(w) else {
+            // A canary is another Deployment beside the stable one: a second instance.
+            let canary = w.canary.as_ref().map(|c| Scaled {
+                span: c.span,
+                by: By::Canary,
+            });
+            let Some(scaled) = scaled_at(w).or(canary) else {
                 continue;
             };
             let of = match w.component.as_deref() {
@@ -68,44 +74,60 @@ impl Rule for SingleInstanceScaled {
                     w.name
                 ),
             )
-            .label(scaled.span, scaled.separate())
+            .label(
+                scaled.span,
+                format!("{}: separate servers behind one Service", scaled.what()),
+            )
             .help(format!(
                 "{}; to run several instances, use {instead}",
-                scaled.undo
+                scaled.undo()
             ));
         }
     }
 }
 
-/// Where a workload is given more than one pod.
+/// Where a workload is given more than one pod, and by what.
 pub(super) struct Scaled {
-    /// The `replicas` value or the `autoscale` node that applies.
+    /// The `replicas` value, or the `autoscale` or `canary` node.
     pub span: Span,
-    /// The most pods it runs.
-    pub pods: u32,
-    /// By an autoscaler, not a fixed count.
-    pub autoscaled: bool,
-    /// How to undo it.
-    pub undo: &'static str,
+    /// What adds the pods.
+    by: By,
+}
+
+/// What gives a workload more than one pod.
+enum By {
+    /// `replicas N`.
+    Replicas(u32),
+    /// An autoscaler up to this many.
+    Autoscale(u32),
+    /// A canary beside it.
+    Canary,
 }
 
 impl Scaled {
-    /// What the label says: the count.
-    pub fn count(&self) -> String {
-        if self.autoscaled {
-            format!("scales up to {} pods", self.pods)
-        } else {
-            format!("{} replicas", self.pods)
+    /// What the label says: how many pods, from what.
+    pub fn what(&self) -> String {
+        match self.by {
+            By::Replicas(n) => format!("{n} replicas"),
+            By::Autoscale(n) => format!("scales up to {n} pods"),
+            By::Canary => "a canary beside it".to_owned(),
         }
     }
 
-    /// What the label says of pods known to be separate.
-    fn separate(&self) -> String {
-        format!("{}: separate servers behind one Service", self.count())
+    /// How to keep one pod.
+    pub fn undo(&self) -> &'static str {
+        match self.by {
+            By::Replicas(_) => "keep one replica (the default)",
+            By::Autoscale(_) => {
+                "remove the autoscaler (`autoscale none` in an instance's or environment's block)"
+            }
+            By::Canary => "remove the canary and roll the new version out in place",
+        }
     }
 }
 
-/// Where a workload is given more than one pod; `None` when it runs one at most.
+/// Where a workload's `replicas` or autoscaler give it more than one pod; `None` when they
+/// give it one at most.
 pub(super) fn scaled_at(w: &Workload) -> Option<Scaled> {
     let pods = w.max_replicas();
     if pods <= 1 {
@@ -114,15 +136,11 @@ pub(super) fn scaled_at(w: &Workload) -> Option<Scaled> {
     Some(match &w.autoscale {
         Some(a) => Scaled {
             span: a.span,
-            pods,
-            autoscaled: true,
-            undo: "remove the autoscaler (`autoscale none` in an instance's or environment's block)",
+            by: By::Autoscale(pods),
         },
         None => Scaled {
             span: w.replicas_span.unwrap_or(w.span),
-            pods,
-            autoscaled: false,
-            undo: "keep one replica (the default)",
+            by: By::Replicas(pods),
         },
     })
 }

@@ -98,11 +98,11 @@ impl Rule for StatefulReplicasUnclustered {
                     w.name
                 ),
             )
-            .label(scaled.span, scaled.count())
+            .label(scaled.span, scaled.what())
             .help(format!(
                 "if it does not cluster, {remove}; if its pods form a cluster, give them their peers' stable names (`{0}-0.{0}`, `env POD_NAME field=\"metadata.name\"`), or say how they find each other with `allow stateful-replicas-unclustered reason=\"…\"`",
                 w.name,
-                remove = scaled.undo
+                remove = scaled.undo()
             ));
         }
     }
