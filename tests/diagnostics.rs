@@ -1,6 +1,8 @@
 //! Every file in `tests/fixtures/errors/` is a description with mistakes. Its comments say which
 //! diagnostics it must produce (`// error[CODE]: LINE:COL`); the harness checks that exactly those
-//! are reported, then snapshots the KDL beside the rendered diagnostics.
+//! are reported, then snapshots the KDL beside the rendered diagnostics. A fixture with
+//! environments is checked as `windlass check` checks it: the base app and every environment,
+//! their findings merged (one only an environment has names it).
 
 #![allow(
     clippy::disallowed_methods,
@@ -44,36 +46,44 @@ fn error_fixtures() {
                 }
             }
             let c = common::compile_file_with(&relative, &config);
-            let found: BTreeSet<(String, String, usize, usize)> = c
-                .diagnostics
+            let input = windlass::Input::new(&relative, &relative, text.clone());
+            let options = windlass::Options {
+                config,
+                ..windlass::Options::default()
+            };
+            let merged = windlass::every_env::findings(&input, &options, &common::DiskLoader);
+            let found: BTreeSet<(String, String, usize, usize)> = merged
                 .iter()
-                .map(|d| {
-                    let span = d.span().expect("every diagnostic has a span");
-                    let (line, col) = c.sources.line_col(span.file, span.start);
-                    (d.severity.as_str().to_owned(), d.code.to_owned(), line, col)
+                .map(|f| {
+                    let d = &f.diagnostic;
+                    let at = f.location.as_ref().expect("every diagnostic has a span");
+                    (
+                        d.severity.as_str().to_owned(),
+                        d.code.to_owned(),
+                        at.line,
+                        at.column,
+                    )
                 })
                 .collect();
+            let diagnostics: Vec<windlass::diag::Diagnostic> =
+                merged.into_iter().map(|f| f.diagnostic).collect();
+            let rendered = windlass::diag::format::human(&diagnostics, false);
             assert_eq!(
-                found,
-                expected,
-                "{relative}: reported (left) vs expected (right)\n{}",
-                common::rendered(&c)
+                found, expected,
+                "{relative}: reported (left) vs expected (right)\n{rendered}"
             );
             assert!(
                 c.manifests().is_empty() || !c.has_errors(),
                 "no manifests when there are errors"
             );
-            for d in &c.diagnostics {
+            for d in &diagnostics {
                 assert!(
                     d.help.is_some(),
                     "{relative}: `{}` has no help line",
                     d.code
                 );
             }
-            insta::assert_snapshot!(format!(
-                "{text}\n----- diagnostics -----\n{}",
-                common::rendered(&c)
-            ));
+            insta::assert_snapshot!(format!("{text}\n----- diagnostics -----\n{rendered}"));
         });
     });
 }

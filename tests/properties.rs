@@ -259,6 +259,12 @@ impl Kind {
         matches!(self, Kind::Job | Kind::CronJob | Kind::UseCron)
     }
 
+    /// Made from a standard-library component that runs one instance (`single-instance`): more
+    /// pods are the error `single-instance-scaled`.
+    fn is_single_instance(self) -> bool {
+        matches!(self, Kind::Database(_) | Kind::UseStdlib(_) | Kind::Nacos)
+    }
+
     fn is_deployment(self) -> bool {
         matches!(
             self,
@@ -690,11 +696,15 @@ fn workload(
 
     let mut replicas = 1;
     if deployment_like && c.chance(40) {
-        replicas = c.range(1, 4);
+        replicas = if kind.is_single_instance() {
+            1
+        } else {
+            c.range(1, 4)
+        };
         body.push(format!("replicas {replicas}"));
     }
     let mut autoscale_max = 1;
-    if deployment_like && !matches!(kind, Kind::Database(_) | Kind::UseStdlib(_)) && c.chance(25) {
+    if deployment_like && !kind.is_single_instance() && c.chance(25) {
         let min = c.range(1, 3);
         autoscale_max = c.range(min, 10);
         let mut line = format!("autoscale min={min} max={autoscale_max}");
@@ -1186,7 +1196,8 @@ fn environment(
         let scalable = !kind.is_batch() && !written[index].single_pod;
         let mut head = format!("{} {}", kind.keyword(), plan.name);
         if scalable && c.chance(40) {
-            let _ = write!(head, " replicas={}", c.range(1, 5));
+            let most = if kind.is_single_instance() { 1 } else { 5 };
+            let _ = write!(head, " replicas={}", c.range(1, most));
         }
         if c.chance(30) {
             let _ = write!(head, " tag={}", q(c.one(TAGS)));
@@ -1203,10 +1214,12 @@ fn environment(
         }
         let mut body: Vec<String> = Vec::new();
         if scalable && c.chance(25) {
-            body.push(
-                c.one(&["autoscale none", "autoscale min=2 max=6 cpu=65"])
-                    .to_owned(),
-            );
+            let forms: &[&str] = if kind.is_single_instance() {
+                &["autoscale none"]
+            } else {
+                &["autoscale none", "autoscale min=2 max=6 cpu=65"]
+            };
+            body.push(c.one(forms).to_owned());
         }
         if kind.is_deployment() && scalable && c.chance(20) {
             let forms: &[&str] = if GENERATE_CANARY_NONE {

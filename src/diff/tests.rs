@@ -353,6 +353,15 @@ fn removals_and_additions() {
     let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}});
     assert_eq!(removed(&ns), Class::DataLoss);
     assert_eq!(added(&ns), Class::Safe);
+    // Earlier output wrote `default`; Kubernetes never deletes it.
+    let default = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "default"}});
+    let report = diff([&default], []);
+    assert_eq!(report.resources[0].class, Class::Attention);
+    assert!(
+        report.resources[0].changes[0]
+            .reason
+            .contains("no longer written")
+    );
     let pvc = object("PersistentVolumeClaim", "v1", "data", json!({}));
     assert_eq!(removed(&pvc), Class::DataLoss);
     let d = deployment("orders", "orders:1.0.0", 2);

@@ -1,6 +1,6 @@
 //! Lowering: the application model → Kubernetes objects built from `k8s-openapi` types.
 //!
-//! The output order is fixed: the `Namespace`, then for each workload in source order its
+//! The output order is fixed: the `Namespace` (none for `default`), then for each workload in source order its
 //! ServiceAccount, files ConfigMap, PersistentVolumeClaims, Services, controller,
 //! HorizontalPodAutoscaler, PodDisruptionBudget, Ingress and NetworkPolicy. Every map is a
 //! `BTreeMap` and nothing reads the clock or a random source, so the same model always gives the
@@ -77,10 +77,13 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    /// The objects that come before every workload's: the Namespace.
+    /// The objects that come before every workload's: the Namespace, unless it is the
+    /// cluster's `default` (see [`App::writes_namespace`]).
     pub fn namespace(&self) -> Vec<Manifest> {
         let mut out = Vec::new();
-        push(&mut out, "namespace", &namespace(self.app));
+        if self.app.writes_namespace() {
+            push(&mut out, "namespace", &namespace(self.app));
+        }
         out
     }
 

@@ -39,7 +39,17 @@ pub struct App {
     pub default_gateway: Option<(String, Option<String>)>,
 }
 
+/// The namespace every cluster has, where objects that name none go. An app may run there, but
+/// it is not the app's: its output does not write (and so would not relabel, prune or delete)
+/// the `Namespace` object.
+const DEFAULT_NAMESPACE: &str = "default";
+
 impl App {
+    /// Whether the output holds the app's `Namespace` object: not for the cluster's `default`.
+    pub fn writes_namespace(&self) -> bool {
+        self.namespace != DEFAULT_NAMESPACE
+    }
+
     /// The workload with this name.
     pub fn workload(&self, name: &str) -> Option<&Workload> {
         self.workloads.iter().find(|w| w.name == name)

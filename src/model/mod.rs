@@ -24,5 +24,5 @@ pub use exposure::{Edge, Exposure, HttpRouteExposure, Ingress, Route};
 pub use storage::{AccessMode, ConfigFile, Mount, Volume, VolumeKind};
 pub use workload::{
     Allow, Autoscale, Canary, Disruption, IntOrPercent, RunAs, SecurityLevel, ServiceAccount,
-    Strategy, Toleration, Workload, WorkloadKind,
+    SingleInstance, Strategy, Toleration, Workload, WorkloadKind,
 };

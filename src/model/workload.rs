@@ -87,6 +87,11 @@ pub struct Workload {
     pub component: Option<String>,
     /// Fixed replica count; `None` means the default (1) or the autoscaler's.
     pub replicas: Option<u32>,
+    /// Where the replica count was written (the value, in the last layer that set it).
+    pub replicas_span: Option<Span>,
+    /// The component runs as one instance only: more pods would be separate, unconnected
+    /// copies behind one Service. Declared by the component (`single-instance`).
+    pub single_instance: Option<SingleInstance>,
     /// The main container, named after the workload.
     pub main: Container,
     /// Init containers, run in order before the main one.
@@ -187,6 +192,8 @@ impl Workload {
             kind,
             component: None,
             replicas: None,
+            replicas_span: None,
+            single_instance: None,
             init: Vec::new(),
             sidecars: Vec::new(),
             volumes: Vec::new(),
@@ -220,6 +227,14 @@ impl Workload {
         self.main.ports.first()
     }
 
+    /// The most pods the workload may run: the fixed count, or the autoscaler's maximum.
+    pub fn max_replicas(&self) -> u32 {
+        match &self.autoscale {
+            Some(a) => a.max,
+            None => self.replicas.unwrap_or(1),
+        }
+    }
+
     /// The replicas the workload runs with at least: the fixed count, or the autoscaler's minimum.
     pub fn min_replicas(&self) -> u32 {
         match &self.autoscale {
@@ -227,6 +242,15 @@ impl Workload {
             None => self.replicas.unwrap_or(1),
         }
     }
+}
+
+/// `single-instance [clustered="…"]` in a component: what it runs cannot be scaled by adding
+/// pods (a standalone database: each pod would hold its own data).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SingleInstance {
+    /// What to run instead for more than one instance (an operator that forms a cluster), as
+    /// the component says.
+    pub clustered: Option<String>,
 }
 
 /// HorizontalPodAutoscaler settings.

@@ -14,8 +14,8 @@ use super::{Manifest, lower};
 use crate::model::{
     AccessMode, App, Autoscale, Concurrency, ConfigFile, Container, CronSpec, Disruption, EnvValue,
     EnvVar, Exposure, Image, Ingress, IntOrPercent, JobSpec, Mount, Port, PortRef, Probe,
-    ProbeAction, Protocol, Resources, Route, RunAs, SecurityLevel, ServiceAccount, Strategy,
-    Volume, VolumeKind, Workload, WorkloadKind,
+    ProbeAction, Protocol, Resources, Route, RunAs, SecurityLevel, ServiceAccount, SingleInstance,
+    Strategy, Volume, VolumeKind, Workload, WorkloadKind,
 };
 use crate::source::Span;
 
@@ -159,6 +159,19 @@ fn namespace_comes_first_with_app_labels() {
     );
     assert!(ns.object["metadata"].get("namespace").is_none());
     assert!(ns.object["metadata"].get("annotations").is_none());
+}
+
+#[test]
+fn the_default_namespace_is_used_but_not_written() {
+    let mut shop = app(vec![workload("api", WorkloadKind::Service)]);
+    shop.namespace = "default".into();
+    let manifests = lower(&shop);
+    assert!(!manifests.iter().any(|m| m.object["kind"] == "Namespace"));
+    assert!(!manifests.iter().any(|m| m.component == "namespace"));
+    assert!(!manifests.is_empty());
+    for m in &manifests {
+        assert_eq!(m.object["metadata"]["namespace"], "default", "{}", m.object);
+    }
 }
 
 #[test]

@@ -145,6 +145,10 @@ pub fn unknown_in(node: &NodeView, parent: &str, known: &[&str], diags: &mut Dia
     };
     let help = match crate::diag::did_you_mean(name, known.iter().copied()) {
         Some(best) => format!("did you mean `{best}`?"),
+        // Declared by a component, of whatever its instances run.
+        None if name == "single-instance" => {
+            "`single-instance` is declared by a component: `component NAME kind=stateful { single-instance; … }`, then `use NAME`".to_owned()
+        }
         None if anywhere(name) => format!("`{name}` is not allowed in {parent}"),
         None => format!("{parent} takes: {}", known.join(", ")),
     };

@@ -17,12 +17,12 @@ pub(super) fn replicas(
 ) {
     let span = node.name_span();
     let mut e = node.read(diags);
-    if let Some(n) = e
-        .require_arg("a count", "replicas 2", diags)
-        .and_then(|v| values::count(&v, 0, diags))
+    if let Some(v) = e.require_arg("a count", "replicas 2", diags)
+        && let Some(n) = values::count(&v, 0, diags)
         && b.layers.first("replicas".into(), "`replicas`", span, diags)
     {
         b.w.replicas = Some(n);
+        b.w.replicas_span = Some(v.span);
     }
     e.finish(&[], diags);
 }

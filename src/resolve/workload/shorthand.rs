@@ -19,6 +19,7 @@ impl WorkloadBuilder {
             "replicas" if !self.w.kind.is_batch() => {
                 if let Some(n) = values::count(&prop.val, 0, diags) {
                     self.w.replicas = Some(n);
+                    self.w.replicas_span = Some(prop.val.span);
                 }
             }
             "image" => {
