@@ -259,6 +259,33 @@ fn classes_of_other_kinds() {
         ),
         Class::Safe
     );
+    // Renaming a port, or changing its protocol, applies, but what reads them may not follow.
+    let port = |p: Value| svc(json!({"ports": [p]}));
+    let http = json!({"name": "http", "port": 3306, "protocol": "TCP"});
+    let renamed = one(
+        &port(http.clone()),
+        &port(json!({"name": "port-3306", "port": 3306, "protocol": "TCP"})),
+    );
+    assert_eq!(
+        paths(&renamed),
+        [("spec.ports[3306/TCP].name", Class::Attention)]
+    );
+    assert!(renamed.changes[0].reason.contains("http → port-3306"));
+    let typed = one(
+        &port(http.clone()),
+        &port(json!({"name": "http", "port": 3306, "protocol": "TCP", "appProtocol": "mysql"})),
+    );
+    assert_eq!(
+        paths(&typed),
+        [("spec.ports[3306/TCP].appProtocol", Class::Attention)]
+    );
+    assert_eq!(
+        class_of(
+            &port(http.clone()),
+            &port(json!({"name": "http", "port": 3306, "protocol": "TCP", "targetPort": 3307}))
+        ),
+        Class::Safe
+    );
 
     let pdb = |spec: Value| object("PodDisruptionBudget", "policy/v1", "web", spec);
     assert_eq!(
