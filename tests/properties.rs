@@ -419,10 +419,17 @@ fn probe_action(c: &mut Choices, ports: &[u16], names: &[String]) -> String {
     match c.pick(6) {
         0 => "http \"/healthz\"".to_owned(),
         1 => format!("http \"/ready\" port={} scheme=HTTP", ports[0]),
-        // A named TCP port (the `u…` ones are UDP).
+        // A TCP port by its written name (the `u…` ones are UDP; a port written without a name
+        // is named after what its probes reveal, so it is probed by number).
         2 => {
-            let tcp: Vec<&String> = names.iter().filter(|n| !n.starts_with('u')).collect();
-            format!("http \"/live\" port={}", q(tcp[c.pick(tcp.len())]))
+            let tcp: Vec<&String> = names
+                .iter()
+                .filter(|n| !n.is_empty() && !n.starts_with('u'))
+                .collect();
+            match tcp.len() {
+                0 => format!("http \"/live\" port={}", ports[0]),
+                n => format!("http \"/live\" port={}", q(tcp[c.pick(n)])),
+            }
         }
         3 => "tcp".to_owned(),
         4 => format!("grpc port={}", ports[0]),
@@ -430,7 +437,7 @@ fn probe_action(c: &mut Choices, ports: &[u16], names: &[String]) -> String {
     }
 }
 
-/// The main container's ports: (number, name, line).
+/// The main container's ports: (written names, empty for a port given none; lines).
 fn port_lines(c: &mut Choices, ports: &[u16]) -> (Vec<String>, Vec<String>) {
     let mut names = Vec::new();
     let mut lines = Vec::new();
@@ -439,11 +446,11 @@ fn port_lines(c: &mut Choices, ports: &[u16]) -> (Vec<String>, Vec<String>) {
             if c.chance(30) {
                 ("web".to_owned(), format!("port {port} name=web"))
             } else {
-                ("http".to_owned(), format!("port {port}"))
+                (String::new(), format!("port {port}"))
             }
         } else {
             match c.pick(3) {
-                0 => (format!("port-{port}"), format!("port {port}")),
+                0 => (String::new(), format!("port {port}")),
                 1 => (format!("p{port}"), format!("port {port} name=p{port}")),
                 _ => (
                     format!("u{port}"),
@@ -687,11 +694,7 @@ fn workload(
     } else {
         Vec::new()
     };
-    let probe_names = if port_names.is_empty() {
-        vec!["http".to_owned()]
-    } else {
-        port_names.clone()
-    };
+    let probe_names = port_names.clone();
     let deployment_like = !kind.is_batch();
 
     let mut replicas = 1;
@@ -1317,6 +1320,21 @@ fn compiled_cleanly(c: &windlass::Compilation, env: Option<&str>) -> Result<(), 
     Ok(())
 }
 
+/// Fails the case when a pod names two ports alike, or a Service port hides what it speaks.
+fn ports_are_sound(c: &windlass::Compilation, env: Option<&str>) -> Result<(), TestCaseError> {
+    let objects: Vec<&serde_json::Value> = c.manifests().iter().map(|m| &m.object).collect();
+    let problems = common::ports::problems(&objects);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(TestCaseError::fail(format!(
+            "ports ({}):\n{}",
+            env.map_or_else(|| "base app".to_owned(), |e| format!("environment `{e}`")),
+            problems.join("\n")
+        )))
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The properties
 // ---------------------------------------------------------------------------------------------
@@ -1337,6 +1355,7 @@ fn generated_descriptions_compile_and_pass_strict_schema_validation() {
         let mut rendered = Vec::new();
         let base = compile(&d.kdl, None);
         compiled_cleanly(&base, None)?;
+        ports_are_sound(&base, None)?;
         prop_assert_eq!(&base.environments, &d.envs);
         for file in render::files(base.manifests(), Format::Yaml) {
             if file.name != "kustomization.yaml" {
@@ -1353,6 +1372,7 @@ fn generated_descriptions_compile_and_pass_strict_schema_validation() {
         for env in &d.envs {
             let c = compile(&d.kdl, Some(env));
             compiled_cleanly(&c, Some(env))?;
+            ports_are_sound(&c, Some(env))?;
             let new: Vec<String> = c
                 .manifests()
                 .iter()

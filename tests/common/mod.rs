@@ -12,6 +12,8 @@
     reason = "tests read fixtures, write temporary directories, and fail loudly"
 )]
 
+pub mod ports;
+
 use std::path::{Path, PathBuf};
 
 use windlass::Compilation;

@@ -57,6 +57,7 @@ fn port(number: u16, name: &str) -> Port {
         number,
         name: name.into(),
         protocol: Protocol::Tcp,
+        app_protocol: None,
         span: Span::default(),
     }
 }

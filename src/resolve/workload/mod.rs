@@ -12,6 +12,7 @@ mod cron;
 mod exposure;
 mod finish;
 mod pod;
+mod protocols;
 mod rollout;
 mod shorthand;
 mod sidecars;
