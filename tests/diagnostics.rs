@@ -1,6 +1,7 @@
 //! Every file in `tests/fixtures/errors/` is a description with mistakes. Its comments say which
 //! diagnostics it must produce (`// error[CODE]: LINE:COL`); the harness checks that exactly those
-//! are reported, then snapshots the KDL beside the rendered diagnostics.
+//! are reported (by the base app and every environment, merged as `check` merges them), then
+//! snapshots the KDL beside the rendered diagnostics.
 
 #![allow(
     clippy::disallowed_methods,
@@ -44,36 +45,39 @@ fn error_fixtures() {
                 }
             }
             let c = common::compile_file_with(&relative, &config);
-            let found: BTreeSet<(String, String, usize, usize)> = c
-                .diagnostics
-                .iter()
-                .map(|d| {
-                    let span = d.span().expect("every diagnostic has a span");
-                    let (line, col) = c.sources.line_col(span.file, span.start);
-                    (d.severity.as_str().to_owned(), d.code.to_owned(), line, col)
-                })
-                .collect();
-            assert_eq!(
-                found,
-                expected,
-                "{relative}: reported (left) vs expected (right)\n{}",
-                common::rendered(&c)
-            );
             assert!(
                 c.manifests().is_empty() || !c.has_errors(),
                 "no manifests when there are errors"
             );
-            for d in &c.diagnostics {
+            // As `check` reports them: the base app's findings and every environment's, merged.
+            let findings = common::check_file_with(&relative, &config);
+            let found: BTreeSet<(String, String, usize, usize)> = findings
+                .iter()
+                .map(|f| {
+                    let at = f.location.as_ref().expect("every diagnostic has a span");
+                    let d = &f.diagnostic;
+                    (
+                        d.severity.as_str().to_owned(),
+                        d.code.to_owned(),
+                        at.line,
+                        at.column,
+                    )
+                })
+                .collect();
+            let diagnostics: Vec<_> = findings.into_iter().map(|f| f.diagnostic).collect();
+            let rendered = windlass::diag::format::human(&diagnostics, false);
+            assert_eq!(
+                found, expected,
+                "{relative}: reported (left) vs expected (right)\n{rendered}"
+            );
+            for d in &diagnostics {
                 assert!(
                     d.help.is_some(),
                     "{relative}: `{}` has no help line",
                     d.code
                 );
             }
-            insta::assert_snapshot!(format!(
-                "{text}\n----- diagnostics -----\n{}",
-                common::rendered(&c)
-            ));
+            insta::assert_snapshot!(format!("{text}\n----- diagnostics -----\n{rendered}"));
         });
     });
 }
