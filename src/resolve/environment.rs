@@ -7,7 +7,7 @@
 //! body, with the same rules as an instance's block.
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::syntax::reader::Document;
 
@@ -198,13 +198,24 @@ fn read<'a>(view: NodeView<'a>, name: &str, diags: &mut Diagnostics) -> Override
     overrides
 }
 
-/// Reports overrides of workloads the app does not have.
-pub fn check_unused(overrides: &Overrides, declared: &[(String, &str)], diags: &mut Diagnostics) {
+/// Reports overrides of workloads the app does not have. `built` are the app's workloads with
+/// their kinds; `declared` every name the app declares, including those of workloads whose
+/// errors (an invalid name…) are reported where they are declared: an override of one of those
+/// is not a second mistake.
+pub fn check_unused(
+    overrides: &Overrides,
+    built: &[(String, &str)],
+    declared: &BTreeSet<String>,
+    diags: &mut Diagnostics,
+) {
     for (name, o) in &overrides.workloads {
         if o.used.get() {
             continue;
         }
-        let Some((_, kind)) = declared.iter().find(|(n, _)| n == name) else {
+        let Some((_, kind)) = built.iter().find(|(n, _)| n == name) else {
+            if declared.contains(name) {
+                continue;
+            }
             let span = o
                 .view
                 .node
@@ -224,13 +235,13 @@ pub fn check_unused(overrides: &Overrides, declared: &[(String, &str)], diags: &
                 .label(span, "no workload with this name")
                 .help(suggest_help(
                     name,
-                    declared.iter().map(|(n, _)| n.as_str()),
+                    built.iter().map(|(n, _)| n.as_str()),
                     "an environment overrides workloads of the app; define it there first",
                 )),
             );
             continue;
         };
-        // The name exists but the workload failed or has another kind.
+        // The workload exists: the override names it under another kind.
         let written = o.view.name();
         if written != *kind {
             diags.push(
