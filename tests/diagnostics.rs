@@ -64,6 +64,17 @@ fn error_fixtures() {
                     )
                 })
                 .collect();
+            // The snippet's header names the place the other formats name: characters, not bytes.
+            for f in &findings {
+                let at = f.location.as_ref().expect("every diagnostic has a span");
+                let shown =
+                    windlass::diag::format::human(std::slice::from_ref(&f.diagnostic), false);
+                let expected = format!("[{}:{}:{}]", at.file, at.line, at.column);
+                assert!(
+                    shown.contains(&expected),
+                    "{relative}: the header does not say {expected}\n{shown}"
+                );
+            }
             let diagnostics: Vec<_> = findings.into_iter().map(|f| f.diagnostic).collect();
             let rendered = windlass::diag::format::human(&diagnostics, false);
             assert_eq!(
