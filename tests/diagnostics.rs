@@ -1,8 +1,7 @@
 //! Every file in `tests/fixtures/errors/` is a description with mistakes. Its comments say which
 //! diagnostics it must produce (`// error[CODE]: LINE:COL`); the harness checks that exactly those
-//! are reported, then snapshots the KDL beside the rendered diagnostics. A fixture with
-//! environments is checked as `windlass check` checks it: the base app and every environment,
-//! their findings merged (one only an environment has names it).
+//! are reported (by the base app and every environment, merged as `check` merges them), then
+//! snapshots the KDL beside the rendered diagnostics.
 
 #![allow(
     clippy::disallowed_methods,
@@ -46,17 +45,17 @@ fn error_fixtures() {
                 }
             }
             let c = common::compile_file_with(&relative, &config);
-            let input = windlass::Input::new(&relative, &relative, text.clone());
-            let options = windlass::Options {
-                config,
-                ..windlass::Options::default()
-            };
-            let merged = windlass::every_env::findings(&input, &options, &common::DiskLoader);
-            let found: BTreeSet<(String, String, usize, usize)> = merged
+            assert!(
+                c.manifests().is_empty() || !c.has_errors(),
+                "no manifests when there are errors"
+            );
+            // As `check` reports them: the base app's findings and every environment's, merged.
+            let findings = common::check_file_with(&relative, &config);
+            let found: BTreeSet<(String, String, usize, usize)> = findings
                 .iter()
                 .map(|f| {
-                    let d = &f.diagnostic;
                     let at = f.location.as_ref().expect("every diagnostic has a span");
+                    let d = &f.diagnostic;
                     (
                         d.severity.as_str().to_owned(),
                         d.code.to_owned(),
@@ -65,16 +64,22 @@ fn error_fixtures() {
                     )
                 })
                 .collect();
-            let diagnostics: Vec<windlass::diag::Diagnostic> =
-                merged.into_iter().map(|f| f.diagnostic).collect();
+            // The snippet's header names the place the other formats name: characters, not bytes.
+            for f in &findings {
+                let at = f.location.as_ref().expect("every diagnostic has a span");
+                let shown =
+                    windlass::diag::format::human(std::slice::from_ref(&f.diagnostic), false);
+                let expected = format!("[{}:{}:{}]", at.file, at.line, at.column);
+                assert!(
+                    shown.contains(&expected),
+                    "{relative}: the header does not say {expected}\n{shown}"
+                );
+            }
+            let diagnostics: Vec<_> = findings.into_iter().map(|f| f.diagnostic).collect();
             let rendered = windlass::diag::format::human(&diagnostics, false);
             assert_eq!(
                 found, expected,
                 "{relative}: reported (left) vs expected (right)\n{rendered}"
-            );
-            assert!(
-                c.manifests().is_empty() || !c.has_errors(),
-                "no manifests when there are errors"
             );
             for d in &diagnostics {
                 assert!(

@@ -161,6 +161,12 @@ impl Components {
         );
     }
 
+    /// The kind of a component already defined or loaded (the standard library's are loaded by
+    /// the instances that use them).
+    pub fn kind_of(&self, name: &str) -> Option<WorkloadKind> {
+        self.defs.get(name).map(|d| d.kind)
+    }
+
     fn lookup(
         &mut self,
         name: &str,

@@ -81,6 +81,24 @@ pub fn compile_file_with(relative: &str, config: &windlass::check::Config) -> Co
     )
 }
 
+/// The findings of the description at `relative`, as `check` reports them: the base app's and
+/// every environment's, merged, with the rules configured as `config` says.
+pub fn check_file_with(
+    relative: &str,
+    config: &windlass::check::Config,
+) -> Vec<windlass::diag::Located> {
+    let text = std::fs::read_to_string(root().join(relative))
+        .unwrap_or_else(|e| panic!("{relative}: {e}"));
+    windlass::every_env::findings(
+        &windlass::Input::new(relative, Path::new(relative), text),
+        &windlass::Options {
+            config: config.clone(),
+            ..windlass::Options::default()
+        },
+        &DiskLoader,
+    )
+}
+
 /// Compiles the description at `relative` for one environment (`None`: the base app).
 pub fn compile_file_env(relative: &str, env: Option<&str>) -> Compilation {
     let text = std::fs::read_to_string(root().join(relative))

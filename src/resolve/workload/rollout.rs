@@ -225,7 +225,7 @@ fn int_or_percent(val: &Val, diags: &mut Diagnostics) -> Option<IntOrPercent> {
                     codes::INVALID_VALUE,
                     format!(
                         "`{}` is neither a count nor a percentage",
-                        values::display(&val.value)
+                        values::written(val)
                     ),
                 )
                 .label(val.span, "invalid")
