@@ -160,6 +160,14 @@ pub struct Canary {
 }
 
 impl Workload {
+    /// Whether its Ingress or HTTPRoute sends its routes' paths straight to their targets (a
+    /// `frontend`'s and a `service`'s routes), rather than to itself. A `gateway` receives every
+    /// request on its own path and routes them itself — past its authentication and rate limits —
+    /// so its routes are edges from its pods, never paths that skip it.
+    pub fn exposes_routes(&self) -> bool {
+        self.kind != WorkloadKind::Gateway
+    }
+
     /// Whether its pods run as a user other than root, by `run-as user=N` with N above 0. (An
     /// image's own user is unknown; `security restricted` only requires a non-root one.)
     pub fn runs_as_non_root_user(&self) -> bool {
