@@ -1320,15 +1320,17 @@ fn compiled_cleanly(c: &windlass::Compilation, env: Option<&str>) -> Result<(), 
     Ok(())
 }
 
-/// Fails the case when a pod names two ports alike, or a Service port hides what it speaks.
+/// Fails the case when a pod names two ports alike, a Service port hides what it speaks, a
+/// controller selects another's pods, or a Service misses its workload's.
 fn ports_are_sound(c: &windlass::Compilation, env: Option<&str>) -> Result<(), TestCaseError> {
     let objects: Vec<&serde_json::Value> = c.manifests().iter().map(|m| &m.object).collect();
-    let problems = common::ports::problems(&objects);
+    let mut problems = common::ports::problems(&objects);
+    problems.extend(common::selectors::problems(&objects));
     if problems.is_empty() {
         Ok(())
     } else {
         Err(TestCaseError::fail(format!(
-            "ports ({}):\n{}",
+            "ports and selectors ({}):\n{}",
             env.map_or_else(|| "base app".to_owned(), |e| format!("environment `{e}`")),
             problems.join("\n")
         )))

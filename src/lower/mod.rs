@@ -204,6 +204,23 @@ impl Scope<'_> {
         }
     }
 
+    /// The selector of the workload's own controller and of what counts its pods (its disruption
+    /// budget): [`Scope::selector`], and for a Deployment the stable track, so that a canary's
+    /// pods are never its own (see `model::canary`).
+    fn controller_selector(&self) -> LabelSelector {
+        let mut labels = self.selector_labels();
+        if self.workload.kind.is_deployment() {
+            labels.insert(
+                crate::model::canary::TRACK.to_owned(),
+                crate::model::canary::Track::Stable.label().to_owned(),
+            );
+        }
+        LabelSelector {
+            match_labels: Some(labels),
+            ..LabelSelector::default()
+        }
+    }
+
     /// Every object's labels: the app's and the workload's, then the standard ones, which win.
     fn labels(&self) -> BTreeMap<String, String> {
         let mut labels = self.app.labels.clone();

@@ -91,7 +91,7 @@ pub(super) fn disruption_budget(scope: &Scope<'_>) -> Option<PodDisruptionBudget
         spec: Some(PodDisruptionBudgetSpec {
             max_unavailable,
             min_available,
-            selector: Some(scope.selector()),
+            selector: Some(scope.controller_selector()),
             ..PodDisruptionBudgetSpec::default()
         }),
         ..PodDisruptionBudget::default()

@@ -13,6 +13,7 @@
 )]
 
 pub mod ports;
+pub mod selectors;
 
 use std::path::{Path, PathBuf};
 

@@ -212,22 +212,22 @@ fn objects_come_in_the_documented_order() {
 }
 
 #[test]
-fn selectors_use_only_name_and_part_of() {
+fn selectors_use_only_name_part_of_and_a_controllers_track() {
     let mut api = workload("api", WorkloadKind::Service);
     api.replicas = Some(3);
     api.labels.insert("team".into(), "payments".into());
     let manifests = lower(&app(vec![api]));
     let deployment = find(&manifests, "Deployment", "api");
-    assert_eq!(
-        deployment["spec"]["selector"],
-        json!({"matchLabels": selector()})
-    );
+    // A Deployment's own selector adds its track: a canary's pods are never its own.
+    let mut own = selector();
+    own["app.kubernetes.io/track"] = json!("stable");
+    assert_eq!(deployment["spec"]["selector"], json!({"matchLabels": own}));
     assert_eq!(
         find(&manifests, "Service", "api")["spec"]["selector"],
         selector()
     );
     let pdb = find(&manifests, "PodDisruptionBudget", "api");
-    assert_eq!(pdb["spec"]["selector"]["matchLabels"], selector());
+    assert_eq!(pdb["spec"]["selector"]["matchLabels"], own);
     let spread = pod_spec(deployment)["topologySpreadConstraints"]
         .as_array()
         .unwrap();
