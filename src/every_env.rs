@@ -1,14 +1,15 @@
 //! A description compiled for its base app and every environment it declares: what `check`
-//! reports by default (the findings of all of them, merged), and what `build --all-envs` writes.
+//! reports by default (the findings of all of them, merged), and what `build --all-envs` writes
+//! (the findings of every environment, merged the same way).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use crate::diag::{Diagnostic, Located};
 use crate::source::Location;
 use crate::{Compilation, Goal, Input, Loader, Options, compile, environments};
 
 /// The findings of the base app and of every environment of `input`, each compiled as far as
-/// its findings, a core's worth at a time, and merged in declaration order (see [`merge`]).
+/// its findings, a core's worth at a time, and merged in declaration order (see [`Merged`]).
 pub fn findings(input: &Input, options: &Options, loader: &(dyn Loader + Sync)) -> Vec<Located> {
     let declared = environments(input).unwrap_or_default();
     let options = options.to_goal(Goal::Findings);
@@ -19,7 +20,7 @@ pub fn findings(input: &Input, options: &Options, loader: &(dyn Loader + Sync)) 
     let targets: Vec<Option<&str>> = std::iter::once(None)
         .chain(declared.iter().map(|e| Some(e.as_str())))
         .collect();
-    let mut found = Vec::new();
+    let mut merged = Merged::default();
     for round in targets.chunks(width) {
         let compiled: Vec<Compilation> = std::thread::scope(|scope| {
             let threads: Vec<_> = round
@@ -35,42 +36,103 @@ pub fn findings(input: &Input, options: &Options, loader: &(dyn Loader + Sync)) 
                 .collect()
         });
         for (&env, c) in round.iter().zip(compiled) {
-            merge(&mut found, c, env);
+            merged.add(c, env);
         }
     }
-    found
+    merged.finish()
 }
 
-/// Adds the findings of `compilation` (of environment `env`, or the base app) to `found`, each
-/// with its place: a finding already there is reported once, and one only an environment has
-/// says which.
-pub fn merge(found: &mut Vec<Located>, compilation: Compilation, env: Option<&str>) {
-    // What is already there, by code, message and place: looked up, not searched, so that tens
-    // of thousands of findings merge in linear time.
-    let key =
-        |d: &Diagnostic, l: &Option<Location>| (d.code.to_owned(), d.message.clone(), l.clone());
-    let mut seen: HashSet<(String, String, Option<Location>)> = found
-        .iter()
-        .map(|f| key(&f.diagnostic, &f.location))
-        .collect();
-    for mut d in compilation.diagnostics {
-        let location = d.span().and_then(|span| compilation.sources.location(span));
-        if let Some(env) = env
-            && !d.message.contains(&format!("environment `{env}`"))
-        {
-            if seen.contains(&key(&d, &location)) {
-                continue;
-            }
-            d.message = format!("{} (in environment `{env}`)", d.message);
-        }
-        if !seen.insert(key(&d, &location)) {
-            continue;
-        }
-        found.push(Located {
-            diagnostic: d,
-            location,
+/// What identifies a finding across compilations: its code, its message and its place.
+type Key = (&'static str, String, Option<Location>);
+
+/// The findings of several compilations of one description (its base app, its environments),
+/// each reported once, in the order first found. A finding of the base app is the app's and
+/// names no environment; so is one found in every environment when several were compiled and
+/// the base app was not (`build --all-envs`). Any other names the environments that have it.
+#[derive(Default)]
+pub struct Merged {
+    found: Vec<Found>,
+    /// Where each finding is in `found`: looked up, not searched, so that tens of thousands of
+    /// findings merge in linear time.
+    index: HashMap<Key, usize>,
+    base_compiled: bool,
+    /// The environments compiled, in the order added.
+    environments: Vec<String>,
+}
+
+/// A finding and where it was found.
+struct Found {
+    located: Located,
+    in_base: bool,
+    /// Indices into [`Merged::environments`], ascending.
+    environments: Vec<usize>,
+}
+
+impl Merged {
+    /// Adds the findings of `compilation`, of environment `env` or (`None`) the base app.
+    pub fn add(&mut self, compilation: Compilation, env: Option<&str>) {
+        let env_index = env.map(|name| {
+            self.environments.push(name.to_owned());
+            self.environments.len() - 1
         });
+        self.base_compiled |= env.is_none();
+        for d in compilation.diagnostics {
+            let location = d.span().and_then(|span| compilation.sources.location(span));
+            let key: Key = (d.code, d.message.clone(), location.clone());
+            let at = *self.index.entry(key).or_insert_with(|| {
+                self.found.push(Found {
+                    located: Located {
+                        diagnostic: d,
+                        location,
+                    },
+                    in_base: false,
+                    environments: Vec::new(),
+                });
+                self.found.len() - 1
+            });
+            let found = &mut self.found[at];
+            match env_index {
+                None => found.in_base = true,
+                // A compilation reports a finding once: the same one twice is one place.
+                Some(i) if found.environments.last() != Some(&i) => found.environments.push(i),
+                Some(_) => {}
+            }
+        }
     }
+
+    /// The findings, each once, those of some environments only saying which.
+    pub fn finish(self) -> Vec<Located> {
+        let every_environment = !self.base_compiled && self.environments.len() > 1;
+        let mut out = Vec::with_capacity(self.found.len());
+        for mut f in self.found {
+            let everywhere = every_environment && f.environments.len() == self.environments.len();
+            if !f.in_base && !everywhere {
+                name_environments(
+                    &mut f.located.diagnostic,
+                    f.environments
+                        .iter()
+                        .map(|&i| self.environments[i].as_str()),
+                );
+            }
+            out.push(f.located);
+        }
+        out
+    }
+}
+
+/// Adds "(in environment `prod`)" (or "(in environments `dev` and `prod`)") to a finding's
+/// message, leaving out an environment the message already names.
+fn name_environments<'a>(d: &mut Diagnostic, envs: impl Iterator<Item = &'a str>) {
+    let unnamed: Vec<String> = envs
+        .filter(|e| !d.message.contains(&format!("environment `{e}`")))
+        .map(|e| format!("`{e}`"))
+        .collect();
+    let list = match unnamed.as_slice() {
+        [] => return,
+        [one] => format!("environment {one}"),
+        [rest @ .., last] => format!("environments {} and {last}", rest.join(", ")),
+    };
+    d.message = format!("{} (in {list})", d.message);
 }
 
 /// Every environment of `input` compiled as far as `options.goal`, in declaration order:
@@ -88,4 +150,27 @@ pub fn compilations(
             (env, c)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environments_are_named_once_each_and_not_twice() {
+        let named = |message: &str, envs: &[&str]| {
+            let mut d = Diagnostic::warning("code", message);
+            name_environments(&mut d, envs.iter().copied());
+            d.message
+        };
+        assert_eq!(named("m", &["dev"]), "m (in environment `dev`)");
+        assert_eq!(
+            named("m", &["dev", "staging", "prod"]),
+            "m (in environments `dev`, `staging` and `prod`)"
+        );
+        assert_eq!(
+            named("environment `dev` overrides `x`", &["dev"]),
+            "environment `dev` overrides `x`"
+        );
+    }
 }

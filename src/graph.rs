@@ -5,7 +5,8 @@
 //! Mermaid (which GitHub renders in Markdown) or Graphviz DOT text.
 //!
 //! A workload exposed through an Ingress sends its routes' paths straight from the Ingress to the
-//! targets (that is the object lowering writes), so those edges start at the Ingress. A canary is
+//! targets (that is the object lowering writes), so those edges start at the Ingress — except a
+//! gateway's: the Ingress sends everything to the gateway, whose routes start at its own node. A canary is
 //! a line in its workload's node, not a node of its own: its pods carry the workload's labels and
 //! take a share of the workload's traffic. Everything is in source order, so the same model
 //! always gives the same text.
@@ -289,7 +290,12 @@ impl Graph {
         match path {
             Some(path) => {
                 self.edge(&id, &to, Some(path.clone()), false);
-                for route in &workload.routes {
+                let routed = if workload.exposes_routes() {
+                    workload.routes.as_slice()
+                } else {
+                    &[]
+                };
+                for route in routed {
                     if app.workload(&route.target).is_some() {
                         let target = workload_id(&route.target);
                         self.edge(&id, &target, Some(route.path.clone()), false);
@@ -304,10 +310,11 @@ impl Graph {
     fn calls(&mut self, app: &App, workload: &Workload) {
         let from = workload_id(&workload.name);
         let dashed = workload.kind.is_batch();
-        if !matches!(
+        let exposure_routes = matches!(
             workload.expose,
             Exposure::Ingress(_) | Exposure::HttpRoute(_)
-        ) {
+        ) && workload.exposes_routes();
+        if !exposure_routes {
             for route in &workload.routes {
                 if app.workload(&route.target).is_some() {
                     let label = Some(route.path.clone());

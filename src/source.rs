@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use miette::NamedSource;
+use miette::{MietteError, MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents};
 
 /// Index of a file in [`Sources`].
 #[derive(Clone, Copy, Debug, Default, PartialOrd, Ord, PartialEq, Eq, Hash)]
@@ -141,7 +141,7 @@ impl Sources {
     }
 
     /// The file as a `miette` source, named with the user's path.
-    pub fn named(&self, id: FileId) -> Option<NamedSource<Arc<String>>> {
+    pub fn named(&self, id: FileId) -> Option<Snippet> {
         self.get(id).map(|f| {
             // miette breaks lines at LF only: a file of CR-only lines would be shown as one line
             // under another line's number. A CR alone becomes an LF, byte for byte, so every span
@@ -151,7 +151,7 @@ impl Sources {
             } else {
                 f.text.clone()
             };
-            NamedSource::new(f.name.clone(), text).with_language("kdl")
+            Snippet(NamedSource::new(f.name.clone(), text).with_language("kdl"))
         })
     }
 
@@ -173,6 +173,60 @@ impl Sources {
             .map_or(0, |l| l.chars().count())
             + 1;
         (line, col)
+    }
+}
+
+/// A file as `miette` shows it under a finding. miette counts the column of the snippet's header
+/// (`file:LINE:COLUMN`) in bytes, three per Chinese character; this counts characters, as the
+/// other formats and editors do.
+#[derive(Clone, Debug)]
+pub struct Snippet(NamedSource<Arc<String>>);
+
+impl Snippet {
+    /// The file's name as the user gave it.
+    pub fn name(&self) -> &str {
+        self.0.name()
+    }
+
+    /// The text shown.
+    pub fn text(&self) -> &str {
+        self.0.inner()
+    }
+}
+
+impl SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let contents = self
+            .0
+            .read_span(span, context_lines_before, context_lines_after)?;
+        // The column is the bytes between the line's start and the span's: only a span read
+        // without lines before it (the header's) has one.
+        let bytes = contents.column();
+        if bytes == 0 {
+            return Ok(contents);
+        }
+        let end = span.offset();
+        let column = end
+            .checked_sub(bytes)
+            .and_then(|start| self.text().get(start..end))
+            .map_or(bytes, |before| before.chars().count());
+        let mut fixed = MietteSpanContents::new_named(
+            self.name().to_owned(),
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            column,
+            contents.line_count(),
+        );
+        if let Some(language) = contents.language() {
+            fixed = fixed.with_language(language);
+        }
+        Ok(Box::new(fixed))
     }
 }
 
@@ -254,7 +308,7 @@ mod tests {
         let id = sources.add("cr.kdl", "cr.kdl", text.to_owned());
         let b = text.find('b').unwrap_or(0);
         assert_eq!(sources.line_col(id, u32::try_from(b).unwrap_or(0)), (3, 5));
-        let named = sources.named(id).map(|n| n.inner().to_string());
+        let named = sources.named(id).map(|n| n.text().to_owned());
         assert_eq!(named.as_deref(), Some("app x {\n    a 1\r\n    b 2\n}\n"));
     }
 }

@@ -381,6 +381,46 @@ fn check_writes_nothing_to_stdout() {
     assert!(broken.stdout.is_empty());
 }
 
+/// `build --all-envs` compiles each environment on its own, and reports their findings as
+/// `check` does: a finding of every environment once, one of some naming them.
+#[test]
+fn build_all_envs_reports_each_finding_once() {
+    let dir = project("envs.kdl");
+    let build = run(windlass(dir.path()).args(["build", "--all-envs", "-o", "out"]));
+    assert_eq!(build.status.code(), Some(0), "{}", text(&build.stderr));
+    let stderr = text(&build.stderr);
+    // `orders` has its warning in all three environments, `payments` in two.
+    assert_eq!(
+        stderr.matches("`orders` asks for 8 replicas").count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("`payments` asks for 1 replica").count(),
+        1,
+        "{stderr}"
+    );
+    let unwrapped = stderr.replace("\n  │ ", " ");
+    assert!(
+        unwrapped.contains("range 2–6 (in environments `dev` and `staging`)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2 warnings; wrote"), "{stderr}");
+    let check = run(windlass(dir.path()).arg("check"));
+    let check_stderr = text(&check.stderr);
+    // The same findings, in the same words, as `check` reports them.
+    let findings = |s: &str| {
+        s.split("\n\n")
+            .filter(|b| b.contains('⚠'))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(findings(&stderr), findings(&check_stderr));
+    common::settings().bind(|| {
+        insta::assert_snapshot!("build_all_envs_findings", stderr);
+    });
+}
+
 /// Diagnostics in imported files name those files. (These fixtures live beside their imports in
 /// `tests/fixtures/errors/imports/`, outside the glob of `tests/diagnostics.rs`.)
 #[test]

@@ -1,6 +1,7 @@
 //! Every file in `tests/fixtures/errors/` is a description with mistakes. Its comments say which
 //! diagnostics it must produce (`// error[CODE]: LINE:COL`); the harness checks that exactly those
-//! are reported, then snapshots the KDL beside the rendered diagnostics.
+//! are reported (by the base app and every environment, merged as `check` merges them), then
+//! snapshots the KDL beside the rendered diagnostics.
 
 #![allow(
     clippy::disallowed_methods,
@@ -45,103 +46,50 @@ fn error_fixtures() {
                 }
             }
             let c = common::compile_file_with(&relative, &config);
-            let found: BTreeSet<(String, String, usize, usize)> = c
-                .diagnostics
-                .iter()
-                .map(|d| {
-                    let span = d.span().expect("every diagnostic has a span");
-                    let (line, col) = c.sources.line_col(span.file, span.start);
-                    (d.severity.as_str().to_owned(), d.code.to_owned(), line, col)
-                })
-                .collect();
-            assert_eq!(
-                found,
-                expected,
-                "{relative}: reported (left) vs expected (right)\n{}",
-                common::rendered(&c)
-            );
             assert!(
                 c.manifests().is_empty() || !c.has_errors(),
                 "no manifests when there are errors"
             );
-            for d in &c.diagnostics {
+            // As `check` reports them: the base app's findings and every environment's, merged.
+            let findings = common::check_file_with(&relative, &config);
+            let found: BTreeSet<(String, String, usize, usize)> = findings
+                .iter()
+                .map(|f| {
+                    let at = f.location.as_ref().expect("every diagnostic has a span");
+                    let d = &f.diagnostic;
+                    (
+                        d.severity.as_str().to_owned(),
+                        d.code.to_owned(),
+                        at.line,
+                        at.column,
+                    )
+                })
+                .collect();
+            // The snippet's header names the place the other formats name: characters, not bytes.
+            for f in &findings {
+                let at = f.location.as_ref().expect("every diagnostic has a span");
+                let shown =
+                    windlass::diag::format::human(std::slice::from_ref(&f.diagnostic), false);
+                let expected = format!("[{}:{}:{}]", at.file, at.line, at.column);
+                assert!(
+                    shown.contains(&expected),
+                    "{relative}: the header does not say {expected}\n{shown}"
+                );
+            }
+            let diagnostics: Vec<_> = findings.into_iter().map(|f| f.diagnostic).collect();
+            let rendered = windlass::diag::format::human(&diagnostics, false);
+            assert_eq!(
+                found, expected,
+                "{relative}: reported (left) vs expected (right)\n{rendered}"
+            );
+            for d in &diagnostics {
                 assert!(
                     d.help.is_some(),
                     "{relative}: `{}` has no help line",
                     d.code
                 );
             }
-            insta::assert_snapshot!(format!(
-                "{text}\n----- diagnostics -----\n{}",
-                common::rendered(&c)
-            ));
+            insta::assert_snapshot!(format!("{text}\n----- diagnostics -----\n{rendered}"));
         });
     });
-}
-
-/// An environment's own settings are checked when that environment compiles: the registries
-/// of `dev` and `prod` in this fixture are refused there, each on its own value.
-#[test]
-fn environment_registries_are_checked_in_their_environment() {
-    let fixture = "tests/fixtures/errors/invalid-image-registry-case-and-variables.kdl";
-    for (env, line, why) in [
-        ("dev", 15, "Windlass does not expand variables"),
-        ("prod", 19, "without a scheme"),
-    ] {
-        let c = common::compile_file_env(fixture, Some(env));
-        let found: Vec<(usize, usize)> = c
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == "invalid-image")
-            .map(|d| {
-                let span = d.span().unwrap();
-                c.sources.line_col(span.file, span.start)
-            })
-            .collect();
-        assert!(found.contains(&(line, 14)), "{env}: {found:?}");
-        assert!(
-            common::rendered(&c).contains(why),
-            "{env}: {}",
-            common::rendered(&c)
-        );
-    }
-}
-
-/// A system namespace set by an environment is refused when that environment compiles.
-#[test]
-fn an_environment_cannot_move_the_app_into_a_system_namespace() {
-    let fixture = "tests/fixtures/errors/invalid-value-system-namespace.kdl";
-    let c = common::compile_file_env(fixture, Some("public"));
-    let found: Vec<(usize, usize)> = c
-        .diagnostics
-        .iter()
-        .filter(|d| d.code == "invalid-value")
-        .map(|d| {
-            let span = d.span().unwrap();
-            c.sources.line_col(span.file, span.start)
-        })
-        .collect();
-    assert!(found.contains(&(15, 15)), "{found:?}");
-    assert!(common::rendered(&c).contains("`kube-public` is the cluster's own namespace"));
-}
-
-/// `namespace default` puts every object in `default` and writes no Namespace object: every
-/// cluster has it, and no app owns it.
-#[test]
-fn the_default_namespace_gets_no_namespace_object() {
-    let c = common::compile_text(
-        "shop.kdl",
-        "app shop {\n    namespace default\n    service orders {\n        image \"orders:1.4.0\"\n        port 8080\n        resources cpu=\"100m\" memory=\"256Mi\"\n    }\n}\n",
-    );
-    assert!(!c.has_errors(), "{}", common::rendered(&c));
-    let kinds: Vec<&str> = c
-        .manifests()
-        .iter()
-        .map(|m| m.object["kind"].as_str().unwrap())
-        .collect();
-    assert!(!kinds.contains(&"Namespace"), "{kinds:?}");
-    assert!(kinds.contains(&"Deployment"), "{kinds:?}");
-    for m in c.manifests() {
-        assert_eq!(m.object["metadata"]["namespace"], "default", "{}", m.object);
-    }
 }

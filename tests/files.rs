@@ -1125,3 +1125,23 @@ fn a_failed_edit_leaves_the_file_and_no_temporary_file() {
         }
     }
 }
+
+#[test]
+fn an_app_in_the_default_namespace_writes_no_namespace_file() {
+    let description = SHOP.replacen("app shop {\n", "app shop {\n    namespace default\n", 1);
+    assert_ne!(description, SHOP);
+    let built = built_tree(&description);
+    assert!(!built.contains_key("namespace.yaml"), "{:?}", built.keys());
+    let kustomization = text(built["kustomization.yaml"].as_deref().unwrap());
+    assert!(!kustomization.contains("namespace"), "{kustomization}");
+    for (name, content) in &built {
+        if let Some(content) = content
+            && name.ends_with(".yaml")
+            && name != "kustomization.yaml"
+        {
+            let content = text(content);
+            assert!(!content.contains("kind: Namespace"), "{name}");
+            assert!(content.contains("namespace: default"), "{name}");
+        }
+    }
+}

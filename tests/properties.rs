@@ -259,6 +259,12 @@ impl Kind {
         matches!(self, Kind::Job | Kind::CronJob | Kind::UseCron)
     }
 
+    /// Made from a standard-library component that runs one instance (`single-instance`): more
+    /// pods are the error `single-instance-scaled`.
+    fn is_single_instance(self) -> bool {
+        matches!(self, Kind::Database(_) | Kind::UseStdlib(_) | Kind::Nacos)
+    }
+
     fn is_deployment(self) -> bool {
         matches!(
             self,
@@ -413,10 +419,17 @@ fn probe_action(c: &mut Choices, ports: &[u16], names: &[String]) -> String {
     match c.pick(6) {
         0 => "http \"/healthz\"".to_owned(),
         1 => format!("http \"/ready\" port={} scheme=HTTP", ports[0]),
-        // A named TCP port (the `u…` ones are UDP).
+        // A TCP port by its written name (the `u…` ones are UDP; a port written without a name
+        // is named after what its probes reveal, so it is probed by number).
         2 => {
-            let tcp: Vec<&String> = names.iter().filter(|n| !n.starts_with('u')).collect();
-            format!("http \"/live\" port={}", q(tcp[c.pick(tcp.len())]))
+            let tcp: Vec<&String> = names
+                .iter()
+                .filter(|n| !n.is_empty() && !n.starts_with('u'))
+                .collect();
+            match tcp.len() {
+                0 => format!("http \"/live\" port={}", ports[0]),
+                n => format!("http \"/live\" port={}", q(tcp[c.pick(n)])),
+            }
         }
         3 => "tcp".to_owned(),
         4 => format!("grpc port={}", ports[0]),
@@ -424,7 +437,7 @@ fn probe_action(c: &mut Choices, ports: &[u16], names: &[String]) -> String {
     }
 }
 
-/// The main container's ports: (number, name, line).
+/// The main container's ports: (written names, empty for a port given none; lines).
 fn port_lines(c: &mut Choices, ports: &[u16]) -> (Vec<String>, Vec<String>) {
     let mut names = Vec::new();
     let mut lines = Vec::new();
@@ -433,11 +446,11 @@ fn port_lines(c: &mut Choices, ports: &[u16]) -> (Vec<String>, Vec<String>) {
             if c.chance(30) {
                 ("web".to_owned(), format!("port {port} name=web"))
             } else {
-                ("http".to_owned(), format!("port {port}"))
+                (String::new(), format!("port {port}"))
             }
         } else {
             match c.pick(3) {
-                0 => (format!("port-{port}"), format!("port {port}")),
+                0 => (String::new(), format!("port {port}")),
                 1 => (format!("p{port}"), format!("port {port} name=p{port}")),
                 _ => (
                     format!("u{port}"),
@@ -681,28 +694,20 @@ fn workload(
     } else {
         Vec::new()
     };
-    let probe_names = if port_names.is_empty() {
-        vec!["http".to_owned()]
-    } else {
-        port_names.clone()
-    };
+    let probe_names = port_names.clone();
     let deployment_like = !kind.is_batch();
 
     let mut replicas = 1;
     if deployment_like && c.chance(40) {
-        replicas = c.range(1, 4);
-        // The standard library's components are single instances.
-        if matches!(kind, Kind::Database(_) | Kind::UseStdlib(_) | Kind::Nacos) {
-            replicas = 1;
-        }
+        replicas = if kind.is_single_instance() {
+            1
+        } else {
+            c.range(1, 4)
+        };
         body.push(format!("replicas {replicas}"));
     }
     let mut autoscale_max = 1;
-    // The standard library's components are single instances: no autoscaler.
-    if deployment_like
-        && !matches!(kind, Kind::Database(_) | Kind::UseStdlib(_) | Kind::Nacos)
-        && c.chance(25)
-    {
+    if deployment_like && !kind.is_single_instance() && c.chance(25) {
         let min = c.range(1, 3);
         autoscale_max = c.range(min, 10);
         let mut line = format!("autoscale min={min} max={autoscale_max}");
@@ -1194,13 +1199,8 @@ fn environment(
         let scalable = !kind.is_batch() && !written[index].single_pod;
         let mut head = format!("{} {}", kind.keyword(), plan.name);
         if scalable && c.chance(40) {
-            let replicas = c.range(1, 5);
-            // The standard library's components are single instances.
-            let replicas = match kind {
-                Kind::Database(_) | Kind::UseStdlib(_) | Kind::Nacos => 1,
-                _ => replicas,
-            };
-            let _ = write!(head, " replicas={replicas}");
+            let most = if kind.is_single_instance() { 1 } else { 5 };
+            let _ = write!(head, " replicas={}", c.range(1, most));
         }
         if c.chance(30) {
             let _ = write!(head, " tag={}", q(c.one(TAGS)));
@@ -1217,9 +1217,12 @@ fn environment(
         }
         let mut body: Vec<String> = Vec::new();
         if scalable && c.chance(25) {
-            let autoscale = c.one(&["autoscale none", "autoscale min=2 max=6 cpu=65"]);
-            let single = matches!(kind, Kind::Database(_) | Kind::UseStdlib(_) | Kind::Nacos);
-            body.push(if single { "autoscale none" } else { autoscale }.to_owned());
+            let forms: &[&str] = if kind.is_single_instance() {
+                &["autoscale none"]
+            } else {
+                &["autoscale none", "autoscale min=2 max=6 cpu=65"]
+            };
+            body.push(c.one(forms).to_owned());
         }
         if kind.is_deployment() && scalable && c.chance(20) {
             let forms: &[&str] = if GENERATE_CANARY_NONE {
@@ -1317,6 +1320,23 @@ fn compiled_cleanly(c: &windlass::Compilation, env: Option<&str>) -> Result<(), 
     Ok(())
 }
 
+/// Fails the case when a pod names two ports alike, a Service port hides what it speaks, a
+/// controller selects another's pods, or a Service misses its workload's.
+fn ports_are_sound(c: &windlass::Compilation, env: Option<&str>) -> Result<(), TestCaseError> {
+    let objects: Vec<&serde_json::Value> = c.manifests().iter().map(|m| &m.object).collect();
+    let mut problems = common::ports::problems(&objects);
+    problems.extend(common::selectors::problems(&objects));
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(TestCaseError::fail(format!(
+            "ports and selectors ({}):\n{}",
+            env.map_or_else(|| "base app".to_owned(), |e| format!("environment `{e}`")),
+            problems.join("\n")
+        )))
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The properties
 // ---------------------------------------------------------------------------------------------
@@ -1337,6 +1357,7 @@ fn generated_descriptions_compile_and_pass_strict_schema_validation() {
         let mut rendered = Vec::new();
         let base = compile(&d.kdl, None);
         compiled_cleanly(&base, None)?;
+        ports_are_sound(&base, None)?;
         prop_assert_eq!(&base.environments, &d.envs);
         for file in render::files(base.manifests(), Format::Yaml) {
             if file.name != "kustomization.yaml" {
@@ -1353,6 +1374,7 @@ fn generated_descriptions_compile_and_pass_strict_schema_validation() {
         for env in &d.envs {
             let c = compile(&d.kdl, Some(env));
             compiled_cleanly(&c, Some(env))?;
+            ports_are_sound(&c, Some(env))?;
             let new: Vec<String> = c
                 .manifests()
                 .iter()

@@ -251,12 +251,36 @@ fn a_canary_behind_nginx_gets_its_weight_from_ingress_nginx() {
         stable["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/track"],
         "stable"
     );
-    assert!(
-        stable["spec"]["selector"]["matchLabels"]
-            .get("app.kubernetes.io/track")
-            .is_none(),
-        "selectors never change"
+    assert_eq!(
+        stable["spec"]["selector"]["matchLabels"]["app.kubernetes.io/track"], "stable",
+        "the stable Deployment selects its own pods only"
     );
+}
+
+/// Adding a canary, and taking it away, changes neither the stable Deployment's selector (which
+/// the API server never lets change) nor its pod template (which would restart every pod).
+#[test]
+fn a_canary_that_comes_or_goes_leaves_the_stable_deployment_alone() {
+    let with = |canary: &str| {
+        format!(
+            "app shop {{\n    service web {{\n        image \"web:1.4.0\"\n        port 8080\n        replicas 4\n        resources cpu=\"100m\" memory=\"128Mi\"\n        {canary}\n    }}\n}}\n"
+        )
+    };
+    let stable = |text: &str| {
+        let c = common::compile_text("shop.kdl", text);
+        assert!(!c.has_errors(), "{}", common::rendered(&c));
+        let objects: Vec<serde_json::Value> =
+            c.manifests().iter().map(|m| m.object.clone()).collect();
+        let d = find(&objects, "Deployment", "web").unwrap().clone();
+        (d["spec"]["selector"].clone(), d["spec"]["template"].clone())
+    };
+    let without = stable(&with(""));
+    for canary in [
+        "canary tag=\"1.5.0\" weight=10",
+        "canary tag=\"1.5.0\" weight=50 replicas=2",
+    ] {
+        assert_eq!(stable(&with(canary)), without, "{canary}");
+    }
 }
 
 #[test]
@@ -367,4 +391,30 @@ fn an_unknown_environment_does_not_hide_the_descriptions_errors() {
     let stderr = String::from_utf8_lossy(&broken.stderr);
     assert!(stderr.contains("unknown node `bogus`"), "{stderr}");
     assert!(stderr.contains("no environment `prd`"), "{stderr}");
+}
+
+/// In every example and environment, no controller selects another controller's pods, and every
+/// Service selects every track of its workload unless it names one.
+#[test]
+fn controllers_never_select_each_others_pods_in_the_examples() {
+    let mut problems = Vec::new();
+    let mut canaries = 0;
+    for example in common::examples() {
+        for (env, c) in common::compile_every_env(&example) {
+            let objects: Vec<&serde_json::Value> =
+                c.manifests().iter().map(|m| &m.object).collect();
+            canaries += objects
+                .iter()
+                .filter(|o| o["metadata"]["labels"]["app.kubernetes.io/track"] == "canary")
+                .count();
+            for p in common::selectors::problems(&objects) {
+                problems.push(format!("{example} {env:?}: {p}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(
+        canaries > 0,
+        "the examples have canaries: the check judged them"
+    );
 }

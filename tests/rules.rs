@@ -351,27 +351,6 @@ fn the_readme_lists_every_rule_as_the_registry_does() {
     );
 }
 
-/// `single-instance-scaled` sees the replica count an environment sets, and points at it.
-#[test]
-fn single_instance_scaled_reports_an_environments_replicas() {
-    let fixture = fixture("single-instance-scaled", "fail");
-    let c = common::compile_file_env(&fixture, Some("prod"));
-    let at: Vec<(usize, usize)> = c
-        .diagnostics
-        .iter()
-        .filter(|d| d.code == "single-instance-scaled")
-        .map(|d| {
-            let span = d.span().unwrap();
-            c.sources.line_col(span.file, span.start)
-        })
-        .collect();
-    assert!(at.contains(&(28, 33)), "{at:?}");
-    assert!(
-        !at.contains(&(14, 9)),
-        "prod's replicas=2 replaces the base's 3: {at:?}"
-    );
-}
-
 /// `expected-objects` waits for a description whose workloads read without errors: the list of a
 /// half-read app would be incomplete, and in the way of the errors.
 #[test]

@@ -36,9 +36,12 @@ pub static RULES: &[&dyn Rule] = &[
     &rules::host_path::HostPath,
     &rules::host_network::HostNetwork,
     &rules::run_as_root::RunAsRoot,
-    &rules::low_port_non_root::LowPortNonRoot,
-    &rules::single_instance_scaled::SingleInstanceScaled,
     &rules::canary_replica_ratio::CanaryReplicaRatio,
+    // State, scaling: copies of a server that does not cluster.
+    &rules::single_instance_scaled::SingleInstanceScaled,
+    &rules::stateful_replicas_unclustered::StatefulReplicasUnclustered,
+    // Security, added after the others so that SARIF's rule indices stay put.
+    &rules::low_port_non_root::LowPortNonRoot,
 ];
 
 /// The rule with this code.

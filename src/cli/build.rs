@@ -134,12 +134,10 @@ fn all_envs(args: &BuildArgs, input: &Input, options: &Options, format: Format) 
             Outcome::CouldNotRun
         };
     }
-    let color = printer::color_stderr();
     let mut files = Vec::new();
-    let mut all = Vec::new();
+    let mut merged = every_env::Merged::default();
     let mut objects = 0;
     for (env, c) in every_env::compilations(input, options, &loader::FsLoader) {
-        printer::err(&format::human(&c.diagnostics, color));
         objects += c.manifests().len();
         for f in render::files(c.manifests(), format) {
             files.push(OutputFile {
@@ -147,8 +145,11 @@ fn all_envs(args: &BuildArgs, input: &Input, options: &Options, format: Format) 
                 content: f.content,
             });
         }
-        all.extend(c.diagnostics);
+        merged.add(c, Some(&env));
     }
+    // A finding of every environment is printed once; one of some names them.
+    let all: Vec<Diagnostic> = merged.finish().into_iter().map(|f| f.diagnostic).collect();
+    printer::err(&format::human(&all, printer::color_stderr()));
     let errors = all.iter().any(Diagnostic::is_error);
     if errors || (args.rules.deny_warnings() && has_warnings(&all)) {
         printer::err(&format!("{}\n", format::summary(&all, "nothing written")));

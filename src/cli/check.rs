@@ -72,9 +72,9 @@ pub fn run(args: &CheckArgs) -> Outcome {
                     could_not_run = true;
                     continue;
                 };
-                let mut found = Vec::new();
-                every_env::merge(&mut found, c, Some(env));
-                found
+                let mut merged = every_env::Merged::default();
+                merged.add(c, Some(env));
+                merged.finish()
             }
         };
         checked.push(shown);

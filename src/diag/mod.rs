@@ -4,11 +4,10 @@ pub mod format;
 mod suggest;
 
 use std::fmt;
-use std::sync::Arc;
 
-use miette::{LabeledSpan, NamedSource, SourceCode};
+use miette::{LabeledSpan, SourceCode};
 
-use crate::source::{Location, Sources, Span};
+use crate::source::{Location, Snippet, Sources, Span};
 pub use suggest::{did_you_mean, suggest_help};
 
 /// How bad a finding is.
@@ -55,7 +54,7 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// How to fix it.
     pub help: Option<String>,
-    source: Option<NamedSource<Arc<String>>>,
+    source: Option<Snippet>,
 }
 
 impl Diagnostic {
@@ -115,7 +114,7 @@ impl Diagnostic {
         let (Some(source), Some(span)) = (&self.source, self.span()) else {
             return false;
         };
-        let text = source.inner();
+        let text = source.text();
         let at = (span.start as usize).min(text.len());
         let start = text.as_bytes()[..at]
             .iter()
@@ -131,7 +130,7 @@ impl Diagnostic {
     /// The diagnostic without its snippet: the file, line and column go into the message.
     pub fn without_snippet(mut self) -> Self {
         if let (Some(source), Some(span)) = (&self.source, self.span()) {
-            let text = source.inner();
+            let text = source.text();
             let mut at = (span.start as usize).min(text.len());
             while !text.is_char_boundary(at) {
                 at -= 1;

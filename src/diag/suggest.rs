@@ -12,9 +12,11 @@ pub fn suggest_help<'a>(
     }
 }
 
-/// The known word closest to `word`, if one is close enough to be a likely typo.
+/// The known word closest to `word`, if one is close enough to be a likely typo: at most one
+/// edit (Damerau-Levenshtein: a transposition is one) for every three characters, as rustc and
+/// cargo allow. More would propose words that merely share letters (`headless`: `readiness`).
 pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1) + usize::from(word.len() > 6);
+    let limit = word.chars().count().max(3) / 3;
     known
         .into_iter()
         .map(|k| (strsim::damerau_levenshtein(word, k), k))
@@ -34,5 +36,10 @@ mod tests {
             Some("replicas")
         );
         assert_eq!(did_you_mean("zzzzzz", ["replicas", "image"]), None);
+        assert_eq!(did_you_mean("raedyness", ["readiness"]), Some("readiness"));
+        assert_eq!(did_you_mean("imgae", ["image"]), Some("image"));
+        // Three edits in eight characters is another word, not a typo.
+        assert_eq!(did_you_mean("headless", ["readiness", "liveness"]), None);
+        assert_eq!(did_you_mean("pot", ["port"]), Some("port"));
     }
 }

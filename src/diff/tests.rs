@@ -259,6 +259,33 @@ fn classes_of_other_kinds() {
         ),
         Class::Safe
     );
+    // Renaming a port, or changing its protocol, applies, but what reads them may not follow.
+    let port = |p: Value| svc(json!({"ports": [p]}));
+    let http = json!({"name": "http", "port": 3306, "protocol": "TCP"});
+    let renamed = one(
+        &port(http.clone()),
+        &port(json!({"name": "port-3306", "port": 3306, "protocol": "TCP"})),
+    );
+    assert_eq!(
+        paths(&renamed),
+        [("spec.ports[3306/TCP].name", Class::Attention)]
+    );
+    assert!(renamed.changes[0].reason.contains("http → port-3306"));
+    let typed = one(
+        &port(http.clone()),
+        &port(json!({"name": "http", "port": 3306, "protocol": "TCP", "appProtocol": "mysql"})),
+    );
+    assert_eq!(
+        paths(&typed),
+        [("spec.ports[3306/TCP].appProtocol", Class::Attention)]
+    );
+    assert_eq!(
+        class_of(
+            &port(http.clone()),
+            &port(json!({"name": "http", "port": 3306, "protocol": "TCP", "targetPort": 3307}))
+        ),
+        Class::Safe
+    );
 
     let pdb = |spec: Value| object("PodDisruptionBudget", "policy/v1", "web", spec);
     assert_eq!(
@@ -353,6 +380,15 @@ fn removals_and_additions() {
     let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}});
     assert_eq!(removed(&ns), Class::DataLoss);
     assert_eq!(added(&ns), Class::Safe);
+    // Earlier output wrote `default`; Kubernetes never deletes it.
+    let default = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "default"}});
+    let report = diff([&default], []);
+    assert_eq!(report.resources[0].class, Class::Attention);
+    assert!(
+        report.resources[0].changes[0]
+            .reason
+            .contains("no longer written")
+    );
     let pvc = object("PersistentVolumeClaim", "v1", "data", json!({}));
     assert_eq!(removed(&pvc), Class::DataLoss);
     let d = deployment("orders", "orders:1.0.0", 2);

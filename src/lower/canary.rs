@@ -15,24 +15,7 @@ use k8s_openapi::api::core::v1::Service;
 use k8s_openapi::api::networking::v1::Ingress;
 
 use super::Scope;
-use crate::model::canary::{Split, replicas, split};
-
-/// The label that tells the tracks apart.
-pub(super) const TRACK: &str = "app.kubernetes.io/track";
-
-/// Marks the stable Deployment's pods with `track: stable` when there is a canary. The selector
-/// stays as it is: selectors cannot change, and the canary's pods are owned by their own
-/// ReplicaSet, so the stable Deployment does not adopt them.
-pub(super) fn mark_stable(scope: &Scope<'_>, deployment: &mut Deployment) {
-    if scope.workload.canary.is_none() {
-        return;
-    }
-    if let Some(meta) = deployment.spec.template.metadata.as_mut() {
-        meta.labels
-            .get_or_insert_with(BTreeMap::new)
-            .insert(TRACK.to_owned(), "stable".to_owned());
-    }
-}
+use crate::model::canary::{Split, TRACK, Track, replicas, split};
 
 /// The canary Deployment, made from the stable one: its image, its replicas, `track: canary` on
 /// its pods and in its selector, no autoscaler.
@@ -49,7 +32,7 @@ pub(super) fn deployment(scope: &Scope<'_>, stable: &Deployment) -> Option<Deplo
         .clone()
         .filter(|t| super::is_version_label(t));
     let relabel = |labels: &mut BTreeMap<String, String>| {
-        labels.insert(TRACK.to_owned(), "canary".to_owned());
+        labels.insert(TRACK.to_owned(), Track::Canary.label().to_owned());
         match &version {
             Some(v) => labels.insert(super::VERSION.to_owned(), v.clone()),
             None => labels.remove(super::VERSION),
@@ -63,7 +46,7 @@ pub(super) fn deployment(scope: &Scope<'_>, stable: &Deployment) -> Option<Deplo
     spec.selector
         .match_labels
         .get_or_insert_with(BTreeMap::new)
-        .insert(TRACK.to_owned(), "canary".to_owned());
+        .insert(TRACK.to_owned(), Track::Canary.label().to_owned());
     if let Some(labels) = spec
         .template
         .metadata
@@ -102,9 +85,9 @@ pub(super) fn services(scope: &Scope<'_>, services: &mut Vec<Service>) {
             selector.insert(TRACK.to_owned(), value.to_owned());
         }
     };
-    track(&mut services[index], "stable");
+    track(&mut services[index], Track::Stable.label());
     canary.metadata.name = Some(crate::model::names::canary(&workload.name));
-    track(&mut canary, "canary");
+    track(&mut canary, Track::Canary.label());
     services.insert(index + 1, canary);
 }
 

@@ -1,5 +1,6 @@
 //! Exposure through an Ingress: one rule for the workload's host, with the workload's own path and
-//! one path per `route`, each straight to the target's Service.
+//! one path per `route`, each straight to the target's Service — except a gateway's, whose routes
+//! are its own routing: its Ingress sends its path to the gateway alone.
 
 use k8s_openapi::api::networking::v1::{
     HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule,
@@ -21,7 +22,12 @@ pub(super) fn ingress(scope: &Scope<'_>) -> Option<Ingress> {
         &workload.name,
         service::backend_port(workload, None)?,
     );
-    let routes = workload.routes.iter().filter_map(|route| {
+    let routed = if workload.exposes_routes() {
+        workload.routes.as_slice()
+    } else {
+        &[]
+    };
+    let routes = routed.iter().filter_map(|route| {
         // Resolve checks that targets exist and have ports; skip rather than point nowhere.
         let target = scope.app.workload(&route.target)?;
         let port = service::backend_port(target, route.port.as_ref())?;

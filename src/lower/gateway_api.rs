@@ -128,7 +128,13 @@ pub(super) fn http_route(scope: &Scope<'_>) -> Option<HttpRoute> {
         }],
     };
     let mut rules = vec![rule(&exposure.path, own)];
-    for route in &workload.routes {
+    // A gateway's routes are its own routing, never rules that skip it.
+    let routed = if workload.exposes_routes() {
+        workload.routes.as_slice()
+    } else {
+        &[]
+    };
+    for route in routed {
         let Some(target) = scope.app.workload(&route.target) else {
             continue;
         };

@@ -1,6 +1,6 @@
 //! Lowering: the application model → Kubernetes objects built from `k8s-openapi` types.
 //!
-//! The output order is fixed: the `Namespace`, then for each workload in source order its
+//! The output order is fixed: the `Namespace` (none for `default`), then for each workload in source order its
 //! ServiceAccount, files ConfigMap, PersistentVolumeClaims, Services, controller,
 //! HorizontalPodAutoscaler, PodDisruptionBudget, Ingress and NetworkPolicy. Every map is a
 //! `BTreeMap` and nothing reads the clock or a random source, so the same model always gives the
@@ -77,12 +77,11 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    /// The objects that come before every workload's: the Namespace, unless it is `default`,
-    /// which every cluster has and no app owns (applying one would relabel it, and deleting the
-    /// app's objects would try to delete it).
+    /// The objects that come before every workload's: the Namespace, unless it is the
+    /// cluster's `default` (see [`App::writes_namespace`]).
     pub fn namespace(&self) -> Vec<Manifest> {
         let mut out = Vec::new();
-        if !crate::model::is_preexisting_namespace(&self.app.namespace) {
+        if self.app.writes_namespace() {
             push(&mut out, "namespace", &namespace(self.app));
         }
         out
@@ -201,6 +200,23 @@ impl Scope<'_> {
     fn selector(&self) -> LabelSelector {
         LabelSelector {
             match_labels: Some(self.selector_labels()),
+            ..LabelSelector::default()
+        }
+    }
+
+    /// The selector of the workload's own controller and of what counts its pods (its disruption
+    /// budget): [`Scope::selector`], and for a Deployment the stable track, so that a canary's
+    /// pods are never its own (see `model::canary`).
+    fn controller_selector(&self) -> LabelSelector {
+        let mut labels = self.selector_labels();
+        if self.workload.kind.is_deployment() {
+            labels.insert(
+                crate::model::canary::TRACK.to_owned(),
+                crate::model::canary::Track::Stable.label().to_owned(),
+            );
+        }
+        LabelSelector {
+            match_labels: Some(labels),
             ..LabelSelector::default()
         }
     }

@@ -187,7 +187,8 @@ impl Peers {
 /// The rules for traffic from outside the app: from anywhere to the primary port of a NodePort
 /// or load balancer, and from the ingress controller's namespace to whatever an Ingress sends to
 /// this workload — its own path on the primary port, and the paths other workloads' Ingresses
-/// route straight to it; from the Gateway's namespace what an HTTPRoute sends to it.
+/// route straight to it (a gateway's routes are not: they reach it from the gateway's pods);
+/// from the Gateway's namespace what an HTTPRoute sends to it.
 fn exposure_rules<'a>(
     app: &'a App,
     graph: &'a Graph,
@@ -210,7 +211,7 @@ fn exposure_rules<'a>(
         through_ingress.push(primary);
     }
     for exposed in graph.callers(app, workload) {
-        if !matches!(exposed.expose, Exposure::Ingress(_)) {
+        if !matches!(exposed.expose, Exposure::Ingress(_)) || !exposed.exposes_routes() {
             continue;
         }
         for route in exposed.routes.iter().filter(|r| r.target == workload.name) {
@@ -248,6 +249,9 @@ fn exposure_rules<'a>(
         let Exposure::HttpRoute(r) = &exposed.expose else {
             continue;
         };
+        if !exposed.exposes_routes() {
+            continue;
+        }
         for route in exposed
             .routes
             .iter()

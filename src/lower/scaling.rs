@@ -73,13 +73,15 @@ pub(super) fn autoscaler(scope: &Scope<'_>) -> Option<HorizontalPodAutoscaler> {
 }
 
 /// A `policy/v1` PodDisruptionBudget: `maxUnavailable: 1` for workloads that run more than one
-/// pod, or the explicit budget; never for jobs.
+/// pod, or the explicit budget; never for jobs. Not by default for a single-instance component
+/// (its pods are separate copies, `single-instance-scaled`, and losing one is not safe).
 pub(super) fn disruption_budget(scope: &Scope<'_>) -> Option<PodDisruptionBudget> {
     let workload = scope.workload;
     scalable_kind(workload)?;
     let (max_unavailable, min_available) = match &workload.disruption {
         Disruption::None => return None,
         Disruption::Auto if workload.min_replicas() <= 1 => return None,
+        Disruption::Auto if workload.single_instance.is_some() => return None,
         Disruption::Auto => (Some(IntOrString::Int(1)), None),
         Disruption::MaxUnavailable(value) => (Some(int_or_string(value)), None),
         Disruption::MinAvailable(value) => (None, Some(int_or_string(value))),
@@ -89,7 +91,7 @@ pub(super) fn disruption_budget(scope: &Scope<'_>) -> Option<PodDisruptionBudget
         spec: Some(PodDisruptionBudgetSpec {
             max_unavailable,
             min_available,
-            selector: Some(scope.selector()),
+            selector: Some(scope.controller_selector()),
             ..PodDisruptionBudgetSpec::default()
         }),
         ..PodDisruptionBudget::default()

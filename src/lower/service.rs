@@ -59,7 +59,7 @@ pub(super) fn services(scope: &Scope<'_>) -> Vec<Service> {
 }
 
 /// One Service of the workload: every port of the main container in the cluster, the primary
-/// port alone outside it.
+/// port alone outside it; each with its application protocol, except behind a load balancer.
 fn service(scope: &Scope<'_>, name: String, kind: &Kind<'_>) -> Service {
     let (type_, cluster_ip, annotations) = match kind {
         Kind::ClusterIp => ("ClusterIP", None, None),
@@ -81,6 +81,14 @@ fn service(scope: &Scope<'_>, name: String, kind: &Kind<'_>) -> Service {
         .take(count)
         .map(|port| ServicePort {
             name: Some(port.name.clone()),
+            // A cloud load balancer reads `appProtocol` too: on AKS, `http` turns its health check
+            // of every node into `GET /` on the port, and a service whose `/` does not answer 200
+            // drops out of the pool. Meshes and Gateway API read the in-cluster Service.
+            app_protocol: if matches!(kind, Kind::LoadBalancer(..)) {
+                None
+            } else {
+                port.app_protocol.clone()
+            },
             port: match kind {
                 Kind::LoadBalancer(outside, _) => i32::from(*outside),
                 _ => i32::from(port.number),
@@ -91,7 +99,6 @@ fn service(scope: &Scope<'_>, name: String, kind: &Kind<'_>) -> Service {
                 _ => None,
             },
             protocol: Some(port.protocol.as_str().to_owned()),
-            ..ServicePort::default()
         });
     let empty = BTreeMap::new();
     Service {

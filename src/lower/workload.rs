@@ -15,6 +15,7 @@ use super::{
     Manifest, Scope, container, int, int_or_string, non_empty_map, non_empty_vec, push, scaling,
     storage,
 };
+use crate::model::canary::{TRACK, Track};
 use crate::model::{self, Concurrency, ServiceAccount as Account, Strategy, WorkloadKind};
 
 /// How long a finished Job is kept when the description does not say: one day.
@@ -33,8 +34,7 @@ pub(super) fn controller(scope: &Scope<'_>, out: &mut Vec<Manifest>) {
     let component = &super::component_of(scope.workload);
     match scope.workload.kind {
         WorkloadKind::Frontend | WorkloadKind::Gateway | WorkloadKind::Service => {
-            let mut stable = deployment(scope);
-            super::canary::mark_stable(scope, &mut stable);
+            let stable = deployment(scope);
             push(out, component, &stable);
             if let Some(canary) = super::canary::deployment(scope, &stable) {
                 push(out, component, &canary);
@@ -94,13 +94,19 @@ fn deployment(scope: &Scope<'_>) -> Deployment {
         // `OnDelete` is a StatefulSet strategy; resolve rejects it here.
         Some(Strategy::OnDelete) | None => None,
     };
+    // The stable track, always: a canary that comes or goes changes neither the selector nor
+    // the pod template (see `model::canary`).
+    let mut template = pod_template(scope);
+    if let Some(labels) = template.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
+        labels.insert(TRACK.to_owned(), Track::Stable.label().to_owned());
+    }
     Deployment {
         metadata: controller_meta(scope),
         spec: DeploymentSpec {
             replicas: replicas(workload),
-            selector: scope.selector(),
+            selector: scope.controller_selector(),
             strategy,
-            template: pod_template(scope),
+            template,
             ..DeploymentSpec::default()
         },
         ..Deployment::default()

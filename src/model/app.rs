@@ -39,7 +39,17 @@ pub struct App {
     pub default_gateway: Option<(String, Option<String>)>,
 }
 
+/// The namespace every cluster has, where objects that name none go. An app may run there, but
+/// it is not the app's: its output does not write (and so would not relabel, prune or delete)
+/// the `Namespace` object.
+const DEFAULT_NAMESPACE: &str = "default";
+
 impl App {
+    /// Whether the output holds the app's `Namespace` object: not for the cluster's `default`.
+    pub fn writes_namespace(&self) -> bool {
+        self.namespace != DEFAULT_NAMESPACE
+    }
+
     /// The workload with this name.
     pub fn workload(&self, name: &str) -> Option<&Workload> {
         self.workloads.iter().find(|w| w.name == name)
@@ -71,16 +81,4 @@ impl Default for Cluster {
             span: None,
         }
     }
-}
-
-/// Whether `namespace` is one of the cluster's own (`kube-system`, `kube-public`,
-/// `kube-node-lease`, and any other `kube-` namespace Kubernetes reserves).
-pub fn is_system_namespace(namespace: &str) -> bool {
-    namespace.starts_with("kube-")
-}
-
-/// Whether `namespace` exists on every cluster before any app (`default`): an app may put its
-/// objects there, but does not own it, so no Namespace object is written for it.
-pub fn is_preexisting_namespace(namespace: &str) -> bool {
-    namespace == "default"
 }

@@ -1,8 +1,39 @@
-//! Facts about a canary that several stages read: how its share of requests is enforced, and
-//! how many pods it runs. Lowering builds the objects from them; the rules count pods with them.
+//! Facts about a canary that several stages read: how its share of requests is enforced, how
+//! many pods it runs, and the tracks that keep its pods apart from the stable ones. Lowering
+//! builds the objects from them; the rules count pods with them.
+//!
+//! **Tracks: several controllers behind one Service, never overlapping.** Every Deployment's
+//! pods carry a track label ([`TRACK`]), and its selector includes it: the stable Deployment
+//! selects `stable`, a canary's Deployment `canary`. So each controller, its autoscaler (which
+//! reads the Deployment's selector) and its disruption budget see only their own pods, while
+//! the workload's Service, which leaves the track out, selects both. The stable track is there
+//! whether a canary exists or not, so adding or removing one changes neither the stable
+//! Deployment's selector (immutable) nor its pod template (a change would restart every pod).
 
 use super::exposure::Exposure;
 use super::workload::Workload;
+
+/// The label that tells the tracks of a workload's Deployments apart.
+pub const TRACK: &str = "app.kubernetes.io/track";
+
+/// A track of a workload: which of its Deployments a pod belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Track {
+    /// The workload's own Deployment, named after it.
+    Stable,
+    /// The canary's Deployment, `NAME-canary`.
+    Canary,
+}
+
+impl Track {
+    /// The value of [`TRACK`] on its pods.
+    pub fn label(self) -> &'static str {
+        match self {
+            Track::Stable => "stable",
+            Track::Canary => "canary",
+        }
+    }
+}
 
 /// How a canary's share of requests is enforced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -100,10 +100,13 @@ impl Protocol {
 pub struct Port {
     /// Port number.
     pub number: u16,
-    /// Port name (IANA service name, at most 15 characters).
+    /// Port name (IANA service name, at most 15 characters), unique in the pod. Empty only while
+    /// the workload is read: a port given no `name=` is named when the whole pod is known.
     pub name: String,
     /// Protocol.
     pub protocol: Protocol,
+    /// The application protocol, when it is known: the Service port's `appProtocol`.
+    pub app_protocol: Option<String>,
     /// Where it was declared.
     pub span: Span,
 }

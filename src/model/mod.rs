@@ -14,7 +14,7 @@ pub mod names;
 mod storage;
 mod workload;
 
-pub use app::{App, Cluster, NetworkPolicy, is_preexisting_namespace, is_system_namespace};
+pub use app::{App, Cluster, NetworkPolicy};
 pub use batch::{Concurrency, CronSpec, JobSpec};
 pub use container::{
     Container, EnvFrom, EnvValue, EnvVar, Image, Port, PortRef, Probe, ProbeAction, Protocol,

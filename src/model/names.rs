@@ -144,6 +144,36 @@ pub fn is_port_name(s: &str) -> bool {
         && s.bytes().any(|b| b.is_ascii_lowercase())
 }
 
+/// Whether `s` is an IANA service name (RFC 6335, section 5.1): at most 15 letters, digits and
+/// single inner `-`, with at least one letter. Unlike a Kubernetes port name it may hold capitals,
+/// which IANA compares without case (GKE reads `appProtocol: HTTP2`).
+pub fn is_service_name(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= 15
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        && bytes.iter().any(u8::is_ascii_alphabetic)
+        && bytes.first() != Some(&b'-')
+        && bytes.last() != Some(&b'-')
+        && !s.contains("--")
+}
+
+/// The application protocols Kubernetes defines under its own domain: HTTP/2 with prior knowledge
+/// over cleartext (as gRPC without TLS speaks it), and WebSocket without and with TLS.
+pub const KUBERNETES_APP_PROTOCOLS: [&str; 3] =
+    ["kubernetes.io/h2c", "kubernetes.io/ws", "kubernetes.io/wss"];
+
+/// Whether `s` is a DNS subdomain with at least two labels: a domain that can own a prefixed
+/// application protocol (`example.com/my-protocol`).
+pub fn is_domain(s: &str) -> bool {
+    s.len() <= 253
+        && s.contains('.')
+        && s.split('.')
+            .all(|part| is_dns_label(part) && part.len() <= 63)
+}
+
 /// Whether `s` is a valid label value.
 pub fn is_label_value(s: &str) -> bool {
     s.is_empty()
@@ -183,6 +213,16 @@ mod tests {
         assert!(!is_port_name("a--b"));
         assert!(!is_port_name("8080"));
         assert!(!is_port_name("a-very-long-port-name"));
+        assert!(is_service_name("mysql"));
+        assert!(is_service_name("HTTP2"));
+        assert!(!is_service_name("http_proxy"));
+        assert!(!is_service_name("-http"));
+        assert!(!is_service_name("a--b"));
+        assert!(!is_service_name("5432"));
+        assert!(!is_service_name("sixteen-letters1"));
+        assert!(is_domain("example.com"));
+        assert!(!is_domain("istio"));
+        assert!(!is_domain("Example.com"));
         assert!(is_qualified_key("prometheus.io/scrape"));
         assert!(is_qualified_key("team"));
         assert!(!is_qualified_key("bad key"));

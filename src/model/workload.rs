@@ -87,6 +87,11 @@ pub struct Workload {
     pub component: Option<String>,
     /// Fixed replica count; `None` means the default (1) or the autoscaler's.
     pub replicas: Option<u32>,
+    /// Where the replica count was written (the value, in the last layer that set it).
+    pub replicas_span: Option<Span>,
+    /// The component runs as one instance only: more pods would be separate, unconnected
+    /// copies behind one Service. Declared by the component (`single-instance`).
+    pub single_instance: Option<SingleInstance>,
     /// The main container, named after the workload.
     pub main: Container,
     /// Init containers, run in order before the main one.
@@ -139,20 +144,6 @@ pub struct Workload {
     pub allows: Vec<Allow>,
     /// A second, small version running beside this one.
     pub canary: Option<Canary>,
-    /// Where the replica count was written (`replicas N`, or `replicas=` in an environment).
-    pub replicas_span: Option<Span>,
-    /// Declared by `single-instance "WHY"`: more than one pod would not work.
-    pub single_instance: Option<SingleInstance>,
-}
-
-/// `single-instance "WHY"`: a workload that must run as one pod (a database without
-/// replication: each pod would be a separate database behind one Service).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SingleInstance {
-    /// Why, as the component says it.
-    pub reason: String,
-    /// Where it was declared.
-    pub span: Span,
 }
 
 /// `canary image="orders:3.2.0" weight=10`: a canary release beside the stable Deployment.
@@ -169,6 +160,14 @@ pub struct Canary {
 }
 
 impl Workload {
+    /// Whether its Ingress or HTTPRoute sends its routes' paths straight to their targets (a
+    /// `frontend`'s and a `service`'s routes), rather than to itself. A `gateway` receives every
+    /// request on its own path and routes them itself — past its authentication and rate limits —
+    /// so its routes are edges from its pods, never paths that skip it.
+    pub fn exposes_routes(&self) -> bool {
+        self.kind != WorkloadKind::Gateway
+    }
+
     /// Whether its pods run as a user other than root, by `run-as user=N` with N above 0. (An
     /// image's own user is unknown; `security restricted` only requires a non-root one.)
     pub fn runs_as_non_root_user(&self) -> bool {
@@ -201,6 +200,8 @@ impl Workload {
             kind,
             component: None,
             replicas: None,
+            replicas_span: None,
+            single_instance: None,
             init: Vec::new(),
             sidecars: Vec::new(),
             volumes: Vec::new(),
@@ -209,8 +210,6 @@ impl Workload {
             strategy: None,
             disruption: Disruption::Auto,
             disruption_span: None,
-            replicas_span: None,
-            single_instance: None,
             service_account: ServiceAccount::None,
             security,
             run_as: None,
@@ -236,6 +235,14 @@ impl Workload {
         self.main.ports.first()
     }
 
+    /// The most pods the workload may run: the fixed count, or the autoscaler's maximum.
+    pub fn max_replicas(&self) -> u32 {
+        match &self.autoscale {
+            Some(a) => a.max,
+            None => self.replicas.unwrap_or(1),
+        }
+    }
+
     /// The replicas the workload runs with at least: the fixed count, or the autoscaler's minimum.
     pub fn min_replicas(&self) -> u32 {
         match &self.autoscale {
@@ -243,6 +250,15 @@ impl Workload {
             None => self.replicas.unwrap_or(1),
         }
     }
+}
+
+/// `single-instance [clustered="…"]` in a component: what it runs cannot be scaled by adding
+/// pods (a standalone database: each pod would hold its own data).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SingleInstance {
+    /// What to run instead for more than one instance (an operator that forms a cluster), as
+    /// the component says.
+    pub clustered: Option<String>,
 }
 
 /// HorizontalPodAutoscaler settings.

@@ -12,7 +12,7 @@ use super::values::{self, NodeView, Params, Prop, Val};
 use super::workload::{AppDefaults, WorkloadBuilder};
 use crate::diag::suggest_help;
 use crate::diag::{Diagnostic, Diagnostics, codes};
-use crate::model::{Workload, WorkloadKind};
+use crate::model::{SingleInstance, Workload, WorkloadKind};
 use crate::source::{FileId, Sources, Span};
 
 /// A parameter a component declares.
@@ -30,8 +30,14 @@ struct ComponentDef {
     /// The `component` node alone, kept after the rest of its file's tree is dropped.
     node: Document,
     params: Vec<ParamDef>,
+    /// `single-instance`: what it runs cannot be scaled by adding pods.
+    single_instance: Option<SingleInstance>,
     span: Span,
 }
+
+/// The children of a `component` that declare something about the component itself; the others
+/// are its workload body.
+const DECLARATIONS: &[&str] = &["param", "single-instance"];
 
 /// Every component known to the description: its own, imported ones, and the standard library's
 /// (loaded on first use).
@@ -129,6 +135,7 @@ impl Components {
                 default,
             });
         }
+        let single_instance = read_single_instance(view, kind, diags);
         if let Some(previous) = self.defs.get(&name) {
             diags.push(
                 Diagnostic::error(
@@ -148,9 +155,16 @@ impl Components {
                 file: view.file,
                 node: Document::extract(view.node),
                 params,
+                single_instance,
                 span,
             }),
         );
+    }
+
+    /// The kind of a component already defined or loaded (the standard library's are loaded by
+    /// the instances that use them).
+    pub fn kind_of(&self, name: &str) -> Option<WorkloadKind> {
+        self.defs.get(name).map(|d| d.kind)
     }
 
     fn lookup(
@@ -230,7 +244,7 @@ impl Components {
         }
         let params = bind_params(&def, &line, kind, app_name, view, diags)?;
         let mut builder = WorkloadBuilder::new(line.name, line.span, kind, app);
-        builder.set_component(&line.component);
+        builder.set_component(&line.component, def.single_instance.clone());
         // `extract` made the `component` node the document's only top-level node.
         for node in def.node.nodes() {
             let body = NodeView {
@@ -238,7 +252,10 @@ impl Components {
                 file: def.file,
                 params: &params,
             };
-            builder.apply_all(body.children().filter(|c| c.name() != "param"), app, diags);
+            let body = body
+                .children()
+                .filter(|c| !DECLARATIONS.contains(&c.name()));
+            builder.apply_all(body, app, diags);
         }
         builder.next_layer();
         builder.apply_all(view.children(), app, diags);
@@ -280,6 +297,42 @@ impl Components {
             )),
         );
     }
+}
+
+/// `single-instance [clustered="…"]` among a component's children, once; `None` without it.
+fn read_single_instance(
+    view: &NodeView,
+    kind: WorkloadKind,
+    diags: &mut Diagnostics,
+) -> Option<SingleInstance> {
+    let mut found: Option<(SingleInstance, Span)> = None;
+    for child in view.children().filter(|c| c.name() == "single-instance") {
+        let mut e = child.read(diags);
+        let clustered = e.prop("clustered").and_then(|v| values::string(&v, diags));
+        e.finish(&["clustered"], diags);
+        if kind.is_batch() {
+            diags.push(
+                Diagnostic::error(
+                    codes::UNKNOWN_NODE,
+                    format!("a {} component cannot be `single-instance`", kind.keyword()),
+                )
+                .label(child.name_span(), "not for jobs")
+                .help("jobs have no replicas: remove `single-instance`"),
+            );
+            continue;
+        }
+        if let Some((_, first)) = &found {
+            diags.push(
+                Diagnostic::error(codes::DUPLICATE_NODE, "`single-instance` is set twice")
+                    .label(child.name_span(), "set again here")
+                    .label(*first, "first set here")
+                    .help("keep one of them"),
+            );
+            continue;
+        }
+        found = Some((SingleInstance { clustered }, child.name_span()));
+    }
+    found.map(|(s, _)| s)
 }
 
 /// What an instance's line says: `use COMPONENT [NAME] KEY=VALUE …` or

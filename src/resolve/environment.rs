@@ -7,15 +7,16 @@
 //! body, with the same rules as an instance's block.
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::syntax::reader::Document;
 
-use super::app::kinds::WORKLOAD_KINDS;
+use super::app::kinds::{WORKLOAD_KINDS, declared_name};
 use super::app::settings;
 use super::values::{self, NodeView, Params};
 use crate::diag::suggest_help;
 use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::model::{App, WorkloadKind};
 use crate::source::{FileId, Span};
 
 /// One workload's override in the selected environment.
@@ -56,12 +57,14 @@ pub fn names(doc: &Document) -> Vec<String> {
 }
 
 /// Checks every `environment` node's name and contents; returns the overrides of the one named
-/// `selected` (the caller has checked that it exists).
+/// `selected` (the caller has checked that it exists). A `use` line in any of them goes into
+/// `uses`, for [`report_uses`] once the app's workloads are known.
 pub fn collect<'a>(
     doc: &'a Document,
     file: FileId,
     params: &'a Params,
     selected: Option<&str>,
+    uses: &mut Vec<NodeView<'a>>,
     diags: &mut Diagnostics,
 ) -> Option<Overrides<'a>> {
     let mut seen: BTreeMap<String, Span> = BTreeMap::new();
@@ -110,7 +113,7 @@ pub fn collect<'a>(
             );
             continue;
         }
-        let overrides = read(view, &name, diags);
+        let overrides = read(view, &name, uses, diags);
         if selected == Some(name.as_str()) {
             chosen = Some(overrides);
         }
@@ -118,7 +121,12 @@ pub fn collect<'a>(
     chosen
 }
 
-fn read<'a>(view: NodeView<'a>, name: &str, diags: &mut Diagnostics) -> Overrides<'a> {
+fn read<'a>(
+    view: NodeView<'a>,
+    name: &str,
+    uses: &mut Vec<NodeView<'a>>,
+    diags: &mut Diagnostics,
+) -> Overrides<'a> {
     let mut overrides = Overrides {
         name: name.to_owned(),
         settings: Vec::new(),
@@ -130,7 +138,11 @@ fn read<'a>(view: NodeView<'a>, name: &str, diags: &mut Diagnostics) -> Override
             overrides.settings.push(child);
             continue;
         }
-        if !WORKLOAD_KINDS.contains(&kind) || kind == "use" {
+        if kind == "use" {
+            uses.push(child);
+            continue;
+        }
+        if !WORKLOAD_KINDS.contains(&kind) {
             let known: Vec<&str> = settings::environment_names()
                 .chain(WORKLOAD_KINDS.iter().copied().filter(|k| *k != "use"))
                 .collect();
@@ -139,8 +151,6 @@ fn read<'a>(view: NodeView<'a>, name: &str, diags: &mut Diagnostics) -> Override
                     "`{kind}` is set for the whole app; environments override {}",
                     settings::environment_names().collect::<Vec<_>>().join(", ")
                 )
-            } else if kind == "use" {
-                "name the workload by its kind, as the app's objects are: `service orders replicas=4`".to_owned()
             } else {
                 suggest_help(
                     kind,
@@ -198,13 +208,24 @@ fn read<'a>(view: NodeView<'a>, name: &str, diags: &mut Diagnostics) -> Override
     overrides
 }
 
-/// Reports overrides of workloads the app does not have.
-pub fn check_unused(overrides: &Overrides, declared: &[(String, &str)], diags: &mut Diagnostics) {
+/// Reports overrides of workloads the app does not have. `built` are the app's workloads with
+/// their kinds; `declared` every name the app declares, including those of workloads whose
+/// errors (an invalid name…) are reported where they are declared: an override of one of those
+/// is not a second mistake.
+pub fn check_unused(
+    overrides: &Overrides,
+    built: &[(String, &str)],
+    declared: &BTreeSet<String>,
+    diags: &mut Diagnostics,
+) {
     for (name, o) in &overrides.workloads {
         if o.used.get() {
             continue;
         }
-        let Some((_, kind)) = declared.iter().find(|(n, _)| n == name) else {
+        let Some((_, kind)) = built.iter().find(|(n, _)| n == name) else {
+            if declared.contains(name) {
+                continue;
+            }
             let span = o
                 .view
                 .node
@@ -224,13 +245,13 @@ pub fn check_unused(overrides: &Overrides, declared: &[(String, &str)], diags: &
                 .label(span, "no workload with this name")
                 .help(suggest_help(
                     name,
-                    declared.iter().map(|(n, _)| n.as_str()),
+                    built.iter().map(|(n, _)| n.as_str()),
                     "an environment overrides workloads of the app; define it there first",
                 )),
             );
             continue;
         };
-        // The name exists but the workload failed or has another kind.
+        // The workload exists: the override names it under another kind.
         let written = o.view.name();
         if written != *kind {
             diags.push(
@@ -245,4 +266,57 @@ pub fn check_unused(overrides: &Overrides, declared: &[(String, &str)], diags: &
             );
         }
     }
+}
+
+/// Reports the `use` lines of environments: an environment overrides an instance by its kind and
+/// name, as it overrides any workload. The help rewrites the line with the instance's kind: its
+/// workload's in `app`, or else its component's (`kind_of`).
+pub fn report_uses(
+    uses: &[NodeView],
+    app: Option<&App>,
+    kind_of: impl Fn(&str) -> Option<WorkloadKind>,
+    diags: &mut Diagnostics,
+) {
+    for child in uses {
+        let Some(name) = declared_name(child) else {
+            diags.push(unknown_use(child).help(
+                "an environment overrides a workload of the app by its kind and name, such as `service NAME replicas=2`",
+            ));
+            continue;
+        };
+        let component = child
+            .node
+            .entries()
+            .find(|e| e.name().is_none())
+            .and_then(|e| e.value().as_str())
+            .unwrap_or(&name);
+        let kind = app
+            .and_then(|a| a.workloads.iter().find(|w| w.name == name))
+            .map(|w| w.kind)
+            .or_else(|| kind_of(component))
+            .map(WorkloadKind::keyword);
+        // The line as it should read: the kind and name, then what the user wrote after them.
+        let mut scratch = Diagnostics::new();
+        let mut line = format!("{} {name}", kind.unwrap_or("KIND"));
+        for p in child.read(&mut scratch).rest_props() {
+            line.push_str(&format!(" {}={}", p.key, values::written_kdl(&p.val)));
+        }
+        if child.has_children() {
+            line.push_str(" { … }");
+        }
+        let help = match kind {
+            Some(_) => format!(
+                "an environment names an instance by its kind, as the app's objects are: write `{line}`"
+            ),
+            None => format!(
+                "an environment names an instance by its kind: write `{line}`, where KIND is the kind of component `{component}`"
+            ),
+        };
+        diags.push(unknown_use(child).help(help));
+    }
+}
+
+fn unknown_use(child: &NodeView) -> Diagnostic {
+    Diagnostic::error(codes::UNKNOWN_NODE, "unknown node `use` in an environment")
+        .label(child.name_span(), "unknown here")
 }

@@ -63,7 +63,8 @@ pub fn resolve(
             other => top_level_unknown(&view, other, &mut diags),
         }
     }
-    let overrides = environment::collect(doc, file, &empty, env, &mut diags);
+    let mut uses = Vec::new();
+    let overrides = environment::collect(doc, file, &empty, env, &mut uses, &mut diags);
     if let Some(name) = env
         && overrides.is_none()
     {
@@ -117,6 +118,7 @@ pub fn resolve(
             )
         }
     };
+    environment::report_uses(&uses, app.as_ref(), |c| components.kind_of(c), &mut diags);
     (app, diags)
 }
 

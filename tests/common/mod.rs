@@ -12,6 +12,9 @@
     reason = "tests read fixtures, write temporary directories, and fail loudly"
 )]
 
+pub mod ports;
+pub mod selectors;
+
 use std::path::{Path, PathBuf};
 
 use windlass::Compilation;
@@ -71,6 +74,24 @@ pub fn compile_file_with(relative: &str, config: &windlass::check::Config) -> Co
         .unwrap_or_else(|e| panic!("{relative}: {e}"));
     windlass::compile(
         windlass::Input::new(relative, Path::new(relative), text),
+        &windlass::Options {
+            config: config.clone(),
+            ..windlass::Options::default()
+        },
+        &DiskLoader,
+    )
+}
+
+/// The findings of the description at `relative`, as `check` reports them: the base app's and
+/// every environment's, merged, with the rules configured as `config` says.
+pub fn check_file_with(
+    relative: &str,
+    config: &windlass::check::Config,
+) -> Vec<windlass::diag::Located> {
+    let text = std::fs::read_to_string(root().join(relative))
+        .unwrap_or_else(|e| panic!("{relative}: {e}"));
+    windlass::every_env::findings(
+        &windlass::Input::new(relative, Path::new(relative), text),
         &windlass::Options {
             config: config.clone(),
             ..windlass::Options::default()

@@ -14,7 +14,9 @@ declare_rule! {
     /// of its `route "/x" to=…` makes another rule on the same host. Paths are `Prefix` paths,
     /// so a trailing `/` does not make them different (`/api` and `/api/` match the same
     /// requests). Ingresses of different ingress classes are served by different controllers
-    /// and do not clash.
+    /// and do not clash. A `gateway`'s routes are its own routing table, not Ingress paths (its
+    /// Ingress sends everything to it): one of them that sends a path another already sends
+    /// elsewhere is flagged too.
     ///
     /// ## Why is this bad?
     /// Only one backend can serve a path. Ingress controllers resolve the clash their own way —
@@ -59,6 +61,28 @@ struct IngressPath<'a> {
 
 impl Rule for IngressDuplicatePath {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
+        for w in cx.workloads().filter(|w| !w.exposes_routes()) {
+            let mut table: BTreeMap<&str, &crate::model::Route> = BTreeMap::new();
+            for route in &w.routes {
+                let Some(first) = table.get(normalize(&route.path)) else {
+                    table.insert(normalize(&route.path), route);
+                    continue;
+                };
+                if first.target == route.target {
+                    continue;
+                }
+                out.push(
+                    w,
+                    format!(
+                        "`{}` routes {} twice: to `{}` and to `{}`",
+                        w.name, route.path, first.target, route.target
+                    ),
+                )
+                .label(route.span, format!("sends {} to `{}`", route.path, route.target))
+                .label(first.span, format!("already sent to `{}`", first.target))
+                .help("give each path one owner: remove one of them, or route a longer path (`/api/orders`) to the other");
+            }
+        }
         let mut seen: BTreeMap<(Option<&str>, &str, &str), IngressPath> = BTreeMap::new();
         for w in cx.workloads() {
             let Exposure::Ingress(ingress) = &w.expose else {
@@ -71,7 +95,13 @@ impl Rule for IngressDuplicatePath {
                 path: &ingress.path,
                 span: ingress.span,
             };
-            let routes = w.routes.iter().map(|r| IngressPath {
+            // A gateway's routes are its own routing, not paths of its Ingress.
+            let routed = if w.exposes_routes() {
+                w.routes.as_slice()
+            } else {
+                &[]
+            };
+            let routes = routed.iter().map(|r| IngressPath {
                 workload: w,
                 backend: &r.target,
                 path: &r.path,

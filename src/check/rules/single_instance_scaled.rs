@@ -1,21 +1,25 @@
-//! `single-instance-scaled`: more than one pod of a workload that declares `single-instance`.
+//! `single-instance-scaled`: more than one pod of a component that runs a single instance.
 
 use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
+use crate::model::Workload;
+use crate::source::Span;
 
 declare_rule! {
     /// ## What it does
-    /// Flags a workload declared `single-instance` — every standard-library component, each of
-    /// which runs one server without replication — that is given more than one pod: `replicas`
-    /// above 1 (in the workload, or from an environment), an autoscaler that may scale above 1,
-    /// or a canary beside it.
+    /// Flags more than one pod — `replicas` above 1, an `autoscale` whose `max` is above 1, or
+    /// a `canary` beside it — of a workload made from a component that declares
+    /// `single-instance`: every database of
+    /// the standard library (`mysql`, `postgres`, `mongodb`, `redis`, `elasticsearch`,
+    /// `rabbitmq`, `kafka`, `minio`) and `nacos`. The count may come from the app, an instance's
+    /// block or an environment; the finding points at the one that applies.
     ///
     /// ## Why is this bad?
-    /// Each pod is a separate server with its own volume. Behind one Service, requests land on
-    /// any of them: a row written through one MySQL pod is missing from the next read, Redis
-    /// keys come and go, and a Kafka or RabbitMQ client sees unrelated brokers that never
-    /// formed a cluster. Nothing fails at apply time, and the disruption budget Windlass writes
-    /// for several replicas would claim a safety that is not there.
+    /// These components run a standalone server: nothing replicates between pods. A StatefulSet
+    /// of three gives three separate databases, each with its own volume and its own data, behind
+    /// one Service that sends each connection to any of them: a row written through one
+    /// connection is missing from the next, and nothing fails loudly. (A PodDisruptionBudget is
+    /// not written for them either: it would claim that losing one of the copies is safe.)
     ///
     /// ## Example
     /// ```kdl
@@ -23,15 +27,21 @@ declare_rule! {
     /// ```
     ///
     /// ## Use instead
+    /// One instance (the default); for several, a clustered setup outside the standard library,
+    /// such as the operator the help names:
     /// ```kdl
     /// database orders-db engine=mysql storage="20Gi"
     /// ```
-    /// and, for a replicated database, an operator (such as MySQL Operator, CloudNativePG or
-    /// the Strimzi Kafka operator) or the cloud's managed service.
+    ///
+    /// A component of your own declares it the same way:
+    /// `component ledger kind=database { single-instance clustered="…"; … }`.
+    ///
+    /// Counterparts: none in kube-linter, kube-score, Polaris or checkov (they cannot tell a
+    /// standalone server from a clustered one).
     pub struct SingleInstanceScaled {
         code: "single-instance-scaled",
         severity: Error,
-        summary: "a `single-instance` workload given more than one pod",
+        summary: "more than one pod of a single-instance component: separate copies of its data behind one Service",
     }
 }
 
@@ -41,27 +51,96 @@ impl Rule for SingleInstanceScaled {
             let Some(single) = &w.single_instance else {
                 continue;
             };
-            let mut scaled = Vec::new();
-            if let Some(n) = w.replicas.filter(|n| *n > 1) {
-                let span = w.replicas_span.unwrap_or(w.span);
-                scaled.push((span, format!("{n} replicas")));
-            }
-            if let Some(a) = w.autoscale.as_ref().filter(|a| a.max > 1) {
-                scaled.push((a.span, format!("an autoscaler up to {}", a.max)));
-            }
-            if let Some(c) = &w.canary {
-                scaled.push((c.span, "a canary: a second pod".to_owned()));
-            }
-            for (span, what) in scaled {
-                out.push(
-                    w,
-                    format!("`{}` must run as one pod, but has {what}", w.name),
-                )
-                .label(span, format!("{what}: {}", single.reason))
-                .help(
-                    "run one replica (leave out `replicas`, `autoscale` and `canary`); for a replicated database, use an operator or the cloud's managed service",
-                );
-            }
+            // A canary is another Deployment beside the stable one: a second instance.
+            let canary = w.canary.as_ref().map(|c| Scaled {
+                span: c.span,
+                by: By::Canary,
+            });
+            let Some(scaled) = scaled_at(w).or(canary) else {
+                continue;
+            };
+            let of = match w.component.as_deref() {
+                Some(c) if c != w.name => format!(" of `{c}`"),
+                _ => String::new(),
+            };
+            let instead = match &single.clustered {
+                Some(c) => format!("a clustered setup instead: {c}"),
+                None => "a clustered setup instead, such as an operator".to_owned(),
+            };
+            out.push(
+                w,
+                format!(
+                    "`{}` runs a single instance{of}: more pods would be separate copies, each with its own data",
+                    w.name
+                ),
+            )
+            .label(
+                scaled.span,
+                format!("{}: separate servers behind one Service", scaled.what()),
+            )
+            .help(format!(
+                "{}; to run several instances, use {instead}",
+                scaled.undo()
+            ));
         }
     }
+}
+
+/// Where a workload is given more than one pod, and by what.
+pub(super) struct Scaled {
+    /// The `replicas` value, or the `autoscale` or `canary` node.
+    pub span: Span,
+    /// What adds the pods.
+    by: By,
+}
+
+/// What gives a workload more than one pod.
+enum By {
+    /// `replicas N`.
+    Replicas(u32),
+    /// An autoscaler up to this many.
+    Autoscale(u32),
+    /// A canary beside it.
+    Canary,
+}
+
+impl Scaled {
+    /// What the label says: how many pods, from what.
+    pub fn what(&self) -> String {
+        match self.by {
+            By::Replicas(n) => format!("{n} replicas"),
+            By::Autoscale(n) => format!("scales up to {n} pods"),
+            By::Canary => "a canary beside it".to_owned(),
+        }
+    }
+
+    /// How to keep one pod.
+    pub fn undo(&self) -> &'static str {
+        match self.by {
+            By::Replicas(_) => "keep one replica (the default)",
+            By::Autoscale(_) => {
+                "remove the autoscaler (`autoscale none` in an instance's or environment's block)"
+            }
+            By::Canary => "remove the canary and roll the new version out in place",
+        }
+    }
+}
+
+/// Where a workload's `replicas` or autoscaler give it more than one pod; `None` when they
+/// give it one at most.
+pub(super) fn scaled_at(w: &Workload) -> Option<Scaled> {
+    let pods = w.max_replicas();
+    if pods <= 1 {
+        return None;
+    }
+    Some(match &w.autoscale {
+        Some(a) => Scaled {
+            span: a.span,
+            by: By::Autoscale(pods),
+        },
+        None => Scaled {
+            span: w.replicas_span.unwrap_or(w.span),
+            by: By::Replicas(pods),
+        },
+    })
 }

@@ -115,10 +115,7 @@ impl Rule for UnpublishedPort {
                                 if ports.iter().any(|p| p.number == port) {
                                     continue;
                                 }
-                                let list: Vec<String> = ports
-                                    .iter()
-                                    .map(|p| format!("{} ({})", p.number, p.name))
-                                    .collect();
+                                let list: Vec<String> = ports.iter().map(|p| shown(p)).collect();
                                 let (published, verb) = match how {
                                     How::Service => ("its Service does not publish", "publishes"),
                                     How::Pods => ("none of its containers declares", "declares"),
@@ -189,6 +186,15 @@ fn not_an_address(name: &str) -> bool {
         let singular = word.strip_suffix('S').unwrap_or(&word);
         NOT_ADDRESSES.contains(&word.as_str()) || NOT_ADDRESSES.contains(&singular)
     })
+}
+
+/// A port as the help lists it: `9090 (grpc)`, or `8080` when its name only repeats the number.
+fn shown(port: &Port) -> String {
+    if port.name == format!("port-{}", port.number) {
+        port.number.to_string()
+    } else {
+        format!("{} ({})", port.number, port.name)
+    }
 }
 
 /// How a workload's pods are reached by its name.

@@ -91,6 +91,12 @@ pub fn removed(key: &Key, object: &Value) -> Verdict {
     let database = (label(COMPONENT) == Some("database")).then(|| label(NAME).unwrap_or(&key.name));
     let target = kubectl(key);
     match key.kind.as_str() {
+        // Windlass wrote it before it stopped writing `default`; the API server refuses to
+        // delete it, so nothing in it is lost.
+        "Namespace" if key.name == "default" => Verdict {
+            advice: Some("Kubernetes never deletes `default`, but a pruning tool selecting by label would try: remove the labels earlier output put on it (`kubectl label namespace default app.kubernetes.io/part-of- app.kubernetes.io/managed-by-`, and any of the app's `labels`).".to_owned()),
+            ..Verdict::attention("Namespace `default` is no longer written: the app's objects stay in it, and the namespace is the cluster's")
+        },
         "Namespace" => Verdict::data_loss(
             format!(
                 "Namespace `{}` removed: deleting it deletes everything in it, volumes included",

@@ -10,7 +10,8 @@
 //!   storage request shrunk.
 //! - *attention*: fewer replicas; exposure widened (a Service becomes NodePort or LoadBalancer, a
 //!   new such Service, a new Ingress, host or path); an image tag that goes backwards or becomes
-//!   `latest`; a probe or resource limit removed; a disruption budget loosened or removed.
+//!   `latest`; a probe or resource limit removed; a disruption budget loosened or removed; a
+//!   Service port renamed or given another `appProtocol`.
 //! - *rollout*: a pod template changed, so the workload's pods restart.
 //! - *safe*: everything else.
 

@@ -90,6 +90,7 @@ pub fn field(key: &Key, change: &FieldChange) -> Verdict {
                 ),
             ),
             ["type"] => service_type(old, new),
+            ["ports", "name" | "appProtocol"] => service_port(change, spec),
             _ => Verdict::safe("applies in place"),
         },
         "Ingress" => ingress(change, spec),
@@ -376,6 +377,28 @@ fn service_type(old: Option<&Value>, new: Option<&Value>) -> Verdict {
         ))
     } else {
         Verdict::safe(format!("type {} → {}", name(before), name(after)))
+    }
+}
+
+/// A Service port renamed, or its application protocol changed: it applies, but what reads them
+/// outside this output does not follow by itself.
+fn service_port(change: &FieldChange, spec: &[&str]) -> Verdict {
+    let port = change.path.item_after("ports").unwrap_or("?");
+    let (old, new) = (change.old.as_ref(), change.new.as_ref());
+    if spec.last() == Some(&"name") {
+        Verdict::attention(format!(
+            "port {port} renamed {} → {}: what names it elsewhere (an Ingress backend or a \
+             ServiceMonitor's `port`, the SRV record `_NAME._tcp`) must be renamed with it",
+            short(old),
+            short(new)
+        ))
+    } else {
+        Verdict::attention(format!(
+            "port {port}: appProtocol {} → {}: service meshes, gateways and cloud load \
+             balancers that read it change how they carry its traffic",
+            short(old),
+            short(new)
+        ))
     }
 }
 

@@ -77,6 +77,26 @@ fn disruption_budget_follows_replicas_and_explicit_settings() {
 }
 
 #[test]
+fn a_single_instance_forced_to_several_pods_gets_no_automatic_budget() {
+    // `single-instance-scaled` refuses it unless allowed; a budget would then still claim that
+    // losing one of the separate copies is safe.
+    let mut forced = workload("cache", WorkloadKind::Database);
+    forced.replicas = Some(3);
+    forced.single_instance = Some(SingleInstance { clustered: None });
+    let mut explicit = forced.clone();
+    explicit.name = "explicit".into();
+    explicit.disruption = Disruption::MaxUnavailable(IntOrPercent::Int(1));
+    let manifests = lower(&app(vec![forced, explicit]));
+    assert_eq!(
+        find(&manifests, "StatefulSet", "cache")["spec"]["replicas"],
+        3
+    );
+    assert!(!has(&manifests, "PodDisruptionBudget", "cache"));
+    // What the user wrote is theirs.
+    assert!(has(&manifests, "PodDisruptionBudget", "explicit"));
+}
+
+#[test]
 fn deployment_volumes_become_standalone_claims() {
     let mut api = workload("api", WorkloadKind::Service);
     api.volumes.push(persistent("uploads", "/uploads", "5Gi"));

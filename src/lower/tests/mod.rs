@@ -14,8 +14,8 @@ use super::{Manifest, lower};
 use crate::model::{
     AccessMode, App, Autoscale, Concurrency, ConfigFile, Container, CronSpec, Disruption, EnvValue,
     EnvVar, Exposure, Image, Ingress, IntOrPercent, JobSpec, Mount, Port, PortRef, Probe,
-    ProbeAction, Protocol, Resources, Route, RunAs, SecurityLevel, ServiceAccount, Strategy,
-    Volume, VolumeKind, Workload, WorkloadKind,
+    ProbeAction, Protocol, Resources, Route, RunAs, SecurityLevel, ServiceAccount, SingleInstance,
+    Strategy, Volume, VolumeKind, Workload, WorkloadKind,
 };
 use crate::source::Span;
 
@@ -57,6 +57,7 @@ fn port(number: u16, name: &str) -> Port {
         number,
         name: name.into(),
         protocol: Protocol::Tcp,
+        app_protocol: None,
         span: Span::default(),
     }
 }
@@ -162,6 +163,19 @@ fn namespace_comes_first_with_app_labels() {
 }
 
 #[test]
+fn the_default_namespace_is_used_but_not_written() {
+    let mut shop = app(vec![workload("api", WorkloadKind::Service)]);
+    shop.namespace = "default".into();
+    let manifests = lower(&shop);
+    assert!(!manifests.iter().any(|m| m.object["kind"] == "Namespace"));
+    assert!(!manifests.iter().any(|m| m.component == "namespace"));
+    assert!(!manifests.is_empty());
+    for m in &manifests {
+        assert_eq!(m.object["metadata"]["namespace"], "default", "{}", m.object);
+    }
+}
+
+#[test]
 fn objects_come_in_the_documented_order() {
     let mut api = workload("api", WorkloadKind::Service);
     api.service_account = ServiceAccount::Create;
@@ -198,22 +212,22 @@ fn objects_come_in_the_documented_order() {
 }
 
 #[test]
-fn selectors_use_only_name_and_part_of() {
+fn selectors_use_only_name_part_of_and_a_controllers_track() {
     let mut api = workload("api", WorkloadKind::Service);
     api.replicas = Some(3);
     api.labels.insert("team".into(), "payments".into());
     let manifests = lower(&app(vec![api]));
     let deployment = find(&manifests, "Deployment", "api");
-    assert_eq!(
-        deployment["spec"]["selector"],
-        json!({"matchLabels": selector()})
-    );
+    // A Deployment's own selector adds its track: a canary's pods are never its own.
+    let mut own = selector();
+    own["app.kubernetes.io/track"] = json!("stable");
+    assert_eq!(deployment["spec"]["selector"], json!({"matchLabels": own}));
     assert_eq!(
         find(&manifests, "Service", "api")["spec"]["selector"],
         selector()
     );
     let pdb = find(&manifests, "PodDisruptionBudget", "api");
-    assert_eq!(pdb["spec"]["selector"]["matchLabels"], selector());
+    assert_eq!(pdb["spec"]["selector"]["matchLabels"], own);
     let spread = pod_spec(deployment)["topologySpreadConstraints"]
         .as_array()
         .unwrap();

@@ -4,6 +4,7 @@
 
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::{App, Cluster, NetworkPolicy};
+use crate::resolve::container;
 use crate::resolve::layers::Layers;
 use crate::resolve::shared::{Pairs, allow as read_allow, key_values, security_level};
 use crate::resolve::values::{self, NodeView, Val};
@@ -187,7 +188,7 @@ fn security(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &mut Dia
     }
 }
 
-/// `namespace NAME`: the namespace of every object.
+/// `namespace NAME`: the namespace of every object. Not one of Kubernetes' own (`kube-…`).
 fn namespace(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &mut Diagnostics) {
     one_value(
         app,
@@ -196,27 +197,32 @@ fn namespace(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &mut Di
         "namespace shop",
         diags,
         |app, v, diags| {
-            if let Some(ns) =
+            let Some(ns) =
                 values::dns_label(v, "namespace", 63, "namespaces are DNS-1123 labels", diags)
-            {
-                if crate::model::is_system_namespace(&ns) {
-                    diags.push(
-                        Diagnostic::error(
-                            codes::INVALID_VALUE,
-                            format!("`{ns}` is the cluster's own namespace, not an app's"),
-                        )
-                        .label(v.span, "a system namespace")
-                        .help("give the app a namespace of its own, such as `namespace shop`: the cluster's components live in the `kube-` namespaces, and a Namespace object written for one would relabel it"),
-                    );
-                } else {
-                    app.namespace = ns;
-                }
+            else {
+                return;
+            };
+            if ns.starts_with("kube-") {
+                diags.push(
+                    Diagnostic::error(
+                        codes::INVALID_VALUE,
+                        format!("`{ns}` is a namespace of Kubernetes itself"),
+                    )
+                    .label(v.span, "reserved for the cluster's own components")
+                    .help(format!(
+                        "Kubernetes reserves the `kube-` prefix for its system namespaces: give the app a namespace of its own, such as `namespace {}`",
+                        if app.name.is_empty() { "shop" } else { &app.name }
+                    )),
+                );
+                return;
             }
+            app.namespace = ns;
         },
     );
 }
 
-/// `registry "HOST[/PATH]"`: the prefix of image references that name no registry.
+/// `registry "HOST[/PATH]"`: the prefix of image references that name no registry host. Checked
+/// as the start of every image reference it will prefix.
 fn registry(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &mut Diagnostics) {
     one_value(
         app,
@@ -225,33 +231,44 @@ fn registry(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &mut Dia
         "registry \"registry.example.com/shop\"",
         diags,
         |app, v, diags| {
-            if let Some(r) = values::string(v, diags) {
-                let problem = if r.contains('$') {
-                    Some("Windlass does not expand variables")
-                } else {
-                    crate::resolve::container::registry_problem(&r)
-                };
-                match problem {
-                    Some(why) => {
-                        let help = if r.contains('$') {
-                            "write the registry itself; to use another one per environment, set `registry` in that environment's block"
-                        } else {
-                            "write a registry host with an optional path, such as \"registry.example.com/shop\": lower-case, as in an image reference"
-                        };
-                        diags.push(
-                            Diagnostic::error(
-                                codes::INVALID_IMAGE,
-                                format!("`{r}` is not a registry"),
-                            )
-                            .label(v.span, why)
-                            .help(help),
-                        );
-                    }
-                    None => app.registry = Some(r.trim_end_matches('/').to_owned()),
-                }
+            let Some(r) = values::string(v, diags) else {
+                return;
+            };
+            let trimmed = r.trim_end_matches('/');
+            let variable = r.contains("${") || r.contains("$(");
+            let problem = if trimmed.is_empty() || r.contains(char::is_whitespace) {
+                Err("empty or contains spaces")
+            } else if variable {
+                Err("a variable, which nothing substitutes")
+            } else {
+                container::check_repository(trimmed, container::Part::Registry)
+            };
+            match problem {
+                Ok(_) => app.registry = Some(trimmed.to_owned()),
+                Err(why) => diags.push(
+                    Diagnostic::error(codes::INVALID_IMAGE, format!("`{r}` is not a registry"))
+                        .label(v.span, why)
+                        .help(registry_help(&r, variable)),
+                ),
             }
         },
     );
+}
+
+/// How to write a registry instead of `written`.
+fn registry_help(written: &str, variable: bool) -> String {
+    let example = "such as \"registry.example.com/shop\"";
+    if variable {
+        format!(
+            "Windlass does not substitute variables: write the registry itself, {example}, and set another one for an environment with `registry` in its `environment` block"
+        )
+    } else if let Some((_, rest)) = written.split_once("://") {
+        format!("write the registry without a scheme: \"{rest}\"")
+    } else {
+        format!(
+            "write a registry host with an optional path of lower-case letters, digits, `.`, `_` and `-`, {example}"
+        )
+    }
 }
 
 /// `ingress-class NAME`: the default `ingressClassName`.

@@ -79,7 +79,7 @@ pub fn read(
             .iter()
             .map(|w| (w.name.clone(), w.kind.keyword()))
             .collect();
-        environment::check_unused(o, &kinds, diags);
+        environment::check_unused(o, &kinds, &declared, diags);
     }
     (workloads, incomplete)
 }

@@ -148,8 +148,8 @@ fn report_stray_words(e: &mut Reading, diags: &mut Diagnostics) {
                     "to give `{}` a value with spaces, quote it: {}=\"{} {}\"",
                     p.key,
                     p.key,
-                    values::display(&p.val.value),
-                    values::display(&stray.value)
+                    values::written(&p.val),
+                    values::written(&stray)
                 ),
                 None => "write each variable as NAME=VALUE".to_owned(),
             };

@@ -82,19 +82,13 @@ pub fn image(val: &Val, registry: Option<&str>, diags: &mut Diagnostics) -> Opti
             return None;
         }
     }
-    let segments: Vec<&str> = repository.split('/').collect();
-    let has_host = segments.len() > 1 && segments.first().is_some_and(|s| is_host(s));
-    let path_ok = segments
-        .iter()
-        .skip(usize::from(has_host))
-        .all(|s| is_path_component(s));
-    if !path_ok {
-        fail(
-            "repository names are lower-case letters, digits, `.`, `_` and `-`",
-            diags,
-        );
-        return None;
-    }
+    let has_host = match check_repository(repository, Part::Repository) {
+        Ok(has_host) => has_host,
+        Err(why) => {
+            fail(why, diags);
+            return None;
+        }
+    };
     let prefix = match registry {
         Some(r) if !has_host => format!("{}/", r.trim_end_matches('/')),
         _ => String::new(),
@@ -118,65 +112,122 @@ pub fn image(val: &Val, registry: Option<&str>, diags: &mut Diagnostics) -> Opti
     })
 }
 
-/// Whether the first component of a reference names a registry host: it has a `.` or a `:`
-/// (a port), or is `localhost`.
-fn is_host(s: &str) -> bool {
-    s.contains(['.', ':']) || s == "localhost"
+/// What [`check_repository`] checks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The repository of an image reference: a first component is its registry host only when
+    /// a path follows it.
+    Repository,
+    /// The app's `registry`, which image names follow: a first component that looks like a
+    /// host is one, even alone.
+    Registry,
 }
 
-/// A path component of a repository: lower-case letters, digits, `.`, `_` and `-`, starting
-/// with a letter or digit.
-fn is_path_component(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
-        })
-        && s.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
-}
-
-/// What a repository's path components may hold.
-const PATH_COMPONENTS: &str = "path components are lower-case letters, digits, `.`, `_` and `-`";
-
-/// Why `registry` cannot prefix an image reference, or `None` when it can: a host (with an
-/// optional port) or a repository path, then path components, as an image reference has them.
-pub fn registry_problem(registry: &str) -> Option<&'static str> {
-    let registry = registry.strip_suffix('/').unwrap_or(registry);
-    if registry.is_empty() {
-        return Some("empty");
+/// Checks the registry-and-repository part of an image reference, `[HOST[:PORT]/]PATH`: the
+/// first component is a registry host when it has a `.` or a `:` or is `localhost` (a host name
+/// or IP address, with an optional port), and each component of the path is lower-case
+/// letters, digits, `.`, `_` and `-`, starting with a letter or digit. `Ok` says whether it
+/// names a host; `Err` says what is wrong.
+pub fn check_repository(text: &str, part: Part) -> Result<bool, &'static str> {
+    let segments: Vec<&str> = text.split('/').collect();
+    let has_host = (segments.len() > 1 || part == Part::Registry)
+        && segments
+            .first()
+            .is_some_and(|s| s.contains(['.', ':']) || *s == "localhost");
+    if has_host && !segments.first().is_some_and(|h| is_host(h)) {
+        return Err("the registry host is not a host name or IP address with an optional port");
     }
-    if registry.contains(char::is_whitespace) {
-        return Some("contains a space");
-    }
-    if registry.contains('@') || registry.contains("://") {
-        return Some("a registry is a host and path, without a scheme, tag or digest");
-    }
-    let mut segments = registry.split('/');
-    let first = segments.next().unwrap_or_default();
-    if !is_host(first) && !is_path_component(first) {
-        return Some(PATH_COMPONENTS);
-    }
-    let first_ok = if is_host(first) {
-        let (host, port) = first.split_once(':').unwrap_or((first, "1"));
-        !host.is_empty()
-            && host.split('.').all(|label| {
-                !label.is_empty()
-                    && label
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                    && !label.starts_with('-')
-                    && !label.ends_with('-')
+    let path_ok = segments.iter().skip(usize::from(has_host)).all(|s| {
+        !s.is_empty()
+            && s.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
             })
-            && !port.is_empty()
-            && port.len() <= 5
-            && port.bytes().all(|b| b.is_ascii_digit())
+            && s.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+    });
+    if !path_ok {
+        return Err("repository names are lower-case letters, digits, `.`, `_` and `-`");
+    }
+    Ok(has_host)
+}
+
+/// A registry host: a domain name (`registry.example.com`), `localhost`, an IPv4 address, or an
+/// IPv6 address in brackets, each with an optional `:PORT`.
+fn is_host(host: &str) -> bool {
+    let (name, port) = if let Some(rest) = host.strip_prefix('[') {
+        let Some((address, after)) = rest.split_once(']') else {
+            return false;
+        };
+        let ipv6 = !address.is_empty()
+            && address
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || matches!(b, b':' | b'.'));
+        if !ipv6 {
+            return false;
+        }
+        match after {
+            "" => return true,
+            _ => match after.strip_prefix(':') {
+                Some(port) => ("", Some(port)),
+                None => return false,
+            },
+        }
     } else {
-        is_path_component(first)
+        match host.rsplit_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (host, None),
+        }
     };
-    if !first_ok {
-        return Some("not a registry host such as registry.example.com[:5000]");
+    let port_ok =
+        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    let label = |l: &str| {
+        !l.is_empty()
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    let name_ok = host.starts_with('[') || name.split('.').all(label);
+    port_ok && name_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repositories_and_registries() {
+        use Part::{Registry, Repository};
+        assert_eq!(check_repository("nginx", Repository), Ok(false));
+        assert_eq!(check_repository("library/nginx", Repository), Ok(false));
+        assert_eq!(
+            check_repository("a.example.com/shop/web", Repository),
+            Ok(true)
+        );
+        assert_eq!(check_repository("localhost:5000/web", Repository), Ok(true));
+        assert_eq!(check_repository("[::1]:5000/web", Repository), Ok(true));
+        assert_eq!(check_repository("10.0.0.1:5000/web", Repository), Ok(true));
+        // A dotted name alone is a repository, but a registry alone is a host.
+        assert_eq!(check_repository("web.app", Repository), Ok(false));
+        assert_eq!(check_repository("registry.example.com", Registry), Ok(true));
+        assert_eq!(
+            check_repository("Registry.Example.com:443/shop", Registry),
+            Ok(true)
+        );
+        assert_eq!(check_repository("myteam", Registry), Ok(false));
+        for bad in [
+            "Mall_Images",
+            "${REPOSITORY_PREFIX}",
+            "https://registry.example.com",
+            "registry.example.com:port/shop",
+            "registry.example.com:/shop",
+            "-registry.example.com/shop",
+            "registry..example.com/shop",
+            "registry.example.com//shop",
+            "registry.example.com/Shop",
+            "registry.example.com/shop:1.0",
+            "[::1/shop",
+            "${HOST}.example.com/shop",
+        ] {
+            assert!(check_repository(bad, Registry).is_err(), "{bad}");
+        }
     }
-    if !segments.all(is_path_component) {
-        return Some(PATH_COMPONENTS);
-    }
-    None
 }

@@ -7,7 +7,7 @@ mod image;
 mod ports;
 mod probes;
 
-pub use image::{ImageCtx, image, registry_problem};
+pub use image::{ImageCtx, Part, check_repository, image};
 pub use probes::is_probe;
 
 use super::layers::Layers;

@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 
 use super::node::Reading;
-use super::{Val, display, plural, type_name};
+use super::{Val, display, plural, type_name, written};
 use crate::diag::{Diagnostic, Diagnostics, codes, suggest_help};
 use crate::model::PortRef;
 use crate::model::names::is_dns_label;
@@ -316,7 +316,7 @@ pub fn duration(val: &Val, diags: &mut Diagnostics) -> Option<u32> {
         diags.push(
             Diagnostic::error(
                 codes::INVALID_DURATION,
-                format!("`{}` is not a duration", display(&val.value)),
+                format!("`{}` is not a duration", written(val)),
             )
             .label(val.span, "invalid duration")
             .help("write whole seconds (`30`) or a number with a unit: \"30s\", \"5m\", \"1h30m\""),

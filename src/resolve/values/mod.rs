@@ -42,6 +42,28 @@ pub fn display(value: &Value) -> String {
     }
 }
 
+/// A value as a message shows what was written: text bare (the message quotes it), numbers as
+/// written, `#true`, `#false` and `#null` as KDL spells them. `display` would show `#null` as
+/// nothing at all.
+pub fn written(val: &Val) -> String {
+    match &val.value {
+        Value::String(s) => s.clone(),
+        _ => written_kdl(val),
+    }
+}
+
+/// A value as KDL source: text in quotes, numbers as written, `#true`, `#false`, `#null`.
+pub fn written_kdl(val: &Val) -> String {
+    match &val.value {
+        Value::String(s) => format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")),
+        Value::Integer(_) | Value::Float(_) => {
+            val.raw.clone().unwrap_or_else(|| display(&val.value))
+        }
+        Value::Bool(b) => format!("#{b}"),
+        Value::Null => "#null".to_owned(),
+    }
+}
+
 /// What kind of value this is, for messages.
 pub fn type_name(value: &Value) -> &'static str {
     match value {

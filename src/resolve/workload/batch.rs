@@ -131,7 +131,7 @@ pub(super) fn schedule(
             let words = e.rest_args();
             let joined = words
                 .iter()
-                .map(|w| values::display(&w.value))
+                .map(values::written)
                 .collect::<Vec<_>>()
                 .join(" ");
             if let Some(first) = words.first() {

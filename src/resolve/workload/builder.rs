@@ -2,7 +2,7 @@
 //! children (the other files of `workload/`) fill it in; `finish` checks what depends on the
 //! whole body.
 
-use crate::model::{CronSpec, JobSpec, SecurityLevel, Workload, WorkloadKind};
+use crate::model::{CronSpec, JobSpec, SecurityLevel, SingleInstance, Workload, WorkloadKind};
 use crate::resolve::layers::Layers;
 use crate::source::Span;
 
@@ -45,9 +45,10 @@ impl WorkloadBuilder {
         }
     }
 
-    /// Records the component the workload is made from.
-    pub fn set_component(&mut self, name: &str) {
+    /// Records the component the workload is made from, and whether it runs one instance only.
+    pub fn set_component(&mut self, name: &str, single_instance: Option<SingleInstance>) {
         self.w.component = Some(name.to_owned());
+        self.w.single_instance = single_instance;
     }
 
     /// Starts a new layer: what it sets replaces what earlier layers set.

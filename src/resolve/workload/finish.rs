@@ -42,6 +42,7 @@ impl WorkloadBuilder {
                 )),
             );
         }
+        super::protocols::name_ports(&mut self.w);
         resolve_probe_ports(&mut self.w, diags);
         if self.w.main.ports.is_empty() && !matches!(self.w.expose, Exposure::Internal) {
             let span = match &self.w.expose {
@@ -92,18 +93,37 @@ impl WorkloadBuilder {
     /// volume name the files ConfigMap is mounted under stays free.
     fn check_names_and_ports(&self, diags: &mut Diagnostics) {
         let w = &self.w;
-        let containers = std::iter::once(&w.main).chain(&w.init).chain(&w.sidecars);
-        let mut names: BTreeMap<&str, Span> = BTreeMap::new();
-        for port in containers.flat_map(|c| &c.ports) {
-            if let Some(first) = names.insert(&port.name, port.span) {
+        // Only written names can collide: default names step aside (`protocols.rs`).
+        let containers = std::iter::once(("the main container".to_owned(), &w.main))
+            .chain(
+                w.init
+                    .iter()
+                    .map(|c| (format!("init container `{}`", c.name), c)),
+            )
+            .chain(
+                w.sidecars
+                    .iter()
+                    .map(|c| (format!("sidecar `{}`", c.name), c)),
+            );
+        let mut ports: Vec<_> = containers
+            .flat_map(|(what, c)| c.ports.iter().map(move |p| (p, what.clone())))
+            .collect();
+        // The later one in the source is the one reported, whichever container it is in.
+        ports.sort_by_key(|(p, _)| (p.span.file, p.span.start));
+        let mut names: BTreeMap<&str, (Span, String)> = BTreeMap::new();
+        for (port, what) in &ports {
+            if let Some((first, first_in)) = names.insert(&port.name, (port.span, what.clone())) {
                 diags.push(
                     Diagnostic::error(
                         codes::DUPLICATE_NAME,
                         format!("two ports of `{}` are named `{}`", w.name, port.name),
                     )
-                    .label(port.span, "second port with this name")
-                    .label(first, "first named here")
-                    .help("port names are unique in a pod: give one of them `name=`"),
+                    .label(port.span, format!("second port with this name, in {what}"))
+                    .label(first, format!("first named here, in {first_in}"))
+                    .help(
+                        "port names are unique in a pod, across its containers: rename one, or \
+                         leave out its `name=` to have a free one chosen",
+                    ),
                 );
             }
         }
@@ -213,17 +233,26 @@ fn resolve_probe_ports(w: &mut Workload, diags: &mut Diagnostics) {
                 },
                 PortRef::Name(n) => {
                     if !ports.iter().any(|(_, name)| name == n) {
+                        // Every first port used to be `http`; now only one known to serve HTTP is.
+                        let help = match ports.first() {
+                            Some((number, name)) if n == "http" => format!(
+                                "a port is named `http` only when Windlass knows it serves HTTP, \
+                                 and the first port here is `{name}`: give the probe \
+                                 `port={number}`, or name the port"
+                            ),
+                            _ => suggest_help(
+                                n,
+                                ports.iter().map(|(_, name)| name.as_str()),
+                                "name a declared port, or give a port number",
+                            ),
+                        };
                         diags.push(
                             Diagnostic::error(
                                 codes::UNKNOWN_TARGET,
                                 format!("`{}` has no port named `{n}`", c.name),
                             )
                             .label(span, "unknown port")
-                            .help(suggest_help(
-                                n,
-                                ports.iter().map(|(_, name)| name.as_str()),
-                                "name a declared port, or give a port number",
-                            )),
+                            .help(help),
                         );
                     }
                 }

@@ -12,6 +12,7 @@ mod cron;
 mod exposure;
 mod finish;
 mod pod;
+mod protocols;
 mod rollout;
 mod shorthand;
 mod sidecars;
@@ -36,7 +37,6 @@ type Takes = fn(WorkloadKind) -> bool;
 /// order help lists them.
 const WORKLOAD_NODES: &[(&str, Takes, Reader)] = &[
     ("replicas", long_running, rollout::replicas),
-    ("single-instance", long_running, rollout::single_instance),
     ("file", every, storage::file),
     ("volume", every, storage::volume),
     ("empty-dir", every, storage::volume),
@@ -134,7 +134,29 @@ fn unknown_node(node: &NodeView, kind: WorkloadKind, diags: &mut Diagnostics) {
             .filter(|(_, takes, _)| takes(kind))
             .map(|(name, ..)| *name),
     );
-    unknown_in(node, &format!("a {}", kind.keyword()), &known, diags);
+    let parent = format!("a {}", kind.keyword());
+    match said_otherwise(node.name(), kind) {
+        Some(help) => unknown_with_help(node, &parent, help, diags),
+        None => unknown_in(node, &parent, &known, diags),
+    }
+}
+
+/// The help for a Kubernetes word that Windlass says with the workload's kind instead of a node.
+fn said_otherwise(name: &str, kind: WorkloadKind) -> Option<String> {
+    let keyword = kind.keyword();
+    let help = match name {
+        "headless" if kind.is_stateful() => format!(
+            "the Service of a `{keyword}` workload is headless already (the StatefulSet's `serviceName`, a DNS name per pod)"
+        ),
+        "headless" if kind.is_batch() => format!(
+            "a `{keyword}` has no Service; Windlass gives `stateful NAME {{ … }}` workloads a headless one (a StatefulSet, a DNS name per pod)"
+        ),
+        "headless" => format!(
+            "Windlass gives `stateful NAME {{ … }}` workloads a headless Service (a StatefulSet, a DNS name per pod); a `{keyword}` workload gets a ClusterIP Service"
+        ),
+        _ => return None,
+    };
+    Some(help)
 }
 
 /// Reports a child node that its parent does not take.
@@ -146,9 +168,18 @@ pub fn unknown_in(node: &NodeView, parent: &str, known: &[&str], diags: &mut Dia
     };
     let help = match crate::diag::did_you_mean(name, known.iter().copied()) {
         Some(best) => format!("did you mean `{best}`?"),
+        // Declared by a component, of whatever its instances run.
+        None if name == "single-instance" => {
+            "`single-instance` is declared by a component: `component NAME kind=stateful { single-instance; … }`, then `use NAME`".to_owned()
+        }
         None if anywhere(name) => format!("`{name}` is not allowed in {parent}"),
         None => format!("{parent} takes: {}", known.join(", ")),
     };
+    unknown_with_help(node, parent, help, diags);
+}
+
+fn unknown_with_help(node: &NodeView, parent: &str, help: String, diags: &mut Diagnostics) {
+    let name = node.name();
     diags.push(
         Diagnostic::error(
             codes::UNKNOWN_NODE,

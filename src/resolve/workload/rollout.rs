@@ -1,11 +1,9 @@
-//! How a workload rolls out and scales: `replicas`, `single-instance`, `autoscale`, `strategy`,
-//! `disruption` and `canary`.
+//! How a workload rolls out and scales: `replicas`, `autoscale`, `strategy`, `disruption` and
+//! `canary`.
 
 use super::builder::{AppDefaults, WorkloadBuilder};
 use crate::diag::{Diagnostic, Diagnostics, codes};
-use crate::model::{
-    Autoscale, Canary, Disruption, IntOrPercent, SingleInstance, Strategy, WorkloadKind,
-};
+use crate::model::{Autoscale, Canary, Disruption, IntOrPercent, Strategy, WorkloadKind};
 use crate::resolve::container;
 use crate::resolve::values::{self, NodeView, Val};
 use crate::syntax::reader::Value;
@@ -19,41 +17,12 @@ pub(super) fn replicas(
 ) {
     let span = node.name_span();
     let mut e = node.read(diags);
-    if let Some(n) = e
-        .require_arg("a count", "replicas 2", diags)
-        .and_then(|v| values::count(&v, 0, diags))
+    if let Some(v) = e.require_arg("a count", "replicas 2", diags)
+        && let Some(n) = values::count(&v, 0, diags)
         && b.layers.first("replicas".into(), "`replicas`", span, diags)
     {
         b.w.replicas = Some(n);
-        b.w.replicas_span = Some(node.span());
-    }
-    e.finish(&[], diags);
-}
-
-/// `single-instance "WHY"`: the workload must run as one pod; more replicas, an autoscaler or
-/// a canary are errors (`single-instance-scaled`).
-pub(super) fn single_instance(
-    b: &mut WorkloadBuilder,
-    node: &NodeView,
-    _app: &AppDefaults,
-    diags: &mut Diagnostics,
-) {
-    let span = node.name_span();
-    let mut e = node.read(diags);
-    if let Some(reason) = e
-        .require_arg(
-            "a reason",
-            "single-instance \"each pod would be a separate database\"",
-            diags,
-        )
-        .and_then(|v| values::string(&v, diags))
-        && b.layers
-            .first("single-instance".into(), "`single-instance`", span, diags)
-    {
-        b.w.single_instance = Some(SingleInstance {
-            reason,
-            span: node.span(),
-        });
+        b.w.replicas_span = Some(v.span);
     }
     e.finish(&[], diags);
 }
@@ -256,7 +225,7 @@ fn int_or_percent(val: &Val, diags: &mut Diagnostics) -> Option<IntOrPercent> {
                     codes::INVALID_VALUE,
                     format!(
                         "`{}` is neither a count nor a percentage",
-                        values::display(&val.value)
+                        values::written(val)
                     ),
                 )
                 .label(val.span, "invalid")
