@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 
+use crate::check::environments::{Footprint, collisions, footprint};
 use crate::diag::{Diagnostic, Located};
-use crate::source::Location;
+use crate::source::{Location, Sources};
 use crate::{Compilation, Goal, Input, Loader, Options, compile, environments};
 
 /// The findings of the base app and of every environment of `input`, each compiled as far as
@@ -58,6 +59,10 @@ pub struct Merged {
     base_compiled: bool,
     /// The environments compiled, in the order added.
     environments: Vec<String>,
+    /// What each environment takes in its cluster, for the checks across environments.
+    footprints: Vec<Footprint>,
+    /// The sources of an environment's compilation, where those checks' findings point.
+    sources: Option<Sources>,
 }
 
 /// A finding and where it was found.
@@ -76,6 +81,13 @@ impl Merged {
             self.environments.len() - 1
         });
         self.base_compiled |= env.is_none();
+        // An environment with errors is not deployable: what it would collide on is noise.
+        if let (Some(env), Some(app), false) = (env, &compilation.app, compilation.has_errors()) {
+            self.footprints.push(footprint(env, app));
+            if self.sources.is_none() {
+                self.sources = Some(compilation.sources.clone());
+            }
+        }
         for d in compilation.diagnostics {
             let location = d.span().and_then(|span| compilation.sources.location(span));
             let key: Key = (d.code, d.message.clone(), location.clone());
@@ -100,7 +112,8 @@ impl Merged {
         }
     }
 
-    /// The findings, each once, those of some environments only saying which.
+    /// The findings, each once, those of some environments only saying which; then what the
+    /// environments of one cluster collide on (`environment-collision`).
     pub fn finish(self) -> Vec<Located> {
         let every_environment = !self.base_compiled && self.environments.len() > 1;
         let mut out = Vec::with_capacity(self.found.len());
@@ -115,6 +128,15 @@ impl Merged {
                 );
             }
             out.push(f.located);
+        }
+        if let Some(sources) = &self.sources {
+            for d in collisions(&self.footprints) {
+                let location = d.span().and_then(|span| sources.location(span));
+                out.push(Located {
+                    diagnostic: d.with_source(sources),
+                    location,
+                });
+            }
         }
         out
     }

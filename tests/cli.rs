@@ -440,3 +440,28 @@ fn check_reports_problems_in_imported_files() {
         }
     });
 }
+
+/// Environments that collide in one cluster stop `build --all-envs` as they fail `check`: the
+/// collisions are reported and nothing is written.
+#[test]
+fn build_all_envs_refuses_environments_that_collide() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = common::root().join("tests/fixtures/errors/environment-collision.kdl");
+    std::fs::copy(&fixture, dir.path().join("windlass.kdl")).unwrap();
+    let build = run(windlass(dir.path()).args(["build", "--all-envs", "-o", "out"]));
+    assert_eq!(build.status.code(), Some(1), "{}", text(&build.stderr));
+    let stderr = text(&build.stderr);
+    assert_eq!(
+        stderr.matches("environment-collision").count(),
+        3,
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing written"), "{stderr}");
+    assert!(!dir.path().join("out").exists());
+    let check = run(windlass(dir.path()).arg("check"));
+    assert_eq!(check.status.code(), Some(1));
+    assert_eq!(
+        text(&check.stderr).matches("environment-collision").count(),
+        3
+    );
+}

@@ -10,6 +10,7 @@
 
 #[cfg(test)]
 mod doc_examples;
+pub mod environments;
 mod references;
 pub mod registry;
 mod rule;

@@ -129,6 +129,11 @@ pub static COMPILER: &[CompilerCode] = &[
         fix: "Keep one of them; in a component instance's block, a node replaces the component's.",
     },
     CompilerCode {
+        code: "environment-collision",
+        summary: "two environments of one cluster in one namespace, or serving one host and path, or one node port",
+        fix: "Give each environment its own `namespace`, host and node port, or say that they run in different clusters with `cluster NAME` in each environment.",
+    },
+    CompilerCode {
         code: "unknown-target",
         summary: "a `route`, `uses`, probe port or mount that names nothing",
         fix: "Fix the name (the help suggests the closest), or declare the workload, port or volume.",

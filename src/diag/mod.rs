@@ -301,6 +301,8 @@ pub mod codes {
     pub const DUPLICATE_NAME: &str = "duplicate-name";
     /// A node given twice where it may appear once.
     pub const DUPLICATE_NODE: &str = "duplicate-node";
+    /// Two environments of one cluster that would write or serve the same thing.
+    pub const ENVIRONMENT_COLLISION: &str = "environment-collision";
     /// A `route`, `uses` or probe port that names nothing.
     pub const UNKNOWN_TARGET: &str = "unknown-target";
     /// A component or engine that does not exist.
@@ -343,6 +345,7 @@ pub mod codes {
         NAME_TOO_LONG,
         DUPLICATE_NAME,
         DUPLICATE_NODE,
+        ENVIRONMENT_COLLISION,
         UNKNOWN_TARGET,
         UNKNOWN_COMPONENT,
         MISSING_PARAMETER,

@@ -14,6 +14,8 @@ pub struct App {
     pub span: Span,
     /// Namespace of every object.
     pub namespace: String,
+    /// Where the namespace was written; `None` when it is the app's name.
+    pub namespace_span: Option<Span>,
     /// Registry prefix that was applied to relative image references.
     pub registry: Option<String>,
     /// Default security level of the workloads.
@@ -68,6 +70,10 @@ pub struct NetworkPolicy {
 /// Facts about the target cluster that checks need.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cluster {
+    /// Its name, when the description gives one: environments that name none share one cluster.
+    pub name: Option<String>,
+    /// Where the name was written.
+    pub name_span: Option<Span>,
     /// The API server's `--service-node-port-range`.
     pub node_port_range: (u16, u16),
     /// Where the range was declared, if it was.
@@ -77,6 +83,8 @@ pub struct Cluster {
 impl Default for Cluster {
     fn default() -> Self {
         Cluster {
+            name: None,
+            name_span: None,
             node_port_range: (30000, 32767),
             span: None,
         }

@@ -24,6 +24,7 @@ fn app(workloads: Vec<Workload>) -> App {
         name: "shop".into(),
         span: Span::default(),
         namespace: "shop-prod".into(),
+        namespace_span: None,
         registry: None,
         security: SecurityLevel::Hardened,
         labels: BTreeMap::new(),

@@ -60,6 +60,7 @@ fn named(view: &NodeView, diags: &mut Diagnostics) -> App {
         name: name.clone().unwrap_or_default(),
         span: name_val.as_ref().map_or(view.name_span(), |v| v.span),
         namespace: name.clone().unwrap_or_default(),
+        namespace_span: None,
         registry: None,
         security: SecurityLevel::Hardened,
         labels: BTreeMap::new(),

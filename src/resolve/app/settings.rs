@@ -25,7 +25,7 @@ struct Setting {
 /// The app's settings, in the order help lists them.
 const APP_SETTINGS: &[Setting] = &[
     app_only("allow", allow),
-    app_only("cluster", cluster),
+    per_environment("cluster", cluster),
     app_only("network-policy", network_policy),
     app_only("default-gateway", default_gateway),
     per_environment("namespace", namespace),
@@ -168,7 +168,8 @@ fn default_gateway(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &
     }
 }
 
-/// `cluster node-port-range="…"`: what the checks need to know of the cluster.
+/// `cluster [NAME] [node-port-range="…"]`: which cluster the app (or an environment) runs in, and
+/// what the checks need to know of it.
 fn cluster(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &mut Diagnostics) {
     let span = node.name_span();
     if let Some(cluster) = read_cluster(node, diags)
@@ -217,6 +218,7 @@ fn namespace(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &mut Di
                 return;
             }
             app.namespace = ns;
+            app.namespace_span = Some(v.span);
         },
     );
 }
@@ -314,13 +316,28 @@ fn one_value(
 /// Reads `cluster node-port-range="30000-32767"`: what the checks need to know of the cluster.
 fn read_cluster(view: &NodeView, diags: &mut Diagnostics) -> Option<Cluster> {
     let mut e = view.read(diags);
+    let name = e.next_arg();
     let range = e.prop("node-port-range");
     e.finish(&["node-port-range"], diags);
+    let mut cluster = Cluster::default();
+    if let Some(name) = &name {
+        cluster.name = Some(values::dns_label(
+            name,
+            "cluster",
+            63,
+            "a cluster's name is a DNS label, such as `prod-eu`",
+            diags,
+        )?);
+        cluster.name_span = Some(name.span);
+    }
     let Some(range) = range else {
+        if name.is_some() {
+            return Some(cluster);
+        }
         diags.push(
             Diagnostic::error(codes::MISSING_VALUE, "`cluster` sets nothing")
                 .label(view.name_span(), "no settings")
-                .help("write `cluster node-port-range=\"30000-32767\"`"),
+                .help("write `cluster NAME` (environments of one cluster are checked together) or `cluster node-port-range=\"30000-32767\"`"),
         );
         return None;
     };
@@ -339,8 +356,7 @@ fn read_cluster(view: &NodeView, diags: &mut Diagnostics) -> Option<Cluster> {
             .help("write the API server's --service-node-port-range, such as \"30000-32767\""),
         );
     }
-    Some(Cluster {
-        node_port_range: parsed?,
-        span: Some(range.span),
-    })
+    cluster.node_port_range = parsed?;
+    cluster.span = Some(range.span);
+    Some(cluster)
 }
