@@ -465,3 +465,26 @@ fn build_all_envs_refuses_environments_that_collide() {
         3
     );
 }
+
+/// `build` prints its notes as a count, and `check` prints them in full: notes help read the
+/// output, and a build step printing them on every run would bury its warnings.
+#[test]
+fn build_counts_notes_and_check_shows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = common::root().join("examples/xuecheng");
+    let build = run(windlass(&example)
+        .args(["build", "windlass.kdl", "-o"])
+        .arg(dir.path().join("out")));
+    assert_eq!(build.status.code(), Some(0), "{}", text(&build.stderr));
+    let stderr = text(&build.stderr);
+    assert!(
+        stderr.contains("1 note, not shown: `windlass check` shows it"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("expects objects it does not create"),
+        "{stderr}"
+    );
+    let check = run(windlass(&example).args(["check", "windlass.kdl"]));
+    assert!(text(&check.stderr).contains("expects objects it does not create"));
+}

@@ -73,7 +73,7 @@ pub fn run(args: &BuildArgs) -> Outcome {
         ));
         return Outcome::InputErrors;
     }
-    printer::err(&format::human(diagnostics, printer::color_stderr()));
+    print_findings(diagnostics);
     if compilation.has_errors() {
         printer::err(&format!(
             "{}\n",
@@ -149,7 +149,7 @@ fn all_envs(args: &BuildArgs, input: &Input, options: &Options, format: Format) 
     }
     // A finding of every environment is printed once; one of some names them.
     let all: Vec<Diagnostic> = merged.finish().into_iter().map(|f| f.diagnostic).collect();
-    printer::err(&format::human(&all, printer::color_stderr()));
+    print_findings(&all);
     let errors = all.iter().any(Diagnostic::is_error);
     if errors || (args.rules.deny_warnings() && has_warnings(&all)) {
         printer::err(&format!("{}\n", format::summary(&all, "nothing written")));
@@ -194,4 +194,22 @@ fn refused(dir: &std::path::Path, refusal: output_dir::Refusal) -> Outcome {
         ),
     }
     Outcome::CouldNotRun
+}
+
+/// Prints the errors and warnings of a build in full, and its notes as one line: notes help read
+/// the output (the objects an app expects to exist, how a canary splits), which `check` shows;
+/// a build step prints them on every run, where they would bury the warnings.
+fn print_findings(diagnostics: &[Diagnostic]) {
+    let (notes, shown): (Vec<&Diagnostic>, Vec<&Diagnostic>) = diagnostics
+        .iter()
+        .partition(|d| d.severity == Severity::Note);
+    let shown: Vec<Diagnostic> = shown.into_iter().cloned().collect();
+    printer::err(&format::human(&shown, printer::color_stderr()));
+    match notes.len() {
+        0 => {}
+        1 => printer::err("1 note, not shown: `windlass check` shows it\n"),
+        n => printer::err(&format!(
+            "{n} notes, not shown: `windlass check` shows them\n"
+        )),
+    }
 }
