@@ -28,6 +28,7 @@ pub fn resolve_app(
     let mut app = named(view, diags);
     let environment = overrides.map_or(&[][..], |o| o.settings.as_slice());
     settings::read(&mut app, view.children(), environment, diags);
+    settings::check_default_namespace(&app, diags);
     let defaults = AppDefaults {
         registry: app.registry.as_deref(),
         security: app.security,

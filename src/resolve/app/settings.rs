@@ -360,3 +360,25 @@ fn read_cluster(view: &NodeView, diags: &mut Diagnostics) -> Option<Cluster> {
     cluster.span = Some(range.span);
     Some(cluster)
 }
+
+/// An app that sets no `namespace` runs in the namespace of its name, which must not be one of
+/// Kubernetes' own either: `app kube-tools` alone would write into `kube-tools`.
+pub fn check_default_namespace(app: &App, diags: &mut Diagnostics) {
+    if app.namespace_span.is_some() || !app.namespace.starts_with("kube-") {
+        return;
+    }
+    diags.push(
+        Diagnostic::error(
+            codes::INVALID_VALUE,
+            format!(
+                "`{}` would be the app's namespace, and `kube-` namespaces are Kubernetes' own",
+                app.namespace
+            ),
+        )
+        .label(
+            app.span,
+            "the namespace is the app's name unless `namespace` says otherwise",
+        )
+        .help("set the app's own namespace with `namespace NAME`, such as `namespace tools`"),
+    );
+}
