@@ -154,11 +154,15 @@ pub(crate) fn references<'a>(cx: &Context<'a>) -> Vec<Reference<'a>> {
 pub(crate) fn created(app: &App) -> BTreeSet<(ObjectKind, String)> {
     let mut out = BTreeSet::new();
     for w in &app.workloads {
-        if w.service_account == ServiceAccount::Create {
-            out.insert((ObjectKind::ServiceAccount, w.name.clone()));
+        if matches!(
+            w.service_account,
+            ServiceAccount::Create | ServiceAccount::CreateNamed { .. }
+        ) && let Some(account) = names::account(w)
+        {
+            out.insert((ObjectKind::ServiceAccount, account.to_owned()));
         }
         if !w.files.is_empty() {
-            out.insert((ObjectKind::ConfigMap, names::files_config_map(&w.name)));
+            out.insert((ObjectKind::ConfigMap, names::files_config_map(w)));
         }
     }
     out

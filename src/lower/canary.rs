@@ -24,8 +24,7 @@ pub(super) fn deployment(scope: &Scope<'_>, stable: &Deployment) -> Option<Deplo
     let canary = workload.canary.as_ref()?;
     let split = split(workload, scope.app.ingress_class.as_deref());
     let mut d = stable.clone();
-    let name = crate::model::names::canary(&workload.name);
-    d.metadata.name = Some(name);
+    d.metadata.name = Some(crate::model::names::canary(workload));
     let version = canary
         .image
         .tag
@@ -59,7 +58,7 @@ pub(super) fn deployment(scope: &Scope<'_>, stable: &Deployment) -> Option<Deplo
     let main = pod
         .containers
         .iter_mut()
-        .find(|c| c.name == workload.name)?;
+        .find(|c| c.name == workload.main.name)?;
     main.image = Some(canary.image.reference.clone());
     Some(d)
 }
@@ -75,7 +74,7 @@ pub(super) fn services(scope: &Scope<'_>, services: &mut Vec<Service>) {
     }
     let Some(index) = services
         .iter()
-        .position(|s| s.metadata.name.as_deref() == Some(workload.name.as_str()))
+        .position(|s| s.metadata.name.as_deref() == Some(crate::model::names::service(workload)))
     else {
         return;
     };
@@ -86,7 +85,7 @@ pub(super) fn services(scope: &Scope<'_>, services: &mut Vec<Service>) {
         }
     };
     track(&mut services[index], Track::Stable.label());
-    canary.metadata.name = Some(crate::model::names::canary(&workload.name));
+    canary.metadata.name = Some(crate::model::names::canary_service(workload));
     track(&mut canary, Track::Canary.label());
     services.insert(index + 1, canary);
 }
@@ -100,7 +99,7 @@ pub(super) fn ingress(scope: &Scope<'_>, stable: &Ingress) -> Option<Ingress> {
         return None;
     }
     let mut ingress = stable.clone();
-    let name = crate::model::names::canary(&workload.name);
+    let name = crate::model::names::canary_service(workload);
     ingress.metadata.name = Some(name.clone());
     let annotations = ingress
         .metadata

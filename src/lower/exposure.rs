@@ -9,6 +9,7 @@ use k8s_openapi::api::networking::v1::{
 
 use super::{Scope, service};
 use crate::model::Exposure;
+use crate::model::names;
 
 /// The Ingress of a workload exposed through one; `None` otherwise, or when the workload has no
 /// Service to send traffic to.
@@ -19,7 +20,7 @@ pub(super) fn ingress(scope: &Scope<'_>) -> Option<Ingress> {
     };
     let own = path(
         &exposure.path,
-        &workload.name,
+        names::service(workload),
         service::backend_port(workload, None)?,
     );
     let routed = if workload.exposes_routes() {
@@ -31,7 +32,7 @@ pub(super) fn ingress(scope: &Scope<'_>) -> Option<Ingress> {
         // Resolve checks that targets exist and have ports; skip rather than point nowhere.
         let target = scope.app.workload(&route.target)?;
         let port = service::backend_port(target, route.port.as_ref())?;
-        Some(path(&route.path, &target.name, port))
+        Some(path(&route.path, names::service(target), port))
     });
     let paths = std::iter::once(own).chain(routes).collect();
     let tls = exposure.tls.as_ref().map(|secret| {
@@ -41,7 +42,11 @@ pub(super) fn ingress(scope: &Scope<'_>) -> Option<Ingress> {
         }]
     });
     Some(Ingress {
-        metadata: scope.meta_with(workload.name.clone(), scope.labels(), &exposure.annotations),
+        metadata: scope.meta_with(
+            names::service(workload).to_owned(),
+            scope.labels(),
+            &exposure.annotations,
+        ),
         spec: Some(IngressSpec {
             ingress_class_name: exposure
                 .class

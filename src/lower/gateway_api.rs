@@ -8,6 +8,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
 use super::{Scope, service};
+use crate::model::names;
 use crate::model::{Exposure, HttpRouteExposure};
 
 /// `gateway.networking.k8s.io/v1` `HTTPRoute`.
@@ -111,18 +112,18 @@ pub(super) fn http_route(scope: &Scope<'_>) -> Option<HttpRoute> {
     let own = match &workload.canary {
         Some(canary) => vec![
             HttpBackendRef {
-                name: workload.name.clone(),
+                name: names::service(workload).to_owned(),
                 port,
                 weight: Some(100 - canary.weight),
             },
             HttpBackendRef {
-                name: format!("{}-canary", workload.name),
+                name: names::canary_service(workload),
                 port,
                 weight: Some(canary.weight),
             },
         ],
         None => vec![HttpBackendRef {
-            name: workload.name.clone(),
+            name: names::service(workload).to_owned(),
             port,
             weight: None,
         }],
@@ -144,7 +145,7 @@ pub(super) fn http_route(scope: &Scope<'_>) -> Option<HttpRoute> {
         rules.push(rule(
             &route.path,
             vec![HttpBackendRef {
-                name: target.name.clone(),
+                name: names::service(target).to_owned(),
                 port,
                 weight: None,
             }],
@@ -153,7 +154,11 @@ pub(super) fn http_route(scope: &Scope<'_>) -> Option<HttpRoute> {
     Some(HttpRoute {
         api_version: "gateway.networking.k8s.io/v1",
         kind: "HTTPRoute",
-        metadata: scope.meta_with(workload.name.clone(), scope.labels(), &exposure.annotations),
+        metadata: scope.meta_with(
+            names::service(workload).to_owned(),
+            scope.labels(),
+            &exposure.annotations,
+        ),
         spec: HttpRouteSpec {
             parent_refs: vec![parent(exposure)],
             hostnames: vec![exposure.host.clone()],

@@ -117,12 +117,28 @@ fn lower_workload(scope: Scope<'_>) -> Vec<Manifest> {
     for service in services {
         push(&mut out, component, &service);
     }
-    workload::controller(&scope, &mut out);
-    if let Some(hpa) = scaling::autoscaler(&scope) {
-        push(&mut out, component, &hpa);
-    }
-    if let Some(pdb) = scaling::disruption_budget(&scope) {
-        push(&mut out, component, &pdb);
+    // A workload with versions runs them instead of itself, each with its own controller,
+    // autoscaler and disruption budget; they share everything else.
+    let runs: Vec<Scope<'_>> = if workload.runs_itself() {
+        vec![scope]
+    } else {
+        workload
+            .versions
+            .iter()
+            .map(|version| Scope {
+                workload: version,
+                ..scope
+            })
+            .collect()
+    };
+    for run in &runs {
+        workload::controller(run, &mut out);
+        if let Some(hpa) = scaling::autoscaler(run) {
+            push(&mut out, component, &hpa);
+        }
+        if let Some(pdb) = scaling::disruption_budget(run) {
+            push(&mut out, component, &pdb);
+        }
     }
     if let Some(ingress) = exposure::ingress(&scope) {
         push(&mut out, component, &ingress);
@@ -188,12 +204,16 @@ struct Scope<'a> {
 }
 
 impl Scope<'_> {
-    /// The labels selectors match on: `name` and `part-of`, nothing else.
+    /// The labels the workload's Service selects its pods by: the `selector` the description
+    /// gives, or `name` and `part-of`, nothing else.
     fn selector_labels(&self) -> BTreeMap<String, String> {
-        BTreeMap::from([
-            (NAME.to_owned(), self.workload.name.clone()),
-            (PART_OF.to_owned(), self.app.name.clone()),
-        ])
+        match &self.workload.selector {
+            Some(selector) => selector.labels.clone(),
+            None => BTreeMap::from([
+                (NAME.to_owned(), self.workload.name.clone()),
+                (PART_OF.to_owned(), self.app.name.clone()),
+            ]),
+        }
     }
 
     /// A `matchLabels` selector over [`Scope::selector_labels`].
@@ -204,40 +224,66 @@ impl Scope<'_> {
         }
     }
 
+    /// The track a Deployment's pods are on, in its selector and theirs: the stable one, so that
+    /// a canary's pods are never its own (see `model::canary`). None for a StatefulSet or Job,
+    /// for a `selector` the description keeps (a selector cannot change on a live Deployment),
+    /// and for a version, which its `version` label tells apart.
+    fn track(&self) -> Option<crate::model::canary::Track> {
+        let w = self.workload;
+        (w.kind.is_deployment() && w.selector.is_none() && w.version.is_none())
+            .then_some(crate::model::canary::Track::Stable)
+    }
+
+    /// The labels that tell one version's pods from another's: `version: NAME`.
+    fn version_label(&self) -> Option<(String, String)> {
+        let version = self.workload.version.as_ref()?;
+        Some((crate::model::VERSION_LABEL.to_owned(), version.name.clone()))
+    }
+
     /// The selector of the workload's own controller and of what counts its pods (its disruption
-    /// budget): [`Scope::selector`], and for a Deployment the stable track, so that a canary's
-    /// pods are never its own (see `model::canary`).
+    /// budget): [`Scope::selector`], with the version or the track.
     fn controller_selector(&self) -> LabelSelector {
         let mut labels = self.selector_labels();
-        if self.workload.kind.is_deployment() {
+        if let Some(track) = self.track() {
             labels.insert(
                 crate::model::canary::TRACK.to_owned(),
-                crate::model::canary::Track::Stable.label().to_owned(),
+                track.label().to_owned(),
             );
         }
+        labels.extend(self.version_label());
         LabelSelector {
             match_labels: Some(labels),
             ..LabelSelector::default()
         }
     }
 
-    /// Every object's labels: the app's and the workload's, then the standard ones, which win.
+    /// Every object's labels: the app's and the workload's, then the standard ones, then the
+    /// workload's `selector`, which wins over all of them.
     fn labels(&self) -> BTreeMap<String, String> {
         let mut labels = self.app.labels.clone();
         labels.extend(self.workload.labels.clone());
-        labels.extend(self.selector_labels());
+        labels.insert(NAME.to_owned(), self.workload.name.clone());
+        labels.insert(PART_OF.to_owned(), self.app.name.clone());
         labels.insert(
             COMPONENT.to_owned(),
             self.workload.kind.keyword().to_owned(),
         );
         labels.insert(MANAGED_BY.to_owned(), MANAGER.to_owned());
+        // Last: the pods must carry every label their selectors match.
+        labels.extend(self.selector_labels());
         labels
     }
 
-    /// The labels of controllers and pods: [`Scope::labels`] plus `version`, the main image's tag
-    /// when it has one that is a valid label value (a tag may be longer than a label allows).
+    /// The labels of controllers and pods: [`Scope::labels`] plus `version`: a version's name
+    /// (`version: v1` too, which service meshes read), or else the main image's tag when it has
+    /// one that is a valid label value (a tag may be longer than a label allows).
     fn versioned_labels(&self) -> BTreeMap<String, String> {
         let mut labels = self.labels();
+        if let Some((key, value)) = self.version_label() {
+            labels.insert(VERSION.to_owned(), value.clone());
+            labels.insert(key, value);
+            return labels;
+        }
         let tag = self
             .workload
             .main

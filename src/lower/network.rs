@@ -18,6 +18,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Scope, non_empty_vec};
+use crate::model::names;
 use crate::model::{App, Exposure, Port, PortRef, Workload};
 
 /// The label Kubernetes puts on every namespace: its own name (since 1.22).
@@ -157,7 +158,7 @@ pub(super) fn network_policy(scope: &Scope<'_>) -> Option<NetworkPolicy> {
             }),
     );
     Some(NetworkPolicy {
-        metadata: scope.meta(workload.name.clone()),
+        metadata: scope.meta(names::base_controller(workload)),
         spec: Some(NetworkPolicySpec {
             pod_selector: Some(scope.selector()),
             policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),

@@ -10,6 +10,7 @@ use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec}
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Scope, int, int_or_string};
+use crate::model::names;
 use crate::model::{Disruption, Workload};
 
 /// The CPU utilization target when `autoscale` names none.
@@ -56,12 +57,12 @@ pub(super) fn autoscaler(scope: &Scope<'_>) -> Option<HorizontalPodAutoscaler> {
         })
         .collect();
     Some(HorizontalPodAutoscaler {
-        metadata: scope.meta(workload.name.clone()),
+        metadata: scope.meta(names::controller(workload)),
         spec: HorizontalPodAutoscalerSpec {
             scale_target_ref: CrossVersionObjectReference {
                 api_version: Some("apps/v1".to_owned()),
                 kind: kind.to_owned(),
-                name: workload.name.clone(),
+                name: names::controller(workload),
             },
             min_replicas: Some(int(autoscale.min)),
             max_replicas: int(autoscale.max),
@@ -87,7 +88,7 @@ pub(super) fn disruption_budget(scope: &Scope<'_>) -> Option<PodDisruptionBudget
         Disruption::MinAvailable(value) => (None, Some(int_or_string(value))),
     };
     Some(PodDisruptionBudget {
-        metadata: scope.meta(workload.name.clone()),
+        metadata: scope.meta(names::controller(workload)),
         spec: Some(PodDisruptionBudgetSpec {
             max_unavailable,
             min_available,

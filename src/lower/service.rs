@@ -7,13 +7,13 @@ use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Scope, non_empty_vec};
-use crate::model::{Exposure, PortRef, Workload};
+use crate::model::{Exposure, PortRef, Workload, names};
 
 /// The Service type that exposure gives a workload's Service.
 enum Kind<'a> {
     /// `ClusterIP`, reachable inside the cluster.
     ClusterIp,
-    /// `ClusterIP: None`: DNS names for each pod of a StatefulSet.
+    /// `ClusterIP: None`: DNS names for each pod (a StatefulSet's, or where `headless` says).
     Headless,
     /// `NodePort`, with the node port of the primary port.
     NodePort(u16, &'a BTreeMap<String, String>),
@@ -21,21 +21,15 @@ enum Kind<'a> {
     LoadBalancer(u16, &'a BTreeMap<String, String>),
 }
 
-/// The Services of a workload, in output order: the one named after it, which in-cluster clients
-/// use and exposure never changes (headless for a StatefulSet), then `NAME-external` for a
-/// NodePort or load balancer, publishing the primary port only — exposing a workload must not put
-/// its metrics or admin ports on the internet.
+/// The Services of a workload, in output order: its own, which in-cluster clients use (headless
+/// for a StatefulSet), then `NAME-external` for a NodePort or load balancer, publishing the
+/// primary port only — exposing a workload must not put its metrics or admin ports on the
+/// internet. With `service=main` the exposure is the own Service's type instead, over every
+/// port it publishes, as a description written before Windlass had it.
 pub(super) fn services(scope: &Scope<'_>) -> Vec<Service> {
     let workload = scope.workload;
-    if workload.kind.is_batch() {
+    if !workload.has_service() {
         return Vec::new();
-    }
-    let mut services = Vec::new();
-    if workload.kind.is_stateful() {
-        // The StatefulSet's `serviceName` needs its governing Service even without ports.
-        services.push(service(scope, workload.name.clone(), &Kind::Headless));
-    } else if !workload.main.ports.is_empty() {
-        services.push(service(scope, workload.name.clone(), &Kind::ClusterIp));
     }
     let outside = match &workload.expose {
         Exposure::NodePort {
@@ -46,40 +40,53 @@ pub(super) fn services(scope: &Scope<'_>) -> Vec<Service> {
         } => Some(Kind::LoadBalancer(*port, annotations)),
         Exposure::Internal | Exposure::Ingress(_) | Exposure::HttpRoute(_) => None,
     };
-    if let Some(outside) = outside
-        && !workload.main.ports.is_empty()
-    {
-        services.push(service(
-            scope,
-            crate::model::names::external_service(&workload.name),
-            &outside,
-        ));
+    let own = names::service(workload).to_owned();
+    let mut services = Vec::new();
+    match outside {
+        Some(outside) if workload.service.exposed_in_place => {
+            services.push(service(scope, own, &outside, true));
+        }
+        outside => {
+            let kind = if workload.headless() {
+                Kind::Headless
+            } else {
+                Kind::ClusterIp
+            };
+            services.push(service(scope, own, &kind, true));
+            // A StatefulSet without ports has its governing Service, and nothing to expose.
+            if let Some(outside) = outside
+                && workload.published_ports().next().is_some()
+            {
+                services.push(service(
+                    scope,
+                    names::external_service(workload),
+                    &outside,
+                    false,
+                ));
+            }
+        }
     }
     services
 }
 
-/// One Service of the workload: every port of the main container in the cluster, the primary
-/// port alone outside it; each with its application protocol, except behind a load balancer.
-fn service(scope: &Scope<'_>, name: String, kind: &Kind<'_>) -> Service {
-    let (type_, cluster_ip, annotations) = match kind {
+/// One Service of the workload: every port it publishes in the cluster, the primary port alone
+/// on a second Service outside it; each with its application protocol, except behind a load
+/// balancer. `own` is the workload's own Service, which carries `service-annotations` and
+/// `service-labels`.
+fn service(scope: &Scope<'_>, name: String, kind: &Kind<'_>, own: bool) -> Service {
+    let workload = scope.workload;
+    let (type_, cluster_ip, exposure_annotations) = match kind {
         Kind::ClusterIp => ("ClusterIP", None, None),
         Kind::Headless => ("ClusterIP", Some("None".to_owned()), None),
         Kind::NodePort(_, annotations) => ("NodePort", None, Some(*annotations)),
         Kind::LoadBalancer(_, annotations) => ("LoadBalancer", None, Some(*annotations)),
     };
-    let external = matches!(kind, Kind::NodePort(..) | Kind::LoadBalancer(..));
-    let count = if external {
-        1
-    } else {
-        scope.workload.main.ports.len()
-    };
-    let ports = scope
-        .workload
-        .main
-        .ports
-        .iter()
+    let count = if own { usize::MAX } else { 1 };
+    let ports = workload
+        .published_ports()
         .take(count)
-        .map(|port| ServicePort {
+        .enumerate()
+        .map(|(i, port)| ServicePort {
             name: Some(port.name.clone()),
             // A cloud load balancer reads `appProtocol` too: on AKS, `http` turns its health check
             // of every node into `GET /` on the port, and a service whose `/` does not answer 200
@@ -90,19 +97,26 @@ fn service(scope: &Scope<'_>, name: String, kind: &Kind<'_>) -> Service {
                 port.app_protocol.clone()
             },
             port: match kind {
-                Kind::LoadBalancer(outside, _) => i32::from(*outside),
-                _ => i32::from(port.number),
+                Kind::LoadBalancer(outside, _) if i == 0 => i32::from(*outside),
+                _ => i32::from(port.service_number()),
             },
             target_port: Some(IntOrString::Int(i32::from(port.number))),
             node_port: match kind {
-                Kind::NodePort(node_port, _) => Some(i32::from(*node_port)),
+                Kind::NodePort(node_port, _) if i == 0 => Some(i32::from(*node_port)),
                 _ => None,
             },
             protocol: Some(port.protocol.as_str().to_owned()),
         });
     let empty = BTreeMap::new();
+    let mut annotations = BTreeMap::new();
+    let mut labels = scope.labels();
+    if own {
+        annotations.extend(workload.service.annotations.clone());
+        labels.extend(workload.service.labels.clone());
+    }
+    annotations.extend(exposure_annotations.unwrap_or(&empty).clone());
     Service {
-        metadata: scope.meta_with(name, scope.labels(), annotations.unwrap_or(&empty)),
+        metadata: scope.meta_with(name, labels, &annotations),
         spec: Some(ServiceSpec {
             type_: Some(type_.to_owned()),
             cluster_ip,
@@ -115,18 +129,21 @@ fn service(scope: &Scope<'_>, name: String, kind: &Kind<'_>) -> Service {
     }
 }
 
-/// The port of `target`'s Service that reaches `port` (its primary port when `None`); `None`
-/// when the target has no Service. The Service named after a workload publishes container ports
-/// as they are.
+/// The port of `target`'s own Service that reaches `port` (its primary port when `None`);
+/// `None` when the target has no Service or publishes no such port.
 pub(super) fn backend_port(target: &Workload, port: Option<&PortRef>) -> Option<i32> {
-    if target.kind.is_batch() {
+    if !target.has_service() {
         return None;
     }
-    let ports = &target.main.ports;
+    let ports: Vec<(u16, &crate::model::Port)> = target.service_ports().collect();
     let found = match port {
         None => ports.first(),
-        Some(PortRef::Number(n)) => ports.iter().find(|p| p.number == *n),
-        Some(PortRef::Name(name)) => ports.iter().find(|p| &p.name == name),
+        // The container's number, or else the Service's.
+        Some(PortRef::Number(n)) => ports
+            .iter()
+            .find(|(_, p)| p.number == *n)
+            .or_else(|| ports.iter().find(|(s, _)| s == n)),
+        Some(PortRef::Name(name)) => ports.iter().find(|(_, p)| &p.name == name),
     };
-    found.map(|p| i32::from(p.number))
+    found.map(|(number, _)| i32::from(*number))
 }

@@ -24,7 +24,7 @@ pub(super) const CONFIG_HASH: &str = "windlass.dev/config-hash";
 const MAX_KEY: usize = 253;
 
 /// Name of the generated ConfigMap of a workload's files.
-pub(super) fn files_config_map_name(workload: &str) -> String {
+pub(super) fn files_config_map_name(workload: &crate::model::Workload) -> String {
     crate::model::names::files_config_map(workload)
 }
 
@@ -39,7 +39,7 @@ pub(super) fn files_config_map(scope: &Scope<'_>) -> Option<ConfigMap> {
         .zip(files.iter().map(|f| f.content.clone()))
         .collect();
     Some(ConfigMap {
-        metadata: scope.meta(files_config_map_name(&scope.workload.name)),
+        metadata: scope.meta(files_config_map_name(scope.workload)),
         data: Some(data),
         ..ConfigMap::default()
     })
@@ -127,7 +127,7 @@ fn truncate(s: &str, max: usize) -> &str {
 }
 
 /// Name of the standalone claim of a Deployment's (or Job's) persistent volume.
-pub(super) fn claim_name(workload: &str, volume: &str) -> String {
+pub(super) fn claim_name(workload: &crate::model::Workload, volume: &str) -> String {
     crate::model::names::claim(workload, volume)
 }
 
@@ -143,7 +143,7 @@ pub(super) fn claims(scope: &Scope<'_>) -> Vec<PersistentVolumeClaim> {
         .filter_map(|volume| {
             let spec = claim_spec(&volume.kind)?;
             Some(PersistentVolumeClaim {
-                metadata: scope.meta(claim_name(&workload.name, &volume.name)),
+                metadata: scope.meta(claim_name(workload, &volume.name)),
                 spec: Some(spec),
                 ..PersistentVolumeClaim::default()
             })
@@ -208,7 +208,7 @@ pub(super) fn pod_volumes(scope: &Scope<'_>) -> Vec<Volume> {
             VolumeKind::Persistent { .. } => Some(Volume {
                 name: volume.name.clone(),
                 persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
-                    claim_name: claim_name(&workload.name, &volume.name),
+                    claim_name: claim_name(workload, &volume.name),
                     ..PersistentVolumeClaimVolumeSource::default()
                 }),
                 ..Volume::default()
@@ -236,7 +236,7 @@ pub(super) fn pod_volumes(scope: &Scope<'_>) -> Vec<Volume> {
         volumes.push(Volume {
             name: FILES_VOLUME.to_owned(),
             config_map: Some(ConfigMapVolumeSource {
-                name: files_config_map_name(&workload.name),
+                name: files_config_map_name(workload),
                 ..ConfigMapVolumeSource::default()
             }),
             ..Volume::default()

@@ -15,7 +15,7 @@ use super::{
     Manifest, Scope, container, int, int_or_string, non_empty_map, non_empty_vec, push, scaling,
     storage,
 };
-use crate::model::canary::{TRACK, Track};
+use crate::model::canary::TRACK;
 use crate::model::{self, Concurrency, ServiceAccount as Account, Strategy, WorkloadKind};
 
 /// How long a finished Job is kept when the description does not say: one day.
@@ -23,8 +23,13 @@ const DEFAULT_JOB_TTL: i32 = 86_400;
 
 /// The ServiceAccount made for the workload, when it asks for one.
 pub(super) fn service_account(scope: &Scope<'_>) -> Option<ServiceAccount> {
-    (scope.workload.service_account == Account::Create).then(|| ServiceAccount {
-        metadata: scope.meta(scope.workload.name.clone()),
+    let made = matches!(
+        scope.workload.service_account,
+        Account::Create | Account::CreateNamed { .. }
+    );
+    let name = crate::model::names::account(scope.workload)?;
+    made.then(|| ServiceAccount {
+        metadata: scope.meta(name),
         ..ServiceAccount::default()
     })
 }
@@ -56,7 +61,7 @@ pub(super) fn controller(scope: &Scope<'_>, out: &mut Vec<Manifest>) {
 /// Metadata of the controller: the labels carry the image's version.
 fn controller_meta(scope: &Scope<'_>) -> ObjectMeta {
     scope.meta_with(
-        scope.workload.name.clone(),
+        crate::model::names::controller(scope.workload),
         scope.versioned_labels(),
         &BTreeMap::new(),
     )
@@ -97,8 +102,10 @@ fn deployment(scope: &Scope<'_>) -> Deployment {
     // The stable track, always: a canary that comes or goes changes neither the selector nor
     // the pod template (see `model::canary`).
     let mut template = pod_template(scope);
-    if let Some(labels) = template.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
-        labels.insert(TRACK.to_owned(), Track::Stable.label().to_owned());
+    if let Some(track) = scope.track()
+        && let Some(labels) = template.metadata.as_mut().and_then(|m| m.labels.as_mut())
+    {
+        labels.insert(TRACK.to_owned(), track.label().to_owned());
     }
     Deployment {
         metadata: controller_meta(scope),
@@ -136,7 +143,7 @@ fn stateful_set(scope: &Scope<'_>) -> StatefulSet {
         spec: StatefulSetSpec {
             replicas: replicas(workload),
             selector: scope.selector(),
-            service_name: Some(workload.name.clone()),
+            service_name: Some(crate::model::names::service(workload).to_owned()),
             template: pod_template(scope),
             update_strategy,
             volume_claim_templates: non_empty_vec(storage::claim_templates(scope)),
@@ -235,10 +242,9 @@ fn pod_spec(scope: &Scope<'_>) -> PodSpec {
                 .map(|c| container::sidecar(scope, c)),
         )
         .collect();
-    let (service_account_name, automount) = match &workload.service_account {
-        Account::None => (None, Some(false)),
-        Account::Create => (Some(workload.name.clone()), None),
-        Account::Existing { name, .. } => (Some(name.clone()), None),
+    let (service_account_name, automount) = match crate::model::names::account(workload) {
+        None => (None, Some(false)),
+        Some(name) => (Some(name.to_owned()), None),
     };
     PodSpec {
         service_account_name,

@@ -107,8 +107,20 @@ pub struct Port {
     pub protocol: Protocol,
     /// The application protocol, when it is known: the Service port's `appProtocol`.
     pub app_protocol: Option<String>,
+    /// `service-port=`: the port the Service publishes it on, when not its own number.
+    pub service_port: Option<u16>,
+    /// `publish=`: whether the Service publishes it, where written (by default a main
+    /// container's port is published, a sidecar's is not).
+    pub publish: Option<bool>,
     /// Where it was declared.
     pub span: Span,
+}
+
+impl Port {
+    /// The number the workload's Service publishes it on.
+    pub fn service_number(&self) -> u16 {
+        self.service_port.unwrap_or(self.number)
+    }
 }
 
 /// A reference to a port: a number, or the name of a declared port.

@@ -4,27 +4,75 @@
 //! that resolve can check every one for length and collisions before lowering writes them.
 
 use super::canary::{self, Split};
-use super::{App, Exposure, VolumeKind, Workload, WorkloadKind};
+use super::{App, Exposure, ServiceAccount, VolumeKind, Workload, WorkloadKind};
 use crate::source::Span;
 
-/// The Service that exposes a workload on a node port or a load balancer.
-pub fn external_service(workload: &str) -> String {
-    format!("{workload}-external")
+/// The name of the controller (Deployment, StatefulSet, Job, CronJob) of a workload that runs
+/// as one: `names workload=…`, or the workload's name. Everything named after the controller
+/// (autoscaler, disruption budget, network policy, canary, files, claims, account) derives
+/// from it.
+pub fn base_controller(workload: &Workload) -> &str {
+    workload
+        .object_name
+        .as_ref()
+        .map_or(workload.name.as_str(), |n| n.name.as_str())
 }
 
-/// A canary's Deployment, and its Service and Ingress where the split has their own.
-pub fn canary(workload: &str) -> String {
-    format!("{workload}-canary")
+/// The name of a workload's controller: [`base_controller`], and for one of its versions
+/// `NAME-VERSION` (`reviews-v1`).
+pub fn controller(workload: &Workload) -> String {
+    let base = base_controller(workload);
+    match &workload.version {
+        Some(version) => format!("{base}-{}", version.name),
+        None => base.to_owned(),
+    }
+}
+
+/// The name of the workload's own Service (and its Ingress and HTTPRoute): `names service=…`,
+/// or the workload's name. In-cluster clients call it by this name.
+pub fn service(workload: &Workload) -> &str {
+    workload
+        .service
+        .name
+        .as_ref()
+        .map_or(workload.name.as_str(), |n| n.name.as_str())
+}
+
+/// The Service that exposes a workload on a node port or a load balancer beside its own.
+pub fn external_service(workload: &Workload) -> String {
+    format!("{}-external", service(workload))
+}
+
+/// A canary's Deployment.
+pub fn canary(workload: &Workload) -> String {
+    format!("{}-canary", controller(workload))
+}
+
+/// A canary's Service and Ingress, where the split has their own.
+pub fn canary_service(workload: &Workload) -> String {
+    format!("{}-canary", service(workload))
 }
 
 /// The ConfigMap of a workload's files.
-pub fn files_config_map(workload: &str) -> String {
-    format!("{workload}-files")
+pub fn files_config_map(workload: &Workload) -> String {
+    format!("{}-files", base_controller(workload))
 }
 
 /// The standalone claim of a persistent volume of a workload that is not a StatefulSet.
-pub fn claim(workload: &str, volume: &str) -> String {
-    format!("{workload}-{volume}")
+pub fn claim(workload: &Workload, volume: &str) -> String {
+    format!("{}-{volume}", base_controller(workload))
+}
+
+/// The ServiceAccount the workload's pods run as, made for it or existing; `None` for the
+/// namespace's default.
+pub fn account(workload: &Workload) -> Option<&str> {
+    match &workload.service_account {
+        ServiceAccount::None => None,
+        ServiceAccount::Create => Some(base_controller(workload)),
+        ServiceAccount::CreateNamed { name, .. } | ServiceAccount::Existing { name, .. } => {
+            Some(name)
+        }
+    }
 }
 
 /// An object that lowering writes for a workload, by kind and name.
@@ -32,9 +80,10 @@ pub fn claim(workload: &str, volume: &str) -> String {
 pub struct Named<'a> {
     /// Its kind: `Service`.
     pub kind: &'static str,
-    /// Its name: the workload's own, borrowed, or one derived from it.
+    /// Its name: the workload's own, borrowed, or one derived from it or written for it.
     pub name: std::borrow::Cow<'a, str>,
-    /// Whether the name is the workload's own (otherwise one derived from it).
+    /// Whether the name is the workload's own, as declared (otherwise derived from it, or
+    /// written in `names`).
     pub own: bool,
     /// The longest name Kubernetes accepts for it.
     pub limit: usize,
@@ -42,14 +91,34 @@ pub struct Named<'a> {
     pub span: Span,
 }
 
+/// A Service's name is a DNS-1035 label; most other names are DNS subdomains.
+const SERVICE: usize = 63;
+const SUBDOMAIN: usize = 253;
+
+/// The longest name a controller of `kind` may have: a StatefulSet's pods carry a label of its
+/// name and an 11-character revision hash, a CronJob's Jobs its name and an 11-character suffix.
+pub fn controller_limit(kind: WorkloadKind) -> usize {
+    match kind {
+        WorkloadKind::Stateful | WorkloadKind::Database | WorkloadKind::CronJob => 52,
+        _ => SUBDOMAIN,
+    }
+}
+
+/// The controller kind of a workload.
+pub fn controller_kind(kind: WorkloadKind) -> &'static str {
+    match kind {
+        WorkloadKind::Stateful | WorkloadKind::Database => "StatefulSet",
+        WorkloadKind::Job => "Job",
+        WorkloadKind::CronJob => "CronJob",
+        _ => "Deployment",
+    }
+}
+
 /// Every object lowering writes for `workload` of `app` whose name could meet another
-/// workload's: its controller, Services, Ingresses and claims, each under the name lowering
-/// gives it. (The rest — autoscaler, disruption budget, route, policy, account — are named
-/// after the workload alone, and workload names are unique.)
+/// workload's: its controllers, Services, Ingresses, claims and the account made for it, each
+/// under the name lowering gives it (from the functions above, and nowhere else). The rest —
+/// autoscaler, disruption budget, route, policy — are named after a controller.
 pub fn objects<'a>(app: &App, workload: &'a Workload) -> Vec<Named<'a>> {
-    /// A Service's name is a DNS-1035 label; most other names are DNS subdomains.
-    const SERVICE: usize = 63;
-    const SUBDOMAIN: usize = 253;
     let name = workload.name.as_str();
     let mut out = Vec::new();
     let mut add = |kind, name: std::borrow::Cow<'a, str>, own, limit, span| {
@@ -61,49 +130,119 @@ pub fn objects<'a>(app: &App, workload: &'a Workload) -> Vec<Named<'a>> {
             span,
         });
     };
-    let controller = match workload.kind {
-        WorkloadKind::Stateful | WorkloadKind::Database => "StatefulSet",
-        WorkloadKind::Job => "Job",
-        WorkloadKind::CronJob => "CronJob",
-        _ => "Deployment",
-    };
-    add(controller, name.into(), true, SUBDOMAIN, workload.span);
-    let has_service = !workload.kind.is_batch()
-        && (workload.kind.is_stateful() || !workload.main.ports.is_empty());
+    let controller_kind = controller_kind(workload.kind);
+    let limit = controller_limit(workload.kind);
+    match &workload.object_name {
+        Some(written) => add(
+            controller_kind,
+            written.name.as_str().into(),
+            false,
+            limit,
+            written.span,
+        ),
+        None => add(controller_kind, name.into(), true, limit, workload.span),
+    }
+    for version in &workload.versions {
+        let span = version.version.as_ref().map_or(version.span, |v| v.span);
+        add(
+            controller_kind,
+            controller(version).into(),
+            false,
+            limit,
+            span,
+        );
+    }
+    let has_service = workload.has_service();
     if has_service {
-        add("Service", name.into(), true, SERVICE, workload.span);
+        match &workload.service.name {
+            Some(written) => add(
+                "Service",
+                written.name.as_str().into(),
+                false,
+                SERVICE,
+                written.span,
+            ),
+            None => add("Service", name.into(), true, SERVICE, workload.span),
+        }
     }
     if let Exposure::NodePort { span, .. } | Exposure::LoadBalancer { span, .. } = &workload.expose
-        && !workload.kind.is_batch()
-        && !workload.main.ports.is_empty()
+        && has_service
+        && !workload.service.exposed_in_place
     {
         add(
             "Service",
-            external_service(name).into(),
+            external_service(workload).into(),
             false,
             SERVICE,
             *span,
         );
     }
     if let Exposure::Ingress(ingress) = &workload.expose {
-        add("Ingress", name.into(), true, SUBDOMAIN, ingress.span);
+        let own = workload.service.name.is_none();
+        add(
+            "Ingress",
+            service(workload).into(),
+            own,
+            SUBDOMAIN,
+            ingress.span,
+        );
     }
     if let Some(c) = &workload.canary
         && workload.kind.is_deployment()
     {
-        add("Deployment", canary(name).into(), false, SUBDOMAIN, c.span);
+        add(
+            "Deployment",
+            canary(workload).into(),
+            false,
+            SUBDOMAIN,
+            c.span,
+        );
         let split = canary::split(workload, app.ingress_class.as_deref());
         if split != Split::ReplicaRatio && has_service {
-            add("Service", canary(name).into(), false, SERVICE, c.span);
+            add(
+                "Service",
+                canary_service(workload).into(),
+                false,
+                SERVICE,
+                c.span,
+            );
         }
         if split == Split::NginxIngress {
-            add("Ingress", canary(name).into(), false, SUBDOMAIN, c.span);
+            add(
+                "Ingress",
+                canary_service(workload).into(),
+                false,
+                SUBDOMAIN,
+                c.span,
+            );
         }
+    }
+    match &workload.service_account {
+        ServiceAccount::Create => {
+            let own = workload.object_name.is_none();
+            add(
+                "ServiceAccount",
+                base_controller(workload).into(),
+                own,
+                SUBDOMAIN,
+                workload.span,
+            );
+        }
+        ServiceAccount::CreateNamed { name, span } => {
+            add(
+                "ServiceAccount",
+                name.as_str().into(),
+                false,
+                SUBDOMAIN,
+                *span,
+            );
+        }
+        ServiceAccount::None | ServiceAccount::Existing { .. } => {}
     }
     if !workload.files.is_empty() {
         add(
             "ConfigMap",
-            files_config_map(name).into(),
+            files_config_map(workload).into(),
             false,
             SUBDOMAIN,
             workload.span,
@@ -114,7 +253,7 @@ pub fn objects<'a>(app: &App, workload: &'a Workload) -> Vec<Named<'a>> {
             if matches!(volume.kind, VolumeKind::Persistent { .. }) {
                 add(
                     "PersistentVolumeClaim",
-                    claim(name, &volume.name).into(),
+                    claim(workload, &volume.name).into(),
                     false,
                     SUBDOMAIN,
                     volume.span,

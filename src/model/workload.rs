@@ -144,6 +144,51 @@ pub struct Workload {
     pub allows: Vec<Allow>,
     /// A second, small version running beside this one.
     pub canary: Option<Canary>,
+    /// `names workload=…`: the controller's name, when it is not the workload's.
+    pub object_name: Option<Named>,
+    /// The Service named after the workload: its name and shape, where the description says.
+    pub service: ServiceShape,
+    /// `selector KEY=VALUE…`: the labels selectors match, in place of Windlass's own.
+    pub selector: Option<Selector>,
+    /// `version NAME`: the version of the workload this is, when it is one of its versions.
+    pub version: Option<Named>,
+    /// `version NAME { … }`: Deployments of the workload behind its one Service, each the
+    /// workload with the version's block over it. Empty for a workload that runs as one.
+    pub versions: Vec<Workload>,
+}
+
+/// A name written in the description, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Named {
+    /// The name.
+    pub name: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// The shape of a workload's own Service, where the description sets it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServiceShape {
+    /// `names service=…`: its name, when it is not the workload's.
+    pub name: Option<Named>,
+    /// `expose nodeport|load-balancer … service=main`: the exposure is this Service's own type,
+    /// with no second `NAME-external` Service.
+    pub exposed_in_place: bool,
+    /// `headless #true|#false`, where written; otherwise headless for a StatefulSet only.
+    pub headless: Option<bool>,
+    /// `service-annotations`.
+    pub annotations: BTreeMap<String, String>,
+    /// `service-labels`.
+    pub labels: BTreeMap<String, String>,
+}
+
+/// `selector KEY=VALUE…`: the labels a workload's controller and Service select its pods by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selector {
+    /// The labels.
+    pub labels: BTreeMap<String, String>,
+    /// Where it was written.
+    pub span: Span,
 }
 
 /// `canary image="orders:3.2.0" weight=10`: a canary release beside the stable Deployment.
@@ -227,12 +272,65 @@ impl Workload {
             host_network_span: None,
             allows: Vec::new(),
             canary: None,
+            object_name: None,
+            service: ServiceShape::default(),
+            selector: None,
+            version: None,
+            versions: Vec::new(),
         }
     }
 
     /// The primary port: the first declared.
     pub fn primary_port(&self) -> Option<&Port> {
         self.main.ports.first()
+    }
+
+    /// The ports its Service publishes, in order: the main container's (but those written
+    /// `publish=#false`), then the sidecars' written `publish=#true`.
+    pub fn published_ports(&self) -> impl Iterator<Item = &Port> {
+        let main = self.main.ports.iter().filter(|p| p.publish != Some(false));
+        let sidecars = self
+            .sidecars
+            .iter()
+            .flat_map(|c| &c.ports)
+            .filter(|p| p.publish == Some(true));
+        main.chain(sidecars)
+    }
+
+    /// The ports its own Service publishes, each with the number it publishes it on: its
+    /// `service-port`, or the load balancer's port for the primary port of a Service that is
+    /// the load balancer itself (`expose load-balancer … service=main`).
+    pub fn service_ports(&self) -> impl Iterator<Item = (u16, &Port)> {
+        let in_place_lb = match &self.expose {
+            super::Exposure::LoadBalancer { port, .. } if self.service.exposed_in_place => {
+                Some(*port)
+            }
+            _ => None,
+        };
+        self.published_ports()
+            .enumerate()
+            .map(move |(i, p)| match in_place_lb {
+                Some(outside) if i == 0 => (outside, p),
+                _ => (p.service_number(), p),
+            })
+    }
+
+    /// Whether it has a Service: a StatefulSet always (its governing Service), a Deployment
+    /// that publishes a port; never a Job.
+    pub fn has_service(&self) -> bool {
+        !self.kind.is_batch()
+            && (self.kind.is_stateful() || self.published_ports().next().is_some())
+    }
+
+    /// Whether its own Service is headless (`clusterIP: None`).
+    pub fn headless(&self) -> bool {
+        self.service.headless.unwrap_or(self.kind.is_stateful())
+    }
+
+    /// Whether it runs a Deployment, StatefulSet, Job or CronJob of its own: not when its
+    /// versions run instead.
+    pub fn runs_itself(&self) -> bool {
+        self.versions.is_empty()
     }
 
     /// The most pods the workload may run: the fixed count, or the autoscaler's maximum.
@@ -323,6 +421,14 @@ pub enum ServiceAccount {
     None,
     /// A ServiceAccount made for the workload, named after it.
     Create,
+    /// A ServiceAccount made for the workload under a name of its own
+    /// (`service-account NAME create=#true`).
+    CreateNamed {
+        /// Its name.
+        name: String,
+        /// Where the name was written.
+        span: Span,
+    },
     /// An existing ServiceAccount.
     Existing {
         /// Its name.

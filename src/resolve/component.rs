@@ -264,11 +264,13 @@ impl Components {
         for p in &shorthands {
             builder.apply_shorthand(p, app, &param_names, diags);
         }
+        let mut layers = vec![*view];
         if let Some(block) = env_block {
             builder.next_layer();
             builder.apply_all(block.children(), app, diags);
+            layers.push(block);
         }
-        Some(builder.finish(diags))
+        Some(builder.finish_with_versions(&layers, app, diags))
     }
 
     /// Reports an instance of a component no file defines.

@@ -10,7 +10,7 @@ use crate::source::Span;
 
 /// Remembers which single nodes and keyed entries one layer (a component body, or an instance's
 /// block) has set: a repeat within a layer is an error, a repeat in a later layer replaces.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Layers {
     keys: BTreeMap<String, Span>,
     /// Every key any layer has set, so a new one is appended without searching the list.

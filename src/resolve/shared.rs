@@ -65,6 +65,9 @@ pub enum Pairs {
     NodeLabels,
     /// `annotations`: any text.
     Annotations,
+    /// `selector`: label values, any key (a selector kept from before Windlass may match
+    /// `app.kubernetes.io/name`).
+    Selector,
 }
 
 /// The labels Windlass puts on every object, over any written in `labels`.

@@ -62,7 +62,7 @@ impl Rule for UnpublishedPort {
             .workloads
             .iter()
             .rev()
-            .map(|w| (w.name.as_str(), w))
+            .map(|w| (crate::model::names::service(w), w))
             .collect();
         for w in cx.workloads() {
             for (role, c) in containers(w) {
@@ -112,10 +112,11 @@ impl Rule for UnpublishedPort {
                                 });
                             }
                             Reachable::Ports(ports, how) => {
-                                if ports.iter().any(|p| p.number == port) {
+                                if ports.iter().any(|(n, _)| *n == port) {
                                     continue;
                                 }
-                                let list: Vec<String> = ports.iter().map(|p| shown(p)).collect();
+                                let list: Vec<String> =
+                                    ports.iter().map(|(n, p)| shown(*n, p)).collect();
                                 let (published, verb) = match how {
                                     How::Service => ("its Service does not publish", "publishes"),
                                     How::Pods => ("none of its containers declares", "declares"),
@@ -125,16 +126,18 @@ impl Rule for UnpublishedPort {
                                 } else {
                                     "use one of them"
                                 };
-                                // A Service publishes the main container's ports, not a sidecar's.
-                                let sidecar = target
-                                    .sidecars
-                                    .iter()
-                                    .find(|s| s.ports.iter().any(|p| p.number == port));
+                                // A Service publishes the main container's ports, and a sidecar's
+                                // only where it says so.
+                                let sidecar = target.sidecars.iter().find(|s| {
+                                    s.ports
+                                        .iter()
+                                        .any(|p| p.number == port && p.publish != Some(true))
+                                });
                                 let ports = format!("`{}` {verb} {}", target.name, list.join(", "));
                                 let help = match sidecar {
                                     Some(s) => format!(
-                                        "{ports}; {port} is sidecar `{}`'s, and a Service publishes only the main container's ports: {use_one}, or move `port {port}` from the sidecar to `{}` (the pod shares one network)",
-                                        s.name, target.name
+                                        "{ports}; {port} is sidecar `{}`'s, and a Service publishes a sidecar's port only where it says so: {use_one}, or write `port {port} publish=#true` in the sidecar",
+                                        s.name
                                     ),
                                     None => format!(
                                         "{ports}: {use_one}, or declare `port {port}` in `{}` if it listens there",
@@ -188,12 +191,13 @@ fn not_an_address(name: &str) -> bool {
     })
 }
 
-/// A port as the help lists it: `9090 (grpc)`, or `8080` when its name only repeats the number.
-fn shown(port: &Port) -> String {
+/// A port as the help lists it, by the number it is reached on: `9090 (grpc)`, or `8080` when
+/// its name only repeats the number.
+fn shown(number: u16, port: &Port) -> String {
     if port.name == format!("port-{}", port.number) {
-        port.number.to_string()
+        number.to_string()
     } else {
-        format!("{} ({})", port.number, port.name)
+        format!("{number} ({})", port.name)
     }
 }
 
@@ -201,8 +205,8 @@ fn shown(port: &Port) -> String {
 enum Reachable<'a> {
     /// Not at all, and why: "has no Service: a job has none".
     NoService(&'static str),
-    /// On these ports.
-    Ports(Vec<&'a Port>, How),
+    /// On these ports, each by the number it is reached on.
+    Ports(Vec<(u16, &'a Port)>, How),
 }
 
 /// What decides the ports.
@@ -221,20 +225,21 @@ fn reachable(w: &Workload) -> Reachable<'_> {
             _ => "has no Service: a job has none",
         });
     }
-    if w.kind.is_stateful() {
-        let ports: Vec<&Port> = std::iter::once(&w.main)
+    if w.headless() {
+        let ports: Vec<(u16, &Port)> = std::iter::once(&w.main)
             .chain(&w.sidecars)
             .flat_map(|c| &c.ports)
+            .map(|p| (p.number, p))
             .collect();
         if ports.is_empty() {
             return Reachable::NoService("declares no port");
         }
         return Reachable::Ports(ports, How::Pods);
     }
-    if w.main.ports.is_empty() {
+    if !w.has_service() {
         return Reachable::NoService("has no Service: it declares no port");
     }
-    Reachable::Ports(w.main.ports.iter().collect(), How::Service)
+    Reachable::Ports(w.service_ports().collect(), How::Service)
 }
 
 /// An address of a workload found in a value.

@@ -59,6 +59,8 @@ fn port(number: u16, name: &str) -> Port {
         name: name.into(),
         protocol: Protocol::Tcp,
         app_protocol: None,
+        service_port: None,
+        publish: None,
         span: Span::default(),
     }
 }

@@ -6,39 +6,41 @@
 use std::collections::HashMap;
 
 use crate::diag::{Diagnostic, Diagnostics, codes};
-use crate::model::App;
 use crate::model::names::{self, Named};
+use crate::model::{App, ServiceAccount};
 use crate::resolve::values;
 
-/// Reports every derived name that is too long for its kind or that another object of the same
-/// kind already has: a workload's own object (named after it), or a name another workload
-/// derives. The derived name is reported, never the workload that has the name as its own.
+/// Reports every derived or written name that is too long for its kind or that another
+/// workload's object of the same kind already has. An object named after its workload as
+/// declared is never the one reported: workload names are unique (two of one name are reported
+/// where they are declared), so the other object's name is the one to change.
 pub fn check(app: &App, diags: &mut Diagnostics) {
-    // Own names are unique (two workloads of one name are reported where they are declared), so
-    // only derived names are indexed, and own names are found through the workload names.
-    let mut by_name: HashMap<&str, usize> = HashMap::with_capacity(app.workloads.len());
-    for (i, w) in app.workloads.iter().enumerate() {
-        by_name.entry(w.name.as_str()).or_insert(i);
+    let objects: Vec<Vec<Named<'_>>> = app
+        .workloads
+        .iter()
+        .map(|w| names::objects(app, w))
+        .collect();
+    let mut first: HashMap<(&str, &str), usize> = HashMap::new();
+    for (i, list) in objects.iter().enumerate() {
+        for object in list.iter().filter(|o| o.own) {
+            first
+                .entry((object.kind, object.name.as_ref()))
+                .or_insert(i);
+        }
     }
-    let mut derived: HashMap<(&str, String), usize> = HashMap::new();
-    for (i, w) in app.workloads.iter().enumerate() {
-        for object in names::objects(app, w).into_iter().filter(|o| !o.own) {
+    for (i, list) in objects.iter().enumerate() {
+        let w = &app.workloads[i];
+        for object in list.iter().filter(|o| !o.own) {
             if object.name.len() > object.limit {
-                too_long(&w.name, &object, diags);
+                let written = w.object_name.is_some()
+                    || w.service.name.is_some()
+                    || matches!(w.service_account, ServiceAccount::CreateNamed { .. });
+                too_long(&w.name, written, object, diags);
                 continue;
             }
-            let own = by_name.get(object.name.as_ref()).filter(|j| **j != i);
-            if let Some(&j) = own
-                && names::objects(app, &app.workloads[j])
-                    .iter()
-                    .any(|o| o.own && o.kind == object.kind)
-            {
-                collision(&w.name, &app.workloads[j].name, &object, diags);
-                continue;
-            }
-            match derived.entry((object.kind, object.name.clone().into_owned())) {
-                std::collections::hash_map::Entry::Occupied(first) if *first.get() != i => {
-                    collision(&w.name, &app.workloads[*first.get()].name, &object, diags);
+            match first.entry((object.kind, object.name.as_ref())) {
+                std::collections::hash_map::Entry::Occupied(seen) if *seen.get() != i => {
+                    collision(&w.name, &app.workloads[*seen.get()].name, object, diags);
                 }
                 std::collections::hash_map::Entry::Occupied(_) => {}
                 std::collections::hash_map::Entry::Vacant(slot) => {
@@ -50,7 +52,7 @@ pub fn check(app: &App, diags: &mut Diagnostics) {
 }
 
 /// A derived name longer than its kind allows.
-fn too_long(workload: &str, object: &Named<'_>, diags: &mut Diagnostics) {
+fn too_long(workload: &str, written: bool, object: &Named<'_>, diags: &mut Diagnostics) {
     let over = object.name.len() - object.limit;
     diags.push(
         Diagnostic::error(
@@ -67,11 +69,18 @@ fn too_long(workload: &str, object: &Named<'_>, diags: &mut Diagnostics) {
             object.span,
             format!("makes it: {} over", values::plural(over, "character")),
         )
-        .help(format!(
-            "shorten `{workload}` by {}: Windlass names this {} after the workload",
-            values::plural(over, "character"),
-            object.kind
-        )),
+        .help(if written {
+            format!(
+                "shorten the name written for it (`names`, `service-account`) by {}",
+                values::plural(over, "character"),
+            )
+        } else {
+            format!(
+                "shorten `{workload}` by {}: Windlass names this {} after the workload",
+                values::plural(over, "character"),
+                object.kind
+            )
+        }),
     );
 }
 
@@ -87,7 +96,7 @@ fn collision(workload: &str, first: &str, object: &Named<'_>, diags: &mut Diagno
         )
         .label(object.span, "makes this name")
         .help(format!(
-            "rename `{workload}` or `{first}`: two {}s of one namespace cannot share a name",
+            "rename `{workload}` or `{first}`, or give one of them `names`: two {}s of one namespace cannot share a name",
             object.kind
         )),
     );

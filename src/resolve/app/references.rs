@@ -60,7 +60,7 @@ pub fn check_references(
                 );
                 continue;
             };
-            if target.kind.is_batch() || target.main.ports.is_empty() {
+            if target.kind.is_batch() || target.published_ports().next().is_none() {
                 diags.push(
                     Diagnostic::error(
                         codes::UNKNOWN_TARGET,
@@ -76,17 +76,17 @@ pub fn check_references(
             }
             if let Some(port) = &route.port {
                 let (found, shown) = match port {
-                    PortRef::Name(n) => (target.main.ports.iter().any(|p| &p.name == n), n.clone()),
+                    PortRef::Name(n) => (target.published_ports().any(|p| &p.name == n), n.clone()),
                     PortRef::Number(n) => (
-                        target.main.ports.iter().any(|p| p.number == *n),
+                        target
+                            .service_ports()
+                            .any(|(s, p)| p.number == *n || s == *n),
                         n.to_string(),
                     ),
                 };
                 if !found {
                     let declared = target
-                        .main
-                        .ports
-                        .iter()
+                        .published_ports()
                         .map(|p| format!("{} ({})", p.number, p.name))
                         .collect::<Vec<_>>()
                         .join(", ");
@@ -98,7 +98,7 @@ pub fn check_references(
                         .label(route.span, "unknown port")
                         .help(suggest_help(
                             &shown,
-                            target.main.ports.iter().map(|p| p.name.as_str()),
+                            target.published_ports().map(|p| p.name.as_str()),
                             &format!("`{}` declares {declared}", target.name),
                         )),
                     );

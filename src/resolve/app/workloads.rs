@@ -140,7 +140,9 @@ fn plain_workload(
     }
     let mut builder = WorkloadBuilder::new(name, span, kind, app);
     builder.apply_all(view.children(), app, diags);
+    let mut layers = vec![*view];
     if let Some(o) = env.filter(|o| o.view.name() == kind.keyword()) {
+        layers.push(o.view);
         o.used.set(true);
         let mut oe = o.view.read(diags);
         let _name = oe.next_arg();
@@ -152,7 +154,7 @@ fn plain_workload(
         builder.next_layer();
         builder.apply_all(o.view.children(), app, diags);
     }
-    let workload = builder.finish(diags);
+    let workload = builder.finish_with_versions(&layers, app, diags);
     valid.map(|_| workload)
 }
 

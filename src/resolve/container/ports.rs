@@ -76,13 +76,32 @@ fn read_port(node: &NodeView, diags: &mut Diagnostics) -> Option<Port> {
     };
     // A bad value is reported and left out; the port stays, so nothing that names it fails too.
     let app_protocol = e.prop("app-protocol").and_then(|v| app_protocol(&v, diags));
-    e.finish(&["name", "protocol", "app-protocol"], diags);
+    let service_port = match e.prop("service-port") {
+        Some(v) => Some(values::port_number(&v, diags)?),
+        None => None,
+    };
+    let publish = match e.prop("publish") {
+        Some(v) => Some(values::boolean(&v, diags)?),
+        None => None,
+    };
+    e.finish(
+        &[
+            "name",
+            "protocol",
+            "app-protocol",
+            "service-port",
+            "publish",
+        ],
+        diags,
+    );
     Some(Port {
         number: number?,
         // Named in `workload/protocols.rs` when empty.
         name: name.unwrap_or_default(),
         protocol,
         app_protocol,
+        service_port,
+        publish,
         span,
     })
 }

@@ -17,6 +17,7 @@ pub struct AppDefaults<'a> {
 }
 
 /// Builds a workload from one or more layers of children.
+#[derive(Clone)]
 pub struct WorkloadBuilder {
     /// The workload so far.
     pub(super) w: Workload,
@@ -30,6 +31,8 @@ pub struct WorkloadBuilder {
     pub(super) schedule_missing: bool,
     /// An `image` node was written (perhaps invalid, already reported): no `missing-image`.
     pub(super) image_written: bool,
+    /// The names of its `version` blocks, in order (read by `finish_with_versions`).
+    pub(super) versions: Vec<crate::model::Named>,
 }
 
 impl WorkloadBuilder {
@@ -42,6 +45,7 @@ impl WorkloadBuilder {
             cron: None,
             schedule_missing: kind == WorkloadKind::CronJob,
             image_written: false,
+            versions: Vec::new(),
         }
     }
 

@@ -18,12 +18,13 @@ const FORMS: &[&str] = &[
     "http-route",
 ];
 
-/// Reads one `expose` node.
+/// Reads one `expose` node: the exposure, and whether it is the workload's own Service's type
+/// (`service=main`) rather than a second Service beside it.
 pub fn expose(
     node: &NodeView,
     default_gateway: Option<&(String, Option<String>)>,
     diags: &mut Diagnostics,
-) -> Option<Exposure> {
+) -> Option<(Exposure, bool)> {
     let mut e = node.read(diags);
     let span = node.name_span();
     let form = e
@@ -42,6 +43,7 @@ pub fn expose(
         }
     }
     let form = form?;
+    let mut in_place = false;
     let (exposure, known): (Option<Exposure>, &[&str]) = match form.as_str() {
         "internal" => (Some(Exposure::Internal), &[]),
         "nodeport" | "load-balancer" => {
@@ -52,6 +54,10 @@ pub fn expose(
             let port = e
                 .require_prop("port", &example, diags)
                 .and_then(|v| values::port_number(&v, diags).map(|n| (n, v.span)));
+            in_place = match e.prop("service") {
+                Some(v) => values::keyword(&v, &["main", "external"], diags)? == "main",
+                None => false,
+            };
             // The span is the port's: checks of the number point at it.
             let x = port.map(|(port, span)| {
                 if form == "nodeport" {
@@ -68,7 +74,7 @@ pub fn expose(
                     }
                 }
             });
-            (x, &["port"])
+            (x, &["port", "service"])
         }
         "http-route" => {
             let example = "expose http-route gateway=public host=\"shop.example.com\" path=\"/\"";
@@ -152,7 +158,7 @@ pub fn expose(
         );
     }
     e.finish(known, diags);
-    exposure
+    exposure.map(|x| (x, in_place))
 }
 
 /// A host name (a leading `*.` allowed).

@@ -11,6 +11,7 @@ mod builder;
 mod cron;
 mod exposure;
 mod finish;
+mod identity;
 mod pod;
 mod protocols;
 mod rollout;
@@ -18,6 +19,7 @@ mod shorthand;
 mod sidecars;
 mod storage;
 mod traffic;
+mod versions;
 
 pub use builder::{AppDefaults, WorkloadBuilder};
 
@@ -46,6 +48,15 @@ const WORKLOAD_NODES: &[(&str, Takes, Reader)] = &[
     ("init", every, sidecars::init_or_sidecar),
     ("sidecar", every, sidecars::init_or_sidecar),
     ("service-account", every, pod::service_account),
+    ("names", every, identity::names),
+    ("selector", long_running, identity::selector),
+    ("headless", long_running, identity::headless),
+    (
+        "service-annotations",
+        long_running,
+        identity::service_annotations,
+    ),
+    ("service-labels", long_running, identity::service_labels),
     ("security", every, pod::security),
     ("run-as", every, pod::run_as),
     ("read-only-root", every, pod::read_only_root),
@@ -60,6 +71,7 @@ const WORKLOAD_NODES: &[(&str, Takes, Reader)] = &[
     ("host-network", every, pod::host_network),
     ("host-path", every, storage::volume),
     ("canary", WorkloadKind::is_deployment, rollout::canary),
+    ("version", WorkloadKind::is_deployment, versions::version),
     (
         "backoff-limit",
         WorkloadKind::is_batch,
@@ -145,15 +157,9 @@ fn unknown_node(node: &NodeView, kind: WorkloadKind, diags: &mut Diagnostics) {
 fn said_otherwise(name: &str, kind: WorkloadKind) -> Option<String> {
     let keyword = kind.keyword();
     let help = match name {
-        "headless" if kind.is_stateful() => format!(
-            "the Service of a `{keyword}` workload is headless already (the StatefulSet's `serviceName`, a DNS name per pod)"
-        ),
-        "headless" if kind.is_batch() => format!(
-            "a `{keyword}` has no Service; Windlass gives `stateful NAME {{ … }}` workloads a headless one (a StatefulSet, a DNS name per pod)"
-        ),
-        "headless" => format!(
-            "Windlass gives `stateful NAME {{ … }}` workloads a headless Service (a StatefulSet, a DNS name per pod); a `{keyword}` workload gets a ClusterIP Service"
-        ),
+        "headless" | "service-annotations" | "service-labels" | "selector" if kind.is_batch() => {
+            format!("a `{keyword}` has no Service, and Kubernetes makes a Job's selector itself")
+        }
         _ => return None,
     };
     Some(help)

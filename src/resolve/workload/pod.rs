@@ -7,7 +7,8 @@ use crate::model::{RunAs, ServiceAccount, Toleration};
 use crate::resolve::shared::{Pairs, allow as read_allow, flag, key_values, security_level};
 use crate::resolve::values::{self, NodeView, Reading};
 
-/// `service-account [NAME]`: one made for the workload, or an existing one.
+/// `service-account [NAME [create=#true]]`: one made for the workload (named after it, or
+/// `NAME`), or an existing one.
 pub(super) fn service_account(
     b: &mut WorkloadBuilder,
     node: &NodeView,
@@ -16,10 +17,31 @@ pub(super) fn service_account(
 ) {
     let span = node.name_span();
     let mut e = node.read(diags);
-    let sa = match e.next_arg() {
-        None => Some(ServiceAccount::Create),
-        Some(v) => values::dns_label(&v, "ServiceAccount", 253, "", diags)
-            .map(|name| ServiceAccount::Existing { name, span: v.span }),
+    let name = e.next_arg();
+    let create = match e.prop("create") {
+        Some(v) if name.is_none() => {
+            diags.push(
+                Diagnostic::error(codes::MISSING_VALUE, "`create=` needs the account's name")
+                    .label(v.span, "no name to create")
+                    .help("write `service-account NAME create=#true`, or `service-account` alone for one named after the workload"),
+            );
+            None
+        }
+        Some(v) => values::boolean(&v, diags),
+        None => Some(false),
+    };
+    let sa = match (name, create) {
+        (_, None) => None,
+        (None, Some(_)) => Some(ServiceAccount::Create),
+        (Some(v), Some(create)) => {
+            values::dns_label(&v, "ServiceAccount", 253, "", diags).map(|name| {
+                if create {
+                    ServiceAccount::CreateNamed { name, span: v.span }
+                } else {
+                    ServiceAccount::Existing { name, span: v.span }
+                }
+            })
+        }
     };
     if let Some(sa) = sa
         && b.layers
@@ -27,7 +49,7 @@ pub(super) fn service_account(
     {
         b.w.service_account = sa;
     }
-    e.finish(&[], diags);
+    e.finish(&["create"], diags);
 }
 
 /// `security hardened|restricted`: the workload's level, over the app's.

@@ -90,9 +90,10 @@ pub(super) fn expose(
     diags: &mut Diagnostics,
 ) {
     let span = node.name_span();
-    if let Some(x) = exposure::expose(node, app.default_gateway, diags)
+    if let Some((x, in_place)) = exposure::expose(node, app.default_gateway, diags)
         && b.layers.first("expose".into(), "`expose`", span, diags)
     {
         b.w.expose = x;
+        b.w.service.exposed_in_place = in_place;
     }
 }
