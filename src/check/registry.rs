@@ -29,6 +29,7 @@ pub static RULES: &[&dyn Rule] = &[
     &rules::secret_in_env::SecretInEnv,
     // Wiring.
     &rules::unpublished_port::UnpublishedPort,
+    &rules::selector_overlap::SelectorOverlap,
     &rules::near_miss_reference::NearMissReference,
     &rules::expected_objects::ExpectedObjects,
     // Security.

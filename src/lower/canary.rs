@@ -29,7 +29,7 @@ pub(super) fn deployment(scope: &Scope<'_>, stable: &Deployment) -> Option<Deplo
         .image
         .tag
         .clone()
-        .filter(|t| super::is_version_label(t));
+        .filter(|t| crate::model::labels::is_version_label(t));
     let relabel = |labels: &mut BTreeMap<String, String>| {
         labels.insert(TRACK.to_owned(), Track::Canary.label().to_owned());
         match &version {

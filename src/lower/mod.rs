@@ -187,12 +187,7 @@ fn namespace(app: &App) -> Namespace {
     }
 }
 
-const NAME: &str = "app.kubernetes.io/name";
-const PART_OF: &str = "app.kubernetes.io/part-of";
-const COMPONENT: &str = "app.kubernetes.io/component";
-const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
-const VERSION: &str = "app.kubernetes.io/version";
-const MANAGER: &str = "windlass";
+use crate::model::labels::{self, MANAGED_BY, MANAGER, PART_OF, VERSION};
 
 /// One workload of one app: what every object builder needs for names, labels and metadata.
 #[derive(Clone, Copy)]
@@ -204,16 +199,9 @@ struct Scope<'a> {
 }
 
 impl Scope<'_> {
-    /// The labels the workload's Service selects its pods by: the `selector` the description
-    /// gives, or `name` and `part-of`, nothing else.
+    /// The labels the workload's Service selects its pods by (see [`labels::selector`]).
     fn selector_labels(&self) -> BTreeMap<String, String> {
-        match &self.workload.selector {
-            Some(selector) => selector.labels.clone(),
-            None => BTreeMap::from([
-                (NAME.to_owned(), self.workload.name.clone()),
-                (PART_OF.to_owned(), self.app.name.clone()),
-            ]),
-        }
+        labels::selector(self.app, self.workload)
     }
 
     /// A `matchLabels` selector over [`Scope::selector_labels`].
@@ -224,76 +212,28 @@ impl Scope<'_> {
         }
     }
 
-    /// The track a Deployment's pods are on, in its selector and theirs: the stable one, so that
-    /// a canary's pods are never its own (see `model::canary`). None for a StatefulSet or Job,
-    /// for a `selector` the description keeps (a selector cannot change on a live Deployment),
-    /// and for a version, which its `version` label tells apart.
+    /// The track of a Deployment's pods (see [`labels::track`]).
     fn track(&self) -> Option<crate::model::canary::Track> {
-        let w = self.workload;
-        (w.kind.is_deployment() && w.selector.is_none() && w.version.is_none())
-            .then_some(crate::model::canary::Track::Stable)
+        labels::track(self.workload)
     }
 
-    /// The labels that tell one version's pods from another's: `version: NAME`.
-    fn version_label(&self) -> Option<(String, String)> {
-        let version = self.workload.version.as_ref()?;
-        Some((crate::model::VERSION_LABEL.to_owned(), version.name.clone()))
-    }
-
-    /// The selector of the workload's own controller and of what counts its pods (its disruption
-    /// budget): [`Scope::selector`], with the version or the track.
+    /// The selector of the workload's own controller and of its disruption budget (see
+    /// [`labels::controller_selector`]).
     fn controller_selector(&self) -> LabelSelector {
-        let mut labels = self.selector_labels();
-        if let Some(track) = self.track() {
-            labels.insert(
-                crate::model::canary::TRACK.to_owned(),
-                track.label().to_owned(),
-            );
-        }
-        labels.extend(self.version_label());
         LabelSelector {
-            match_labels: Some(labels),
+            match_labels: Some(labels::controller_selector(self.app, self.workload)),
             ..LabelSelector::default()
         }
     }
 
-    /// Every object's labels: the app's and the workload's, then the standard ones, then the
-    /// workload's `selector`, which wins over all of them.
+    /// Every object's labels (see [`labels::common`]).
     fn labels(&self) -> BTreeMap<String, String> {
-        let mut labels = self.app.labels.clone();
-        labels.extend(self.workload.labels.clone());
-        labels.insert(NAME.to_owned(), self.workload.name.clone());
-        labels.insert(PART_OF.to_owned(), self.app.name.clone());
-        labels.insert(
-            COMPONENT.to_owned(),
-            self.workload.kind.keyword().to_owned(),
-        );
-        labels.insert(MANAGED_BY.to_owned(), MANAGER.to_owned());
-        // Last: the pods must carry every label their selectors match.
-        labels.extend(self.selector_labels());
-        labels
+        labels::common(self.app, self.workload)
     }
 
-    /// The labels of controllers and pods: [`Scope::labels`] plus `version`: a version's name
-    /// (`version: v1` too, which service meshes read), or else the main image's tag when it has
-    /// one that is a valid label value (a tag may be longer than a label allows).
+    /// The labels of controllers and pods (see [`labels::versioned`]).
     fn versioned_labels(&self) -> BTreeMap<String, String> {
-        let mut labels = self.labels();
-        if let Some((key, value)) = self.version_label() {
-            labels.insert(VERSION.to_owned(), value.clone());
-            labels.insert(key, value);
-            return labels;
-        }
-        let tag = self
-            .workload
-            .main
-            .image
-            .as_ref()
-            .and_then(|image| image.tag.as_deref());
-        if let Some(tag) = tag.filter(|tag| is_version_label(tag)) {
-            labels.insert(VERSION.to_owned(), tag.to_owned());
-        }
-        labels
+        labels::versioned(self.app, self.workload)
     }
 
     /// Metadata of an object of this workload named `name`.
@@ -318,11 +258,6 @@ impl Scope<'_> {
             ..ObjectMeta::default()
         }
     }
-}
-
-/// Whether an image tag can be the version label: a label value that is not empty.
-fn is_version_label(tag: &str) -> bool {
-    !tag.is_empty() && crate::model::names::is_label_value(tag)
 }
 
 /// `None` for an empty map: Kubernetes omits empty maps, and so do we.

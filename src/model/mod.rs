@@ -10,6 +10,7 @@ mod batch;
 pub mod canary;
 mod container;
 mod exposure;
+pub mod labels;
 pub mod names;
 mod storage;
 mod workload;

@@ -24,6 +24,7 @@ pub mod replicas_outside_autoscale;
 pub mod run_as_root;
 pub mod rwo_volume_shared;
 pub mod secret_in_env;
+pub mod selector_overlap;
 pub mod single_instance_scaled;
 pub mod stateful_replicas_unclustered;
 pub mod stateful_without_volume;

@@ -128,6 +128,7 @@ impl WorkloadBuilder {
             }
         }
         if let Exposure::LoadBalancer { port, span, .. } = &w.expose
+            && !w.service.exposed_in_place
             && let Some(other) = w.main.ports.iter().skip(1).find(|p| p.number == *port)
         {
             diags.push(
@@ -145,6 +146,7 @@ impl WorkloadBuilder {
                 ),
             );
         }
+        self.check_service_shape(diags);
         if !w.files.is_empty()
             && let Some(v) = w.volumes.iter().find(|v| v.name == "files")
         {
@@ -270,6 +272,61 @@ fn resolve_probe_ports(w: &mut Workload, diags: &mut Diagnostics) {
                 }
                 _ => {}
             }
+        }
+    }
+}
+
+impl WorkloadBuilder {
+    /// What the Service forms (`service-port`, `publish`, `service=main`, `headless`,
+    /// `selector`) cannot say together: a port published twice, a headless Service that is also
+    /// a node port or load balancer, a canary beside a selector kept from before.
+    fn check_service_shape(&self, diags: &mut Diagnostics) {
+        let w = &self.w;
+        if w.kind.is_batch() {
+            return;
+        }
+        let mut seen: BTreeMap<(u16, crate::model::Protocol), Span> = BTreeMap::new();
+        for (number, port) in w.service_ports() {
+            if let Some(first) = seen.insert((number, port.protocol), port.span) {
+                diags.push(
+                    Diagnostic::error(
+                        codes::DUPLICATE_NAME,
+                        format!(
+                            "the Service of `{}` publishes port {number}/{} twice",
+                            w.name,
+                            port.protocol.as_str()
+                        ),
+                    )
+                    .label(port.span, "published again here")
+                    .label(first, "first published here")
+                    .help("a Service lists each port once: give one of them another `service-port=`, or keep it off the Service with `publish=#false`"),
+                );
+            }
+        }
+        if w.headless()
+            && w.service.exposed_in_place
+            && let Exposure::NodePort { span, .. } | Exposure::LoadBalancer { span, .. } = &w.expose
+        {
+            diags.push(
+                Diagnostic::error(
+                    codes::INVALID_VALUE,
+                    format!("the Service of `{}` cannot be headless and exposed", w.name),
+                )
+                .label(*span, "`service=main` makes it a node port or load balancer")
+                .help("a headless Service has no cluster IP, so no node port or load balancer: write `headless #false`, or expose it on a second Service (leave out `service=main`)"),
+            );
+        }
+        if w.selector.is_some()
+            && let Some(canary) = &w.canary
+        {
+            diags.push(
+                Diagnostic::error(
+                    codes::INVALID_VALUE,
+                    format!("`{}` keeps its own selector and has a canary", w.name),
+                )
+                .label(canary.span, "the canary's pods would match the stable selector")
+                .help("a kept selector cannot gain Windlass's track label (a selector cannot change on a live Deployment): run the new release as `version NAME { image \"…\" }` instead"),
+            );
         }
     }
 }
