@@ -204,6 +204,22 @@ impl Graph {
             {
                 lines.push(component.clone());
             }
+            // Names kept from before Windlass, which the cluster shows.
+            if let Some(kept) = &workload.object_name {
+                let kind = crate::model::names::controller_kind(workload.kind);
+                lines.push(format!("{kind} {}", kept.name));
+            }
+            if let Some(kept) = &workload.service.name {
+                lines.push(format!("Service {}", kept.name));
+            }
+            if !workload.versions.is_empty() {
+                let names: Vec<&str> = workload
+                    .versions
+                    .iter()
+                    .filter_map(|v| v.version.as_ref().map(|n| n.name.as_str()))
+                    .collect();
+                lines.push(format!("versions {}", names.join(", ")));
+            }
             let id = workload_id(&workload.name);
             graph.node(
                 &id,
@@ -438,11 +454,15 @@ fn workload_id(name: &str) -> String {
     format!("w_{}", name.replace('-', "_"))
 }
 
-/// The label of an edge to `target`'s primary port, `3306 mysql`; `None` when it has none.
+/// The label of an edge to `target`'s primary port as its Service publishes it, `3306 mysql`;
+/// `None` when it has none.
 fn port_label(target: &Workload) -> Option<String> {
-    target
-        .primary_port()
-        .map(|p| format!("{} {}", p.number, p.name))
+    match target.service_ports().next() {
+        Some((number, p)) => Some(format!("{number} {}", p.name)),
+        None => target
+            .primary_port()
+            .map(|p| format!("{} {}", p.number, p.name)),
+    }
 }
 
 /// Lines of a Mermaid label, for inside `"…"`: quotes and markup characters become Mermaid's

@@ -301,6 +301,23 @@ fn mermaid_is_well_formed_and_draws_every_edge() {
                 w.name
             );
         }
+        // What the cluster shows under other names than the workload's, and its versions.
+        for w in &app.workloads {
+            let node = &graph.nodes[&node_of(&graph, &w.name)];
+            if let Some(kept) = &w.service.name {
+                let line = format!("Service {}", kept.name);
+                assert!(node.contains(&line), "{name}: {} shows {line}", w.name);
+            }
+            if !w.versions.is_empty() {
+                let line = node.iter().find(|l| l.starts_with("versions "));
+                assert_eq!(
+                    line.map(|l| l.split(", ").count()),
+                    Some(w.versions.len()),
+                    "{name}: every version of {} is shown",
+                    w.name
+                );
+            }
+        }
     }
 }
 
