@@ -157,9 +157,11 @@ fn assert_draws(app: &App, graph: &Mermaid) {
     let mut exposures = 0;
     for w in &app.workloads {
         let id = node_of(graph, &w.name);
+        // The port callers reach: the primary port as the Service publishes it.
         let primary = |t: &windlass::model::Workload| {
-            t.primary_port()
-                .map(|p| format!("{} {}", p.number, p.name))
+            t.service_ports()
+                .next()
+                .map(|(number, p)| format!("{number} {}", p.name))
                 .unwrap_or_default()
         };
         let entry = match &w.expose {

@@ -232,14 +232,16 @@ fn declared(w: &Workload) -> Vec<Port> {
         .collect()
 }
 
-/// The pod labels a workload's controller gives its pods.
+/// The pod labels a workload's controller gives its pods (its first version's, where it has
+/// versions: they differ only in `version`). Found by the workload's name label, since a
+/// controller may keep another name.
 fn pod_labels(c: &Compilation, name: &str) -> BTreeMap<String, String> {
     let controller = c
         .manifests()
         .iter()
         .map(|m| &m.object)
         .find(|o| {
-            o["metadata"]["name"] == name
+            o["metadata"]["labels"]["app.kubernetes.io/name"] == name
                 && matches!(
                     o["kind"].as_str(),
                     Some("Deployment" | "StatefulSet" | "Job" | "CronJob")

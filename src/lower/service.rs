@@ -87,7 +87,11 @@ fn service(scope: &Scope<'_>, name: String, kind: &Kind<'_>, own: bool) -> Servi
         .take(count)
         .enumerate()
         .map(|(i, port)| ServicePort {
-            name: Some(port.name.clone()),
+            name: Some(
+                port.service_port_name
+                    .clone()
+                    .unwrap_or_else(|| port.name.clone()),
+            ),
             // A cloud load balancer reads `appProtocol` too: on AKS, `http` turns its health check
             // of every node into `GET /` on the port, and a service whose `/` does not answer 200
             // drops out of the pool. Meshes and Gateway API read the in-cluster Service.

@@ -109,6 +109,8 @@ pub struct Port {
     pub app_protocol: Option<String>,
     /// `service-port=`: the port the Service publishes it on, when not its own number.
     pub service_port: Option<u16>,
+    /// `service-port-name=`: the name the Service publishes it under, when not its own.
+    pub service_port_name: Option<String>,
     /// `publish=`: whether the Service publishes it, where written (by default a main
     /// container's port is published, a sidecar's is not).
     pub publish: Option<bool>,

@@ -12,6 +12,7 @@
     reason = "tests read fixtures, write temporary directories, and fail loudly"
 )]
 
+pub mod facts;
 pub mod ports;
 pub mod selectors;
 

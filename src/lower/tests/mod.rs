@@ -60,6 +60,7 @@ fn port(number: u16, name: &str) -> Port {
         protocol: Protocol::Tcp,
         app_protocol: None,
         service_port: None,
+        service_port_name: None,
         publish: None,
         span: Span::default(),
     }

@@ -80,6 +80,21 @@ fn read_port(node: &NodeView, diags: &mut Diagnostics) -> Option<Port> {
         Some(v) => Some(values::port_number(&v, diags)?),
         None => None,
     };
+    let service_port_name = match e.prop("service-port-name") {
+        Some(v) => {
+            let name = values::string(&v, diags)?;
+            if !is_port_name(&name) {
+                diags.push(
+                    Diagnostic::error(codes::INVALID_NAME, format!("`{name}` is not a valid port name"))
+                        .label(v.span, "invalid port name")
+                        .help("a Service port's name is an IANA service name: at most 15 lower-case letters, digits and single `-`, with at least one letter"),
+                );
+                return None;
+            }
+            Some(name)
+        }
+        None => None,
+    };
     let publish = match e.prop("publish") {
         Some(v) => Some(values::boolean(&v, diags)?),
         None => None,
@@ -90,6 +105,7 @@ fn read_port(node: &NodeView, diags: &mut Diagnostics) -> Option<Port> {
             "protocol",
             "app-protocol",
             "service-port",
+            "service-port-name",
             "publish",
         ],
         diags,
@@ -101,6 +117,7 @@ fn read_port(node: &NodeView, diags: &mut Diagnostics) -> Option<Port> {
         protocol,
         app_protocol,
         service_port,
+        service_port_name,
         publish,
         span,
     })

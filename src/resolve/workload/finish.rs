@@ -303,6 +303,23 @@ impl WorkloadBuilder {
                 );
             }
         }
+        let mut named: BTreeMap<&str, Span> = BTreeMap::new();
+        for (_, port) in w.service_ports() {
+            let name = port.service_port_name.as_deref().unwrap_or(&port.name);
+            if let Some(first) = named.insert(name, port.span)
+                && port.service_port_name.is_some()
+            {
+                diags.push(
+                    Diagnostic::error(
+                        codes::DUPLICATE_NAME,
+                        format!("the Service of `{}` names two ports `{name}`", w.name),
+                    )
+                    .label(port.span, "named again here")
+                    .label(first, "first named here")
+                    .help("a Service's port names are unique: choose another `service-port-name=`"),
+                );
+            }
+        }
         if w.headless()
             && w.service.exposed_in_place
             && let Exposure::NodePort { span, .. } | Exposure::LoadBalancer { span, .. } = &w.expose
