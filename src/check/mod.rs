@@ -71,7 +71,11 @@ pub fn check(app: &App, config: &Config) -> Diagnostics {
         };
         let mut findings = Findings::default();
         rule.check(&cx, &mut findings);
+        let mut seen = std::collections::HashSet::new();
         for finding in findings.list {
+            if !seen.insert(finding.key()) {
+                continue;
+            }
             let allowed_here = |allows: &[Allow]| {
                 allows
                     .iter()

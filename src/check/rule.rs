@@ -49,6 +49,21 @@ impl<'a> Context<'a> {
             .iter()
             .filter(move |w| !app.incomplete.contains(&w.name))
     }
+
+    /// [`Context::workloads`] as they run: each version of a workload with versions (its own
+    /// image, env, resources and replicas over the workload's), the others as they are. What a
+    /// version shares with its workload is found once per version, at one place: the runner
+    /// reports it once.
+    pub fn runs(&self) -> impl Iterator<Item = &'a Workload> + 'a {
+        self.workloads().flat_map(|w| {
+            let runs: Box<dyn Iterator<Item = &'a Workload>> = if w.runs_itself() {
+                Box::new(std::iter::once(w))
+            } else {
+                Box::new(w.versions.iter())
+            };
+            runs
+        })
+    }
 }
 
 /// One thing a rule found: what is wrong, where, and how to fix it.
@@ -62,6 +77,17 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// What makes two findings one: the same message at the same place (a version repeating
+    /// what it shares with its workload).
+    pub(super) fn key(&self) -> (String, Option<(crate::source::FileId, u32, u32)>) {
+        // Spans compare equal whatever they cover (models compare by content): compare where.
+        let at = self
+            .labels
+            .first()
+            .map(|l| (l.span.file, l.span.start, l.span.end));
+        (self.message.clone(), at)
+    }
+
     /// Points at a span and says what is there; the first label is the primary one.
     pub fn label(&mut self, span: Span, text: impl Into<String>) -> &mut Self {
         self.labels.push(Label {

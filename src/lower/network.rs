@@ -200,9 +200,16 @@ fn exposure_rules<'a>(
     if let Exposure::NodePort { .. } | Exposure::LoadBalancer { .. } = workload.expose
         && let Some(primary) = workload.primary_port()
     {
+        // A Service that is itself the node port or load balancer (`service=main`) puts every
+        // port it publishes outside; `NAME-external` only the primary one.
+        let outside = if workload.service.exposed_in_place {
+            workload.published_ports().collect()
+        } else {
+            vec![primary]
+        };
         rules.push(NetworkPolicyIngressRule {
             from: None,
-            ports: policy_ports(&Ports::Some(vec![primary])),
+            ports: policy_ports(&Ports::Some(outside)),
         });
     }
     let mut through_ingress: Vec<&Port> = Vec::new();
@@ -286,10 +293,11 @@ fn reach<'a>(from: &Workload, to: &'a Workload) -> Option<Ports<'a>> {
         return None;
     }
     if from.uses.iter().any(|edge| edge.target == to.name) {
-        return Some(if to.main.ports.is_empty() {
+        let ports = reachable(to);
+        return Some(if ports.is_empty() {
             Ports::All
         } else {
-            Ports::Some(to.main.ports.iter().collect())
+            Ports::Some(ports)
         });
     }
     let routed: Vec<&Port> = from
@@ -301,22 +309,36 @@ fn reach<'a>(from: &Workload, to: &'a Workload) -> Option<Ports<'a>> {
     (!routed.is_empty()).then(|| Ports::Some(in_declared_order(to, &routed)))
 }
 
-/// The port of `target` a reference names (its primary port when `None`).
+/// The ports other workloads reach a workload's pods on: its main container's, and the
+/// sidecars' its Service publishes.
+fn reachable(workload: &Workload) -> Vec<&Port> {
+    let sidecars = workload
+        .sidecars
+        .iter()
+        .flat_map(|c| &c.ports)
+        .filter(|p| p.publish == Some(true));
+    workload.main.ports.iter().chain(sidecars).collect()
+}
+
+/// The port of `target` a reference names (its primary port when `None`), by the container's
+/// number or else the number its Service publishes it on.
 fn target_port<'a>(target: &'a Workload, port: Option<&PortRef>) -> Option<&'a Port> {
-    let ports = &target.main.ports;
+    let ports = reachable(target);
     match port {
-        None => ports.first(),
-        Some(PortRef::Number(n)) => ports.iter().find(|p| p.number == *n),
-        Some(PortRef::Name(name)) => ports.iter().find(|p| &p.name == name),
+        None => ports.first().copied(),
+        Some(PortRef::Number(n)) => ports
+            .iter()
+            .find(|p| p.number == *n)
+            .or_else(|| ports.iter().find(|p| p.service_number() == *n))
+            .copied(),
+        Some(PortRef::Name(name)) => ports.iter().find(|p| &p.name == name).copied(),
     }
 }
 
 /// `ports` without repeats, in the order `workload` declares them.
 fn in_declared_order<'a>(workload: &'a Workload, ports: &[&Port]) -> Vec<&'a Port> {
-    workload
-        .main
-        .ports
-        .iter()
+    reachable(workload)
+        .into_iter()
         .filter(|p| ports.iter().any(|q| q.name == p.name))
         .collect()
 }

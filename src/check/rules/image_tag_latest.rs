@@ -39,7 +39,7 @@ declare_rule! {
 
 impl Rule for ImageTagLatest {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        for w in cx.workloads() {
+        for w in cx.runs() {
             let images = containers(w)
                 .filter_map(|(role, c)| Some((describe(w, role, c), c.image.as_ref()?, false)));
             let canary = w

@@ -37,7 +37,7 @@ declare_rule! {
 
 impl Rule for LimitBelowRequest {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        for w in cx.workloads() {
+        for w in cx.runs() {
             for (role, c) in containers(w) {
                 let r = &c.resources;
                 let Some(span) = r.span else { continue };

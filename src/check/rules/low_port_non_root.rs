@@ -40,7 +40,7 @@ declare_rule! {
 
 impl Rule for LowPortNonRoot {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        for w in cx.workloads() {
+        for w in cx.runs() {
             let restricted = w.security == SecurityLevel::Restricted;
             if !restricted && !w.runs_as_non_root_user() {
                 continue;

@@ -43,7 +43,7 @@ declare_rule! {
 
 impl Rule for MissingResourceRequests {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        for w in cx.workloads() {
+        for w in cx.runs() {
             for (role, c) in containers(w).filter(|(role, _)| *role != Role::Init) {
                 let r = &c.resources;
                 let missing: Vec<&str> = [

@@ -44,7 +44,7 @@ declare_rule! {
 
 impl Rule for PrivilegedContainer {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        for w in cx.workloads() {
+        for w in cx.runs() {
             for (role, c) in containers(w).filter(|(_, c)| c.privileged) {
                 let block = match role {
                     Role::Main => format!("`{}`", w.name),

@@ -43,7 +43,7 @@ declare_rule! {
 
 impl Rule for ProbePortUndeclared {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        for w in cx.workloads() {
+        for w in cx.runs() {
             for (role, c) in containers(w).filter(|(role, _)| *role != Role::Init) {
                 // `probe` sets readiness and liveness from one node: report it once.
                 let mut found: Vec<(Vec<&str>, &Probe, u16)> = Vec::new();

@@ -36,7 +36,7 @@ declare_rule! {
 
 impl Rule for ReplicasOutsideAutoscale {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        for w in cx.workloads() {
+        for w in cx.runs() {
             let (Some(n), Some(a)) = (w.replicas, &w.autoscale) else {
                 continue;
             };

@@ -39,7 +39,7 @@ declare_rule! {
 
 impl Rule for RunAsRoot {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        for w in cx.workloads() {
+        for w in cx.runs() {
             if w.security != SecurityLevel::Restricted {
                 continue;
             }

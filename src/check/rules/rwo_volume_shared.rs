@@ -48,7 +48,7 @@ declare_rule! {
 
 impl Rule for RwoVolumeShared {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        for w in cx.workloads().filter(|w| w.kind.is_deployment()) {
+        for w in cx.runs().filter(|w| w.kind.is_deployment()) {
             let (stable, autoscale_span) = match &w.autoscale {
                 Some(a) => (a.max, Some(a.span)),
                 None => (w.replicas.unwrap_or(1), None),

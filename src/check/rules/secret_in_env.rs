@@ -51,7 +51,7 @@ declare_rule! {
 
 impl Rule for SecretInEnv {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        for w in cx.workloads() {
+        for w in cx.runs() {
             for (role, c) in containers(w) {
                 for var in &c.env {
                     let EnvValue::Literal(value) = &var.value else {

@@ -64,7 +64,7 @@ impl Rule for UnpublishedPort {
             .rev()
             .map(|w| (crate::model::names::service(w), w))
             .collect();
-        for w in cx.workloads() {
+        for w in cx.runs() {
             for (role, c) in containers(w) {
                 for var in &c.env {
                     let EnvValue::Literal(value) = &var.value else {
