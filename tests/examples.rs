@@ -73,6 +73,23 @@ fn examples_compile_to_snapshots() {
 }
 
 #[test]
+fn every_form_compiles_to_its_snapshot() {
+    let settings = common::settings();
+    let forms = common::forms();
+    assert!(!forms.is_empty());
+    for form in forms {
+        let c = common::compile_file(&form);
+        assert!(!c.has_errors(), "{form}:\n{}", common::rendered(&c));
+        let name = form
+            .trim_start_matches("tests/fixtures/forms/")
+            .trim_end_matches(".kdl")
+            .to_owned();
+        let yaml = render::stream(c.manifests(), Format::Yaml);
+        settings.bind(|| insta::assert_snapshot!(format!("form_{name}"), yaml));
+    }
+}
+
+#[test]
 fn the_xuecheng_environments_differ_as_described() {
     let envs = common::compile_every_env("examples/xuecheng/windlass.kdl");
     let names: Vec<Option<&str>> = envs.iter().map(|(e, _)| e.as_deref()).collect();

@@ -15,7 +15,7 @@ mod common;
 fn every_example_names_ports_once_per_pod_and_says_what_they_speak() {
     let mut problems = Vec::new();
     let mut typed = 0;
-    for example in common::examples() {
+    for example in common::examples().into_iter().chain(common::forms()) {
         for (env, c) in common::compile_every_env(&example) {
             assert!(
                 !c.has_errors(),

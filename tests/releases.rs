@@ -399,7 +399,7 @@ fn an_unknown_environment_does_not_hide_the_descriptions_errors() {
 fn controllers_never_select_each_others_pods_in_the_examples() {
     let mut problems = Vec::new();
     let mut canaries = 0;
-    for example in common::examples() {
+    for example in common::examples().into_iter().chain(common::forms()) {
         for (env, c) in common::compile_every_env(&example) {
             let objects: Vec<&serde_json::Value> =
                 c.manifests().iter().map(|m| &m.object).collect();

@@ -61,6 +61,25 @@ fn examples_pass_strict_schema_validation() {
 }
 
 #[test]
+fn every_form_passes_strict_schema_validation() {
+    let Some(validator) = common::external_tool("kubernetes-validate") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let mut failures = String::new();
+    for form in common::forms() {
+        let c = common::compile_file(&form);
+        assert!(!c.has_errors(), "{form}:\n{}", common::rendered(&c));
+        let file = tmp.path().join(form.replace('/', "_") + ".yaml");
+        std::fs::write(&file, render::stream(c.manifests(), Format::Yaml)).unwrap();
+        if let Err(e) = common::strict_validate(&validator, std::slice::from_ref(&file)) {
+            failures.push_str(&format!("{form}:\n{e}\n"));
+        }
+    }
+    assert!(failures.is_empty(), "{failures}");
+}
+
+#[test]
 fn every_stdlib_component_passes_strict_schema_validation() {
     let c = common::compile_text("stdlib.kdl", &stdlib_app());
     assert!(!c.has_errors(), "{}", common::rendered(&c));

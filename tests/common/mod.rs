@@ -180,6 +180,19 @@ pub fn examples() -> Vec<String> {
     out
 }
 
+/// The descriptions under `tests/fixtures/forms/`: each language form at least once, snapshotted
+/// and strictly validated like the examples.
+pub fn forms() -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(root().join("tests/fixtures/forms"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| format!("tests/fixtures/forms/{}", e.file_name().to_string_lossy()))
+        .filter(|p| p.ends_with(".kdl"))
+        .collect();
+    out.sort();
+    out
+}
+
 /// Finds an external tool on PATH. When it is missing, the test fails under CI and is skipped
 /// (with a note) elsewhere.
 pub fn external_tool(name: &str) -> Option<PathBuf> {
