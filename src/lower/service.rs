@@ -111,6 +111,27 @@ fn service(scope: &Scope<'_>, name: String, kind: &Kind<'_>, own: bool) -> Servi
             },
             protocol: Some(port.protocol.as_str().to_owned()),
         });
+    let mut ports: Vec<ServicePort> = ports.collect();
+    if own {
+        for extra in &workload.service.extra_ports {
+            // Resolve checks that the target is published.
+            let Some(target) = workload.extra_target(extra) else {
+                continue;
+            };
+            ports.push(ServicePort {
+                name: Some(extra.name.clone()),
+                app_protocol: if matches!(kind, Kind::LoadBalancer(..)) {
+                    None
+                } else {
+                    target.app_protocol.clone()
+                },
+                port: i32::from(extra.number),
+                target_port: Some(IntOrString::Int(i32::from(target.number))),
+                node_port: None,
+                protocol: Some(target.protocol.as_str().to_owned()),
+            });
+        }
+    }
     let empty = BTreeMap::new();
     let mut annotations = BTreeMap::new();
     let mut labels = scope.labels();
@@ -126,7 +147,7 @@ fn service(scope: &Scope<'_>, name: String, kind: &Kind<'_>, own: bool) -> Servi
             cluster_ip,
             publish_not_ready_addresses: matches!(kind, Kind::Headless).then_some(false),
             selector: Some(scope.selector_labels()),
-            ports: non_empty_vec(ports.collect()),
+            ports: non_empty_vec(ports),
             ..ServiceSpec::default()
         }),
         ..Service::default()

@@ -180,6 +180,23 @@ pub struct ServiceShape {
     pub annotations: BTreeMap<String, String>,
     /// `service-labels`.
     pub labels: BTreeMap<String, String>,
+    /// `service-port N name=… target=…`: Service ports of their own that forward to a port
+    /// the Service already publishes (a second name and number for one container port).
+    pub extra_ports: Vec<ExtraPort>,
+}
+
+/// `service-port 8081 name=metrics target=http`: a Service port with no container port of its
+/// own, forwarding to one the workload publishes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExtraPort {
+    /// The Service port.
+    pub number: u16,
+    /// Its name on the Service.
+    pub name: String,
+    /// The published port it forwards to.
+    pub target: super::PortRef,
+    /// Where it was declared.
+    pub span: Span,
 }
 
 /// `selector KEY=VALUE…`: the labels a workload's controller and Service select its pods by.
@@ -307,12 +324,28 @@ impl Workload {
             }
             _ => None,
         };
-        self.published_ports()
+        let own = self
+            .published_ports()
             .enumerate()
             .map(move |(i, p)| match in_place_lb {
                 Some(outside) if i == 0 => (outside, p),
                 _ => (p.service_number(), p),
-            })
+            });
+        let extra = self
+            .service
+            .extra_ports
+            .iter()
+            .filter_map(|x| Some((x.number, self.extra_target(x)?)));
+        own.chain(extra)
+    }
+
+    /// The published port a `service-port` forwards to.
+    pub fn extra_target(&self, extra: &ExtraPort) -> Option<&Port> {
+        let mut published = self.published_ports();
+        match &extra.target {
+            super::PortRef::Number(n) => published.find(|p| p.number == *n),
+            super::PortRef::Name(name) => published.find(|p| &p.name == name),
+        }
     }
 
     /// Whether it has a Service: a StatefulSet always (its governing Service), a Deployment

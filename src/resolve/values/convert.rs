@@ -489,7 +489,8 @@ pub fn file_path(val: &Val, diags: &mut Diagnostics) -> Option<String> {
     None
 }
 
-fn port_ref(val: &Val, diags: &mut Diagnostics) -> Option<PortRef> {
+/// A port given by number or by the name of a declared port.
+pub fn port_ref(val: &Val, diags: &mut Diagnostics) -> Option<PortRef> {
     match &val.value {
         Value::Integer(_) => port_number(val, diags).map(PortRef::Number),
         Value::String(s) => Some(PortRef::Name(s.clone())),

@@ -11,8 +11,8 @@ mod params;
 
 pub use convert::{
     AtLeast, abs_path, boolean, count, data_key, decimal_error, dns_label, duration, file_path,
-    int, is_quantity, keyword, opt_port_ref, port_number, quantity, respelled, respelled_error,
-    string, text,
+    int, is_quantity, keyword, opt_port_ref, port_number, port_ref, quantity, respelled,
+    respelled_error, string, text,
 };
 pub use node::{NodeView, Prop, Reading};
 pub use params::Params;

@@ -286,8 +286,20 @@ impl WorkloadBuilder {
             return;
         }
         let mut seen: BTreeMap<(u16, crate::model::Protocol), Span> = BTreeMap::new();
-        for (number, port) in w.service_ports() {
-            if let Some(first) = seen.insert((number, port.protocol), port.span) {
+        let own = w.published_ports().count();
+        // Each by where it is written: a `service-port` by its own node.
+        let extras = w
+            .service
+            .extra_ports
+            .iter()
+            .filter_map(|x| Some((x.number, w.extra_target(x)?, x.span)));
+        let published = w
+            .service_ports()
+            .take(own)
+            .map(|(number, port)| (number, port, port.span))
+            .chain(extras);
+        for (number, port, span) in published {
+            if let Some(first) = seen.insert((number, port.protocol), span) {
                 diags.push(
                     Diagnostic::error(
                         codes::DUPLICATE_NAME,
@@ -297,24 +309,63 @@ impl WorkloadBuilder {
                             port.protocol.as_str()
                         ),
                     )
-                    .label(port.span, "published again here")
+                    .label(span, "published again here")
                     .label(first, "first published here")
                     .help("a Service lists each port once: give one of them another `service-port=`, or keep it off the Service with `publish=#false`"),
                 );
             }
         }
+        for extra in &w.service.extra_ports {
+            if w.extra_target(extra).is_none() {
+                let target = match &extra.target {
+                    crate::model::PortRef::Number(n) => n.to_string(),
+                    crate::model::PortRef::Name(n) => n.clone(),
+                };
+                let published: Vec<String> = w
+                    .published_ports()
+                    .map(|p| format!("{} ({})", p.number, p.name))
+                    .collect();
+                diags.push(
+                    Diagnostic::error(
+                        codes::UNKNOWN_TARGET,
+                        format!("`{}` publishes no port `{target}`", w.name),
+                    )
+                    .label(extra.span, "forwards to nothing")
+                    .help(if published.is_empty() {
+                        "declare the container's `port` first: a `service-port` forwards to a port the Service publishes".to_owned()
+                    } else {
+                        format!("a `service-port` forwards to a port the Service publishes: {}", published.join(", "))
+                    }),
+                );
+            }
+        }
         let mut named: BTreeMap<&str, Span> = BTreeMap::new();
-        for (_, port) in w.service_ports() {
-            let name = port.service_port_name.as_deref().unwrap_or(&port.name);
-            if let Some(first) = named.insert(name, port.span)
-                && port.service_port_name.is_some()
+        let names = w
+            .published_ports()
+            .map(|p| {
+                let written = p.service_port_name.is_some();
+                (
+                    p.service_port_name.as_deref().unwrap_or(&p.name),
+                    p.span,
+                    written,
+                )
+            })
+            .chain(
+                w.service
+                    .extra_ports
+                    .iter()
+                    .map(|x| (x.name.as_str(), x.span, true)),
+            );
+        for (name, span, written) in names {
+            if let Some(first) = named.insert(name, span)
+                && written
             {
                 diags.push(
                     Diagnostic::error(
                         codes::DUPLICATE_NAME,
                         format!("the Service of `{}` names two ports `{name}`", w.name),
                     )
-                    .label(port.span, "named again here")
+                    .label(span, "named again here")
                     .label(first, "first named here")
                     .help("a Service's port names are unique: choose another `service-port-name=`"),
                 );

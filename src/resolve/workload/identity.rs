@@ -7,7 +7,7 @@
 use super::builder::{AppDefaults, WorkloadBuilder};
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::names::{self, is_dns_label};
-use crate::model::{Named, Selector};
+use crate::model::{ExtraPort, Named, Selector};
 use crate::resolve::shared::{Pairs, flag, key_values};
 use crate::resolve::values::{self, NodeView, Val};
 
@@ -202,4 +202,55 @@ pub(super) fn service_labels(
 ) {
     let map = key_values(node, Pairs::Labels, diags);
     b.w.service.labels.extend(map);
+}
+
+/// `service-port N name=NAME target=PORT`: a Service port of its own forwarding to a port the
+/// Service publishes, keyed by its number across layers.
+pub(super) fn service_port(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    let span = node.name_span();
+    let mut e = node.read(diags);
+    let example = "service-port 8081 name=metrics target=http";
+    let number = e
+        .require_arg("the Service's port number", example, diags)
+        .and_then(|v| values::port_number(&v, diags));
+    let name = e.require_prop("name", example, diags).and_then(|v| {
+        let name = values::string(&v, diags)?;
+        if !crate::model::names::is_port_name(&name) {
+            diags.push(
+                Diagnostic::error(codes::INVALID_NAME, format!("`{name}` is not a valid port name"))
+                    .label(v.span, "invalid port name")
+                    .help("a Service port's name is an IANA service name: at most 15 lower-case letters, digits and single `-`, with at least one letter"),
+            );
+            return None;
+        }
+        Some(name)
+    });
+    let target = e
+        .require_prop("target", example, diags)
+        .and_then(|v| values::port_ref(&v, diags));
+    e.finish(&["name", "target"], diags);
+    let (Some(number), Some(name), Some(target)) = (number, name, target) else {
+        return;
+    };
+    let extra = ExtraPort {
+        number,
+        name,
+        target,
+        span,
+    };
+    if let Some(replaces) = b.layers.entry(
+        format!("service-port:{number}"),
+        &format!("service-port {number}"),
+        span,
+        diags,
+    ) {
+        crate::resolve::layers::upsert(&mut b.w.service.extra_ports, extra, replaces, |a, b| {
+            a.number == b.number
+        });
+    }
 }

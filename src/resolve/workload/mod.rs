@@ -57,6 +57,7 @@ const WORKLOAD_NODES: &[(&str, Takes, Reader)] = &[
         identity::service_annotations,
     ),
     ("service-labels", long_running, identity::service_labels),
+    ("service-port", long_running, identity::service_port),
     ("security", every, pod::security),
     ("run-as", every, pod::run_as),
     ("read-only-root", every, pod::read_only_root),
