@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
     Capabilities, ConfigMapEnvSource, ConfigMapKeySelector, Container, ContainerPort,
-    EnvFromSource, EnvVar, EnvVarSource, ExecAction, GRPCAction, HTTPGetAction,
-    ObjectFieldSelector, PodSecurityContext, Probe, ResourceRequirements, SeccompProfile,
-    SecretEnvSource, SecretKeySelector, SecurityContext, TCPSocketAction,
+    EnvFromSource, EnvVar, EnvVarSource, ExecAction, GRPCAction, HTTPGetAction, HTTPHeader,
+    Lifecycle, LifecycleHandler, ObjectFieldSelector, PodSecurityContext, Probe,
+    ResourceRequirements, SeccompProfile, SecretEnvSource, SecretKeySelector, SecurityContext,
+    SleepAction, TCPSocketAction,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -71,8 +72,36 @@ fn container(scope: &Scope<'_>, source: &model::Container, probes: bool) -> Cont
         liveness_probe: probe(&source.liveness),
         startup_probe: probe(&source.startup),
         security_context: Some(container_security(scope, source.privileged)),
+        image_pull_policy: source.pull_policy.clone(),
+        lifecycle: lifecycle(source),
         ..Container::default()
     }
+}
+
+/// The container's lifecycle hooks, where it has any.
+fn lifecycle(source: &model::Container) -> Option<Lifecycle> {
+    let handler = |hook: &model::Hook| match hook {
+        model::Hook::Sleep(seconds) => LifecycleHandler {
+            sleep: Some(SleepAction {
+                seconds: i64::from(*seconds),
+            }),
+            ..LifecycleHandler::default()
+        },
+        model::Hook::Exec(command) => LifecycleHandler {
+            exec: Some(ExecAction {
+                command: Some(command.clone()),
+            }),
+            ..LifecycleHandler::default()
+        },
+    };
+    if source.pre_stop.is_none() && source.post_start.is_none() {
+        return None;
+    }
+    Some(Lifecycle {
+        pre_stop: source.pre_stop.as_ref().map(|(hook, _)| handler(hook)),
+        post_start: source.post_start.as_ref().map(|(hook, _)| handler(hook)),
+        ..Lifecycle::default()
+    })
 }
 
 /// One environment variable.
@@ -174,7 +203,11 @@ fn resources(source: &model::Resources) -> Option<ResourceRequirements> {
         ("cpu", quantity(source.limit_cpu.as_ref())),
         (
             "memory",
-            quantity(source.limit_memory.as_ref().or(source.memory.as_ref())),
+            if source.no_memory_limit {
+                None
+            } else {
+                quantity(source.limit_memory.as_ref().or(source.memory.as_ref()))
+            },
         ),
     ]
     .into_iter()
@@ -201,11 +234,25 @@ fn probe(source: &model::Probe) -> Probe {
         ..Probe::default()
     };
     match &source.action {
-        ProbeAction::Http { path, port, https } => {
+        ProbeAction::Http {
+            path,
+            port,
+            https,
+            headers,
+        } => {
             probe.http_get = Some(HTTPGetAction {
                 path: Some(path.clone()),
                 port: port_ref(port),
                 scheme: https.then(|| "HTTPS".to_owned()),
+                http_headers: non_empty_vec(
+                    headers
+                        .iter()
+                        .map(|(name, value)| HTTPHeader {
+                            name: name.clone(),
+                            value: value.clone(),
+                        })
+                        .collect(),
+                ),
                 ..HTTPGetAction::default()
             });
         }
@@ -249,7 +296,11 @@ pub(super) fn pod_security(scope: &Scope<'_>) -> PodSecurityContext {
             type_: "RuntimeDefault".to_owned(),
             ..SeccompProfile::default()
         }),
-        run_as_non_root: (workload.security == SecurityLevel::Restricted).then_some(true),
+        run_as_non_root: if workload.security == SecurityLevel::Restricted {
+            Some(true)
+        } else {
+            run_as.and_then(|r| r.non_root)
+        },
         run_as_user: run_as.and_then(|r| r.user),
         run_as_group: run_as.and_then(|r| r.group),
         fs_group: run_as.and_then(|r| r.fs_group),
@@ -273,7 +324,9 @@ fn container_security(scope: &Scope<'_>, privileged: bool) -> SecurityContext {
     let restricted = workload.security == SecurityLevel::Restricted;
     // Capabilities serve a process that starts as root to drop privileges; a non-root process
     // never holds added ones (Kubernetes has no ambient capabilities), so it gets none.
-    let add = if restricted || workload.runs_as_non_root_user() {
+    let add = if let Some(written) = &workload.capabilities {
+        non_empty_vec(written.clone())
+    } else if restricted || workload.runs_as_non_root_user() {
         None
     } else {
         Some(

@@ -213,11 +213,11 @@ pub(super) fn pod_volumes(scope: &Scope<'_>) -> Vec<Volume> {
                 }),
                 ..Volume::default()
             }),
-            VolumeKind::HostPath { host } => Some(Volume {
+            VolumeKind::HostPath { host, type_ } => Some(Volume {
                 name: volume.name.clone(),
                 host_path: Some(HostPathVolumeSource {
                     path: host.clone(),
-                    type_: None,
+                    type_: type_.clone(),
                 }),
                 ..Volume::default()
             }),

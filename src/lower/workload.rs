@@ -160,7 +160,8 @@ fn job_spec(scope: &Scope<'_>) -> JobSpec {
         template: pod_template(scope),
         backoff_limit: settings.backoff_limit.map(int),
         active_deadline_seconds: settings.deadline.map(i64::from),
-        ttl_seconds_after_finished: Some(settings.ttl.map_or(DEFAULT_JOB_TTL, int)),
+        ttl_seconds_after_finished: (!settings.keep)
+            .then(|| settings.ttl.map_or(DEFAULT_JOB_TTL, int)),
         completions: settings.completions.map(int),
         parallelism: settings.parallelism.map(int),
         ..JobSpec::default()
@@ -250,6 +251,7 @@ fn pod_spec(scope: &Scope<'_>) -> PodSpec {
         service_account_name,
         automount_service_account_token: automount,
         host_network: workload.host_network.then_some(true),
+        termination_grace_period_seconds: workload.termination_grace.map(i64::from),
         // On the node's network, cluster DNS names resolve only with this policy.
         dns_policy: workload
             .host_network

@@ -39,6 +39,9 @@ pub struct App {
     pub network_policy: Option<NetworkPolicy>,
     /// The Gateway that `expose http-route` attaches to when it names none: (name, namespace).
     pub default_gateway: Option<(String, Option<String>)>,
+    /// `run-as`, `read-only-root` and `node-selector` of the app: what every workload's pods
+    /// start from.
+    pub pod_defaults: PodDefaults,
 }
 
 /// The namespace every cluster has, where objects that name none go. An app may run there, but
@@ -89,4 +92,15 @@ impl Default for Cluster {
             span: None,
         }
     }
+}
+
+/// The pod settings every workload starts from, written once in the app.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PodDefaults {
+    /// `run-as`.
+    pub run_as: Option<super::RunAs>,
+    /// `read-only-root`.
+    pub read_only_root: bool,
+    /// `node-selector`.
+    pub node_selector: BTreeMap<String, String>,
 }

@@ -9,6 +9,9 @@ pub struct JobSpec {
     pub deadline: Option<u32>,
     /// `ttlSecondsAfterFinished`.
     pub ttl: Option<u32>,
+    /// `ttl none`: a finished Job is kept until it is deleted (a GitOps tool that applies the
+    /// Job again would otherwise run it again once it is gone).
+    pub keep: bool,
     /// `completions`.
     pub completions: Option<u32>,
     /// `parallelism`.

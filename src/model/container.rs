@@ -12,6 +12,8 @@ pub struct Container {
     pub span: Span,
     /// The image, with the registry prefix applied.
     pub image: Option<Image>,
+    /// `image … pull=`: `imagePullPolicy`, where written.
+    pub pull_policy: Option<String>,
     /// Replaces the entrypoint.
     pub command: Vec<String>,
     /// Replaces the image's arguments.
@@ -34,6 +36,19 @@ pub struct Container {
     pub mounts: Vec<Mount>,
     /// Runs privileged: full access to the node.
     pub privileged: bool,
+    /// `pre-stop`: what runs before the container is stopped, and where it was written.
+    pub pre_stop: Option<(Hook, Span)>,
+    /// `post-start`: what runs once the container has started, and where it was written.
+    pub post_start: Option<(Hook, Span)>,
+}
+
+/// A lifecycle hook of a container.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Hook {
+    /// `sleep="5s"`: wait, so that load balancers stop sending before the process stops.
+    Sleep(u32),
+    /// `exec "CMD" "ARG"…`: run a command in the container.
+    Exec(Vec<String>),
 }
 
 impl Container {
@@ -43,6 +58,7 @@ impl Container {
             name: name.into(),
             span,
             image: None,
+            pull_policy: None,
             command: Vec::new(),
             args: Vec::new(),
             env: Vec::new(),
@@ -54,6 +70,8 @@ impl Container {
             startup: None,
             mounts: Vec::new(),
             privileged: false,
+            pre_stop: None,
+            post_start: None,
         }
     }
 }
@@ -208,6 +226,8 @@ pub struct Resources {
     pub limit_cpu: Option<String>,
     /// Memory limit; defaults to the memory request when lowered.
     pub limit_memory: Option<String>,
+    /// `limit-memory=none`: no memory limit at all, the request alone.
+    pub no_memory_limit: bool,
     /// Where `resources` was written, if it was.
     pub span: Option<Span>,
 }
@@ -242,6 +262,8 @@ pub enum ProbeAction {
         port: PortRef,
         /// `true` for HTTPS.
         https: bool,
+        /// `header NAME VALUE` in its block: request headers, in order.
+        headers: Vec<(String, String)>,
     },
     /// A TCP connect.
     Tcp {

@@ -15,10 +15,10 @@ pub mod names;
 mod storage;
 mod workload;
 
-pub use app::{App, Cluster, NetworkPolicy};
+pub use app::{App, Cluster, NetworkPolicy, PodDefaults};
 pub use batch::{Concurrency, CronSpec, JobSpec};
 pub use container::{
-    Container, EnvFrom, EnvValue, EnvVar, Image, Port, PortRef, Probe, ProbeAction, Protocol,
+    Container, EnvFrom, EnvValue, EnvVar, Hook, Image, Port, PortRef, Probe, ProbeAction, Protocol,
     Resources,
 };
 pub use exposure::{Edge, Exposure, HttpRouteExposure, Ingress, Route};

@@ -63,6 +63,8 @@ pub enum VolumeKind {
     HostPath {
         /// The path on the node.
         host: String,
+        /// `type=`: what must be there (`DirectoryOrCreate`, `File`, …); unchecked when `None`.
+        type_: Option<String>,
     },
 }
 

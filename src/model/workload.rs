@@ -118,6 +118,11 @@ pub struct Workload {
     pub run_as: Option<RunAs>,
     /// Read-only root filesystem for every container.
     pub read_only_root: bool,
+    /// `capabilities NAME…|none`: what every container adds to none (all are dropped), in place
+    /// of the level's default.
+    pub capabilities: Option<Vec<String>>,
+    /// `termination-grace`: how long the pods have to stop, in seconds.
+    pub termination_grace: Option<u32>,
     /// `nodeSelector`.
     pub node_selector: BTreeMap<String, String>,
     /// `tolerations`.
@@ -276,6 +281,8 @@ impl Workload {
             security,
             run_as: None,
             read_only_root: false,
+            capabilities: None,
+            termination_grace: None,
             node_selector: BTreeMap::new(),
             tolerations: Vec::new(),
             labels: BTreeMap::new(),
@@ -489,6 +496,8 @@ pub struct RunAs {
     pub group: Option<i64>,
     /// `fsGroup`.
     pub fs_group: Option<i64>,
+    /// `non-root=`: `runAsNonRoot`, where written (the `restricted` level always sets it).
+    pub non_root: Option<bool>,
     /// Where it was written.
     pub span: Span,
 }

@@ -133,3 +133,51 @@ pub fn key_values(
     e.finish(&[], diags);
     map
 }
+
+/// Reads `run-as user=… group=… fs-group=… non-root=…`: the pods' identity, of a workload or
+/// (as every workload's default) of the app.
+pub fn run_as(node: &NodeView, diags: &mut Diagnostics) -> Option<crate::model::RunAs> {
+    let span = node.name_span();
+    let mut e = node.read(diags);
+    let mut id = |key: &str, e: &mut values::Reading| {
+        e.prop(key)
+            .and_then(|v| values::int(&v, 0, i64::from(i32::MAX), diags))
+    };
+    let user = id("user", &mut e);
+    let group = id("group", &mut e);
+    let fs_group = id("fs-group", &mut e);
+    let non_root_val = e.prop("non-root");
+    let non_root = non_root_val
+        .as_ref()
+        .and_then(|v| values::boolean(v, diags));
+    e.finish(&["user", "group", "fs-group", "non-root"], diags);
+    if user.is_none() && group.is_none() && fs_group.is_none() && non_root.is_none() {
+        diags.push(
+            Diagnostic::error(codes::MISSING_VALUE, "`run-as` sets nothing")
+                .label(span, "no ids")
+                .help("write `run-as user=1000 group=1000 fs-group=1000`"),
+        );
+        return None;
+    }
+    if non_root == Some(true)
+        && user == Some(0)
+        && let Some(v) = &non_root_val
+    {
+        diags.push(
+            Diagnostic::error(
+                codes::INVALID_VALUE,
+                "`run-as` runs as root and requires non-root",
+            )
+            .label(v.span, "the kubelet refuses to start user 0 with this")
+            .help("run as a user above 0 (`user=1000`), or leave out `non-root`"),
+        );
+        return None;
+    }
+    Some(crate::model::RunAs {
+        user,
+        group,
+        fs_group,
+        non_root,
+        span: node.span(),
+    })
+}

@@ -57,7 +57,7 @@ impl Rule for HostPath {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for w in cx.workloads() {
             for v in &w.volumes {
-                let VolumeKind::HostPath { host } = &v.kind else {
+                let VolumeKind::HostPath { host, .. } = &v.kind else {
                     continue;
                 };
                 let trimmed = match host.trim_end_matches('/') {

@@ -36,6 +36,7 @@ fn app(workloads: Vec<Workload>) -> App {
         allows: Vec::new(),
         network_policy: None,
         default_gateway: None,
+        pod_defaults: crate::model::PodDefaults::default(),
     }
 }
 

@@ -79,6 +79,7 @@ fn restricted_meets_the_restricted_pod_security_standard() {
         user: Some(10001),
         group: Some(10001),
         fs_group: None,
+        non_root: None,
         span: Span::default(),
     });
     api.sidecars.push(container("proxy", "envoy:1.31.2"));
@@ -182,6 +183,7 @@ fn probes_map_ports_and_timings() {
         path: "/ready".into(),
         port: PortRef::Name("http".into()),
         https: true,
+        headers: vec![("X-Probe".into(), "readiness".into())],
     }));
     api.main.liveness = Some(probe(ProbeAction::Grpc {
         port: 9090,
@@ -194,7 +196,8 @@ fn probes_map_ports_and_timings() {
     let main = &pod_spec(find(&manifests, "Deployment", "api"))["containers"][0];
     assert_eq!(
         main["readinessProbe"],
-        json!({"httpGet": {"path": "/ready", "port": "http", "scheme": "HTTPS"},
+        json!({"httpGet": {"path": "/ready", "port": "http", "scheme": "HTTPS",
+                           "httpHeaders": [{"name": "X-Probe", "value": "readiness"}]},
                "periodSeconds": 5, "failureThreshold": 6})
     );
     assert_eq!(main["livenessProbe"]["grpc"], json!({"port": 9090}));

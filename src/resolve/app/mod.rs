@@ -33,6 +33,7 @@ pub fn resolve_app(
         registry: app.registry.as_deref(),
         security: app.security,
         default_gateway: app.default_gateway.as_ref(),
+        pod: &app.pod_defaults,
     };
     let (workloads, incomplete) = workloads::read(
         view, &app.name, &defaults, components, sources, overrides, diags,
@@ -73,5 +74,6 @@ fn named(view: &NodeView, diags: &mut Diagnostics) -> App {
         allows: Vec::new(),
         network_policy: None,
         default_gateway: None,
+        pod_defaults: crate::model::PodDefaults::default(),
     }
 }

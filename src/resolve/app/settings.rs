@@ -34,7 +34,37 @@ const APP_SETTINGS: &[Setting] = &[
     per_environment("labels", labels),
     per_environment("annotations", annotations),
     per_environment("ingress-class", ingress_class),
+    per_environment("run-as", run_as),
+    per_environment("read-only-root", read_only_root),
+    per_environment("node-selector", node_selector),
 ];
+
+/// `run-as …` in the app: every workload's pods' identity unless it says its own.
+fn run_as(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &mut Diagnostics) {
+    let span = node.name_span();
+    if let Some(run_as) = crate::resolve::shared::run_as(node, diags)
+        && layers.first("run-as".into(), "`run-as`", span, diags)
+    {
+        app.pod_defaults.run_as = Some(run_as);
+    }
+}
+
+/// `read-only-root [#true|#false]` in the app: every workload's default.
+fn read_only_root(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &mut Diagnostics) {
+    let span = node.name_span();
+    if let Some(on) = crate::resolve::shared::flag(node, diags)
+        && layers.first("read-only-root".into(), "`read-only-root`", span, diags)
+    {
+        app.pod_defaults.read_only_root = on;
+    }
+}
+
+/// `node-selector KEY=VALUE…` in the app: the nodes every workload's pods may run on, with
+/// what a workload adds.
+fn node_selector(app: &mut App, node: &NodeView, _layers: &mut Layers, diags: &mut Diagnostics) {
+    let map = key_values(node, Pairs::NodeLabels, diags);
+    app.pod_defaults.node_selector.extend(map);
+}
 
 /// A setting of the app alone.
 const fn app_only(name: &'static str, read: Reader) -> Setting {

@@ -24,13 +24,29 @@ pub(super) fn read(
     let prefix = format!("{}/", c.name);
     let mut e = node.read(diags);
     let val = e.require_arg("an image reference", "image \"orders:3.1.0\"", diags);
+    // `pull=`: when the kubelet pulls it (Kubernetes' default: always for `latest` or no tag,
+    // otherwise if not present).
+    let pull = e.prop("pull").and_then(|v| {
+        let word = values::keyword(&v, &["always", "if-not-present", "never"], diags)?;
+        Some(match word.as_str() {
+            "always" => "Always",
+            "never" => "Never",
+            _ => "IfNotPresent",
+        })
+    });
+    // `registry=#false`: the reference as written, without the app's registry.
+    let registry = match e.prop("registry") {
+        Some(v) => values::boolean(&v, diags).unwrap_or(true),
+        None => true,
+    };
     if let Some(val) = val
         && layers.first(format!("{prefix}image"), "`image`", span, diags)
-        && let Some(image) = image(&val, images.registry, diags)
+        && let Some(image) = image(&val, images.registry.filter(|_| registry), diags)
     {
         c.image = Some(image);
+        c.pull_policy = pull.map(str::to_owned);
     }
-    e.finish(&[], diags);
+    e.finish(&["pull", "registry"], diags);
 }
 
 /// Parses an image reference and applies the registry prefix when it names no registry host.

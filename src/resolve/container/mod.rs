@@ -10,11 +10,16 @@ mod probes;
 pub use image::{ImageCtx, Part, check_repository, image};
 pub use probes::is_probe;
 
+/// Whether `name` is a lifecycle hook, which only a running container has (not an `init`).
+pub fn is_hook(name: &str) -> bool {
+    matches!(name, "pre-stop" | "post-start")
+}
+
 use super::layers::Layers;
 use super::shared::flag;
 use super::values::{self, AtLeast, NodeView, Reading};
 use crate::diag::{Diagnostic, Diagnostics, codes};
-use crate::model::{Container, Mount, Resources};
+use crate::model::{Container, Hook, Mount, Resources};
 
 /// Reads one container node into the container, over what earlier layers set. Its keys in the
 /// layers start with the container's name: a sidecar's `image` is not the main container's.
@@ -35,6 +40,8 @@ const CONTAINER_NODES: &[(&str, Reader)] = &[
     ("startup", probes::probe),
     ("mount", mount),
     ("privileged", privileged),
+    ("pre-stop", hook),
+    ("post-start", hook),
 ];
 
 /// The names of the nodes a container takes, in the order help lists them.
@@ -118,7 +125,13 @@ fn resources(
     r.memory = q("memory", &mut e);
     r.ephemeral_storage = q("ephemeral-storage", &mut e);
     r.limit_cpu = q("limit-cpu", &mut e);
-    r.limit_memory = q("limit-memory", &mut e);
+    match e.prop("limit-memory") {
+        Some(v) if v.value == crate::syntax::reader::Value::String("none".to_owned()) => {
+            r.no_memory_limit = true;
+        }
+        Some(v) => r.limit_memory = values::quantity(&v, AtLeast::Zero, diags),
+        None => {}
+    }
     if layers.first(format!("{prefix}resources"), "`resources`", span, diags) {
         c.resources = r;
     }
@@ -132,6 +145,88 @@ fn resources(
         ],
         diags,
     );
+}
+
+/// `pre-stop sleep="5s"`, `pre-stop exec "CMD" "ARG"…`, and the same for `post-start`: what the
+/// kubelet runs before stopping the container, or once it has started.
+fn hook(
+    c: &mut Container,
+    node: &NodeView,
+    layers: &mut Layers,
+    _images: &ImageCtx,
+    diags: &mut Diagnostics,
+) {
+    let name = node.name();
+    let span = node.name_span();
+    let prefix = format!("{}/", c.name);
+    let mut e = node.read(diags);
+    let example = format!("{name} sleep=\"5s\"` or `{name} exec \"/bin/drain\" \"--wait\"");
+    let form = e.next_arg();
+    let hook = match form.as_ref().map(|v| &v.value) {
+        Some(crate::syntax::reader::Value::String(word)) if word == "exec" => {
+            let words: Vec<String> = e
+                .rest_args()
+                .iter()
+                .filter_map(|v| values::text(v, diags))
+                .collect();
+            if words.is_empty() {
+                diags.push(
+                    Diagnostic::error(codes::MISSING_VALUE, format!("`{name} exec` runs nothing"))
+                        .label(span, "no command")
+                        .help(format!("write `{name} exec \"/bin/drain\" \"--wait\"`")),
+                );
+                None
+            } else {
+                Some(Hook::Exec(words))
+            }
+        }
+        Some(_) => {
+            let v = form.as_ref().map_or(span, |v| v.span);
+            diags.push(
+                Diagnostic::error(
+                    codes::INVALID_VALUE,
+                    format!("`{name}` takes `sleep=` or `exec`"),
+                )
+                .label(v, "not a hook")
+                .help(format!("write `{example}`")),
+            );
+            None
+        }
+        None => match e.prop("sleep") {
+            Some(v) => match values::duration(&v, diags) {
+                Some(0) => {
+                    diags.push(
+                        Diagnostic::error(
+                            codes::INVALID_VALUE,
+                            format!("`{name}` sleeps for no time"),
+                        )
+                        .label(v.span, "zero")
+                        .help("sleep at least a second (`sleep=\"5s\"`), or leave the hook out"),
+                    );
+                    None
+                }
+                seconds => seconds.map(Hook::Sleep),
+            },
+            None => {
+                diags.push(
+                    Diagnostic::error(codes::MISSING_VALUE, format!("`{name}` does nothing"))
+                        .label(span, "no action")
+                        .help(format!("write `{example}`")),
+                );
+                None
+            }
+        },
+    };
+    if let Some(hook) = hook
+        && layers.first(format!("{prefix}{name}"), &format!("`{name}`"), span, diags)
+    {
+        if name == "pre-stop" {
+            c.pre_stop = Some((hook, span));
+        } else {
+            c.post_start = Some((hook, span));
+        }
+    }
+    e.finish(&["sleep"], diags);
 }
 
 /// `mount VOLUME path=…`: a workload volume in an `init` or `sidecar` container.

@@ -93,8 +93,14 @@ fn read_probe(node: &NodeView, diags: &mut Diagnostics) -> Option<Probe> {
                 None => false,
             };
             let port = port.unwrap_or(PortRef::Name(String::new()));
+            let headers = headers(node, diags);
             (
-                path.map(|path| ProbeAction::Http { path, port, https }),
+                path.map(|path| ProbeAction::Http {
+                    path,
+                    port,
+                    https,
+                    headers,
+                }),
                 vec!["port", "scheme"],
             )
         }
@@ -135,6 +141,18 @@ fn read_probe(node: &NodeView, diags: &mut Diagnostics) -> Option<Probe> {
             )
         }
     };
+    if kind != "http"
+        && let Some(child) = node.children().next()
+    {
+        diags.push(
+            Diagnostic::error(
+                codes::UNKNOWN_NODE,
+                format!("unknown node `{}` in a {kind} probe", child.name()),
+            )
+            .label(child.name_span(), "unknown here")
+            .help("only an http probe takes a block, of `header NAME VALUE`"),
+        );
+    }
     let delay = e.prop("delay").and_then(|v| values::duration(&v, diags));
     let period = e
         .prop("period")
@@ -162,6 +180,49 @@ fn read_probe(node: &NodeView, diags: &mut Diagnostics) -> Option<Probe> {
         successes,
         span,
     })
+}
+
+/// `header NAME VALUE` children of an HTTP probe: the request's headers.
+fn headers(node: &NodeView, diags: &mut Diagnostics) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for child in node.children() {
+        if child.name() != "header" {
+            crate::resolve::workload::unknown_in(&child, "an http probe", &["header"], diags);
+            continue;
+        }
+        let mut e = child.read(diags);
+        let example = "header \"Cookie\" \"session=probe\"";
+        let name = e
+            .require_arg("a header's name", example, diags)
+            .and_then(|v| {
+                let name = values::string(&v, diags)?;
+                // An HTTP token: letters, digits and a few marks (RFC 9110).
+                let token = !name.is_empty()
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+                if !token {
+                    diags.push(
+                        Diagnostic::error(
+                            codes::INVALID_VALUE,
+                            format!("`{name}` is not an HTTP header name"),
+                        )
+                        .label(v.span, "not a header name")
+                        .help("a header name is letters, digits and `-`, such as `X-Probe`"),
+                    );
+                    return None;
+                }
+                Some(name)
+            });
+        let value = e
+            .require_arg("the header's value", example, diags)
+            .and_then(|v| values::text(&v, diags));
+        e.finish(&[], diags);
+        if let (Some(name), Some(value)) = (name, value) {
+            out.push((name, value));
+        }
+    }
+    out
 }
 
 fn positive(n: u32, span: Span, diags: &mut Diagnostics) -> bool {

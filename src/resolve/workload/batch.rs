@@ -60,7 +60,13 @@ pub(super) fn ttl(
     diags: &mut Diagnostics,
 ) {
     job_setting(b, node, diags, |j, v, diags| {
-        j.ttl = values::duration(v, diags);
+        if v.value == crate::syntax::reader::Value::String("none".to_owned()) {
+            j.ttl = None;
+            j.keep = true;
+        } else {
+            j.ttl = values::duration(v, diags);
+            j.keep = false;
+        }
     });
 }
 

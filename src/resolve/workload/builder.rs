@@ -14,6 +14,8 @@ pub struct AppDefaults<'a> {
     pub security: SecurityLevel,
     /// The Gateway `expose http-route` attaches to when it names none.
     pub default_gateway: Option<&'a (String, Option<String>)>,
+    /// What every workload's pods start from.
+    pub pod: &'a crate::model::PodDefaults,
 }
 
 /// Builds a workload from one or more layers of children.
@@ -38,8 +40,12 @@ pub struct WorkloadBuilder {
 impl WorkloadBuilder {
     /// An empty workload named `name`.
     pub fn new(name: String, span: Span, kind: WorkloadKind, app: &AppDefaults) -> Self {
+        let mut w = Workload::new(name, span, kind, app.security);
+        w.run_as = app.pod.run_as.clone();
+        w.read_only_root = app.pod.read_only_root;
+        w.node_selector = app.pod.node_selector.clone();
         WorkloadBuilder {
-            w: Workload::new(name, span, kind, app.security),
+            w,
             layers: Layers::default(),
             job: JobSpec::default(),
             cron: None,

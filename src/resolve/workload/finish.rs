@@ -282,6 +282,7 @@ impl WorkloadBuilder {
     /// a node port or load balancer, a canary beside a selector kept from before.
     fn check_service_shape(&self, diags: &mut Diagnostics) {
         let w = &self.w;
+        self.check_pod_details(diags);
         if w.kind.is_batch() {
             return;
         }
@@ -395,6 +396,48 @@ impl WorkloadBuilder {
                 .label(canary.span, "the canary's pods would match the stable selector")
                 .help("a kept selector cannot gain Windlass's track label (a selector cannot change on a live Deployment): run the new release as `version NAME { image \"…\" }` instead"),
             );
+        }
+    }
+}
+
+impl WorkloadBuilder {
+    /// Pod details that contradict each other: capabilities the `restricted` level forbids, a
+    /// `pre-stop` sleep that outlasts the time the pods have to stop.
+    fn check_pod_details(&self, diags: &mut Diagnostics) {
+        let w = &self.w;
+        if w.security == crate::model::SecurityLevel::Restricted
+            && let Some(caps) = &w.capabilities
+            && let Some(other) = caps.iter().find(|c| *c != "NET_BIND_SERVICE")
+        {
+            diags.push(
+                Diagnostic::error(
+                    codes::INVALID_VALUE,
+                    format!("`{}` adds `{other}` under `security restricted`", w.name),
+                )
+                .label(w.span, "refused by the restricted Pod Security Standard")
+                .help("the restricted level lets a container add `NET_BIND_SERVICE` only: remove the others, or give this workload `security hardened`"),
+            );
+        }
+        let grace = w.termination_grace.unwrap_or(30);
+        for c in std::iter::once(&w.main).chain(&w.sidecars) {
+            if let Some((crate::model::Hook::Sleep(seconds), span)) = &c.pre_stop
+                && *seconds >= grace
+            {
+                diags.push(
+                    Diagnostic::error(
+                        codes::INVALID_VALUE,
+                        format!(
+                            "`pre-stop` of `{}` sleeps {seconds}s, and the pods have {grace}s to stop",
+                            c.name
+                        ),
+                    )
+                    .label(*span, "the process is killed before it is asked to stop")
+                    .help(format!(
+                        "the sleep counts against the grace period: sleep less, or write `termination-grace \"{}s\"`",
+                        seconds + 30
+                    )),
+                );
+            }
         }
     }
 }

@@ -61,6 +61,8 @@ const WORKLOAD_NODES: &[(&str, Takes, Reader)] = &[
     ("security", every, pod::security),
     ("run-as", every, pod::run_as),
     ("read-only-root", every, pod::read_only_root),
+    ("capabilities", every, pod::capabilities),
+    ("termination-grace", every, pod::termination_grace),
     ("node-selector", every, pod::node_selector),
     ("toleration", every, pod::toleration),
     ("labels", every, pod::labels),

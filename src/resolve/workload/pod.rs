@@ -3,9 +3,9 @@
 
 use super::builder::{AppDefaults, WorkloadBuilder};
 use crate::diag::{Diagnostic, Diagnostics, codes};
-use crate::model::{RunAs, ServiceAccount, Toleration};
+use crate::model::{ServiceAccount, Toleration};
 use crate::resolve::shared::{Pairs, allow as read_allow, flag, key_values, security_level};
-use crate::resolve::values::{self, NodeView, Reading};
+use crate::resolve::values::{self, NodeView};
 
 /// `service-account [NAME [create=#true]]`: one made for the workload (named after it, or
 /// `NAME`), or an existing one.
@@ -75,27 +75,11 @@ pub(super) fn run_as(
     diags: &mut Diagnostics,
 ) {
     let span = node.name_span();
-    let mut e = node.read(diags);
-    let mut id = |key: &str, e: &mut Reading| {
-        e.prop(key)
-            .and_then(|v| values::int(&v, 0, i64::from(i32::MAX), diags))
-    };
-    let run_as = RunAs {
-        user: id("user", &mut e),
-        group: id("group", &mut e),
-        fs_group: id("fs-group", &mut e),
-        span: node.span(),
-    };
-    if run_as.user.is_none() && run_as.group.is_none() && run_as.fs_group.is_none() {
-        diags.push(
-            Diagnostic::error(codes::MISSING_VALUE, "`run-as` sets nothing")
-                .label(span, "no ids")
-                .help("write `run-as user=1000 group=1000 fs-group=1000`"),
-        );
-    } else if b.layers.first("run-as".into(), "`run-as`", span, diags) {
+    if let Some(run_as) = crate::resolve::shared::run_as(node, diags)
+        && b.layers.first("run-as".into(), "`run-as`", span, diags)
+    {
         b.w.run_as = Some(run_as);
     }
-    e.finish(&["user", "group", "fs-group"], diags);
 }
 
 /// `read-only-root [#true|#false]`: a read-only root filesystem for every container.
@@ -212,4 +196,99 @@ fn read_toleration(node: &NodeView, diags: &mut Diagnostics) -> Option<Toleratio
         value,
         effect,
     })
+}
+
+/// `capabilities NAME…` or `capabilities none`: the Linux capabilities every container adds
+/// after dropping all, in place of the security level's default.
+pub(super) fn capabilities(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    let span = node.name_span();
+    let mut e = node.read(diags);
+    let args = e.rest_args();
+    e.finish(&[], diags);
+    if args.is_empty() {
+        diags.push(
+            Diagnostic::error(codes::MISSING_VALUE, "`capabilities` names none")
+                .label(span, "no capabilities")
+                .help("write `capabilities NET_BIND_SERVICE`, or `capabilities none` to add none"),
+        );
+        return;
+    }
+    let mut out = Vec::new();
+    let none = args.len() == 1
+        && matches!(&args[0].value, crate::syntax::reader::Value::String(s) if s == "none");
+    if !none {
+        for v in &args {
+            let Some(name) = values::string(v, diags) else {
+                continue;
+            };
+            let bare = name.strip_prefix("CAP_").unwrap_or(&name);
+            let valid = !bare.is_empty()
+                && bare
+                    .bytes()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_');
+            if !valid || bare.len() != name.len() {
+                let help = if valid {
+                    format!("Kubernetes names capabilities without `CAP_`: write `{bare}`")
+                } else {
+                    "write a Linux capability in capitals, such as `NET_BIND_SERVICE` or `SYS_PTRACE`".to_owned()
+                };
+                diags.push(
+                    Diagnostic::error(
+                        codes::INVALID_VALUE,
+                        format!("`{name}` is not a capability as Kubernetes names them"),
+                    )
+                    .label(v.span, "not a capability")
+                    .help(help),
+                );
+                continue;
+            }
+            if name == "ALL" {
+                diags.push(
+                    Diagnostic::error(codes::INVALID_VALUE, "`capabilities ALL` adds every capability")
+                        .label(v.span, "every capability")
+                        .help("name the capabilities the program needs; for full access to the node, write `privileged` (which the checks flag)"),
+                );
+                continue;
+            }
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    if b.layers
+        .first("capabilities".into(), "`capabilities`", span, diags)
+    {
+        b.w.capabilities = Some(out);
+    }
+}
+
+/// `termination-grace DURATION`: how long the pods have to stop once asked (Kubernetes'
+/// default is 30 seconds).
+pub(super) fn termination_grace(
+    b: &mut WorkloadBuilder,
+    node: &NodeView,
+    _app: &AppDefaults,
+    diags: &mut Diagnostics,
+) {
+    let span = node.name_span();
+    let mut e = node.read(diags);
+    let seconds = e
+        .require_arg("a duration", "termination-grace \"45s\"", diags)
+        .and_then(|v| values::duration(&v, diags));
+    e.finish(&[], diags);
+    if let Some(seconds) = seconds
+        && b.layers.first(
+            "termination-grace".into(),
+            "`termination-grace`",
+            span,
+            diags,
+        )
+    {
+        b.w.termination_grace = Some(seconds);
+    }
 }

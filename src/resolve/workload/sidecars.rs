@@ -39,11 +39,12 @@ pub(super) fn init_or_sidecar(
     let mut image_written = false;
     for child in node.children() {
         image_written |= child.name() == "image";
-        if (name == "init" && container::is_probe(child.name()))
+        let running_only = container::is_probe(child.name()) || container::is_hook(child.name());
+        if (name == "init" && running_only)
             || !container::apply(&mut c, &child, &mut layers, &images, diags)
         {
             let known: Vec<&str> = container::node_names()
-                .filter(|n| name == "sidecar" || !container::is_probe(n))
+                .filter(|n| name == "sidecar" || !(container::is_probe(n) || container::is_hook(n)))
                 .collect();
             unknown_in(&child, &format!("`{name}`"), &known, diags);
         }

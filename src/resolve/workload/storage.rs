@@ -87,8 +87,20 @@ fn host_path(node: &NodeView, diags: &mut Diagnostics) -> Option<Volume> {
     let host = e
         .require_prop("host", example, diags)
         .and_then(|v| abs_path(&v, diags));
-    e.finish(&["path", "host"], diags);
-    let kind = VolumeKind::HostPath { host: host? };
+    let type_ = e.prop("type").and_then(|v| {
+        let types = [
+            "DirectoryOrCreate",
+            "Directory",
+            "FileOrCreate",
+            "File",
+            "Socket",
+            "CharDevice",
+            "BlockDevice",
+        ];
+        values::keyword(&v, &types, diags)
+    });
+    e.finish(&["path", "host", "type"], diags);
+    let kind = VolumeKind::HostPath { host: host?, type_ };
     Some(Volume {
         name: name?,
         path: path?,
