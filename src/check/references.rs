@@ -109,6 +109,27 @@ pub(crate) fn references<'a>(cx: &Context<'a>) -> Vec<Reference<'a>> {
                 });
             }
         }
+        for volume in &w.volumes {
+            let (kind, name, span) = match &volume.kind {
+                crate::model::VolumeKind::ConfigMap { name, name_span } => {
+                    (ObjectKind::ConfigMap, name, *name_span)
+                }
+                crate::model::VolumeKind::Secret { name, name_span } => {
+                    (ObjectKind::Secret, name, *name_span)
+                }
+                _ => continue,
+            };
+            out.push(Reference {
+                kind,
+                name,
+                workload: w,
+                span,
+                at_name: span.key() != w.span.key(),
+                what: format!("every key, as files under `{}`", volume.path),
+                key: None,
+                optional: false,
+            });
+        }
         if let ServiceAccount::Existing { name, span } = &w.service_account
             && name != "default"
         {
@@ -153,6 +174,9 @@ pub(crate) fn references<'a>(cx: &Context<'a>) -> Vec<Reference<'a>> {
 /// (`service-account` without a name) and the ConfigMap of its files. Windlass writes no Secret.
 pub(crate) fn created(app: &App) -> BTreeSet<(ObjectKind, String)> {
     let mut out = BTreeSet::new();
+    for config in &app.config_maps {
+        out.insert((ObjectKind::ConfigMap, config.name.clone()));
+    }
     for w in &app.workloads {
         if matches!(
             w.service_account,

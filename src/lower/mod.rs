@@ -24,7 +24,7 @@ mod tests;
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::Namespace;
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde::Serialize;
@@ -83,6 +83,13 @@ impl<'a> Lowering<'a> {
         let mut out = Vec::new();
         if self.app.writes_namespace() {
             push(&mut out, "namespace", &namespace(self.app));
+        }
+        for config in &self.app.config_maps {
+            push(
+                &mut out,
+                &format!("config-map-{}", config.name),
+                &shared_config(self.app, config),
+            );
         }
         out
     }
@@ -169,6 +176,24 @@ fn push<T: Serialize>(out: &mut Vec<Manifest>, component: &str, object: &T) {
         component: component.to_owned(),
         object,
     });
+}
+
+/// A ConfigMap of the app, which its workloads share.
+fn shared_config(app: &App, config: &crate::model::SharedConfig) -> ConfigMap {
+    let mut labels = app.labels.clone();
+    labels.insert(PART_OF.to_owned(), app.name.clone());
+    labels.insert(MANAGED_BY.to_owned(), MANAGER.to_owned());
+    ConfigMap {
+        metadata: ObjectMeta {
+            name: Some(config.name.clone()),
+            namespace: Some(app.namespace.clone()),
+            labels: Some(labels),
+            annotations: non_empty_map(app.annotations.clone()),
+            ..ObjectMeta::default()
+        },
+        data: Some(config.data.clone()),
+        ..ConfigMap::default()
+    }
 }
 
 /// The `Namespace` every other object lives in.

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{
     ConfigMap, ConfigMapVolumeSource, EmptyDirVolumeSource, HostPathVolumeSource,
-    PersistentVolumeClaim, PersistentVolumeClaimSpec, PersistentVolumeClaimVolumeSource, Volume,
-    VolumeMount, VolumeResourceRequirements,
+    PersistentVolumeClaim, PersistentVolumeClaimSpec, PersistentVolumeClaimVolumeSource,
+    SecretVolumeSource, Volume, VolumeMount, VolumeResourceRequirements,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -213,6 +213,22 @@ pub(super) fn pod_volumes(scope: &Scope<'_>) -> Vec<Volume> {
                 }),
                 ..Volume::default()
             }),
+            VolumeKind::ConfigMap { name, .. } => Some(Volume {
+                name: volume.name.clone(),
+                config_map: Some(ConfigMapVolumeSource {
+                    name: name.clone(),
+                    ..ConfigMapVolumeSource::default()
+                }),
+                ..Volume::default()
+            }),
+            VolumeKind::Secret { name, .. } => Some(Volume {
+                name: volume.name.clone(),
+                secret: Some(SecretVolumeSource {
+                    secret_name: Some(name.clone()),
+                    ..SecretVolumeSource::default()
+                }),
+                ..Volume::default()
+            }),
             VolumeKind::HostPath { host, type_ } => Some(Volume {
                 name: volume.name.clone(),
                 host_path: Some(HostPathVolumeSource {
@@ -251,6 +267,13 @@ pub(super) fn main_mounts(scope: &Scope<'_>) -> Vec<VolumeMount> {
     let volumes = workload.volumes.iter().map(|volume| VolumeMount {
         name: volume.name.clone(),
         mount_path: volume.path.clone(),
+        // The kubelet mounts a ConfigMap or Secret read-only whatever is asked; saying so keeps
+        // the manifest honest.
+        read_only: matches!(
+            volume.kind,
+            VolumeKind::ConfigMap { .. } | VolumeKind::Secret { .. }
+        )
+        .then_some(true),
         ..VolumeMount::default()
     });
     let files = workload

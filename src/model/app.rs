@@ -42,6 +42,10 @@ pub struct App {
     /// `run-as`, `read-only-root` and `node-selector` of the app: what every workload's pods
     /// start from.
     pub pod_defaults: PodDefaults,
+    /// `config-map NAME { … }`: ConfigMaps the app makes, which workloads share.
+    pub config_maps: Vec<SharedConfig>,
+    /// `secret NAME …`: Secrets made outside Windlass that the app declares.
+    pub secrets: Vec<DeclaredSecret>,
 }
 
 /// The namespace every cluster has, where objects that name none go. An app may run there, but
@@ -103,4 +107,30 @@ pub struct PodDefaults {
     pub read_only_root: bool,
     /// `node-selector`.
     pub node_selector: BTreeMap<String, String>,
+}
+
+/// `config-map NAME { data KEY=VALUE…; file "KEY" """…""" }`: a ConfigMap of the app, shared by
+/// the workloads that refer to it (`env … config=`, `env-from config=`, `config-volume`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedConfig {
+    /// Its name.
+    pub name: String,
+    /// Where the name was written.
+    pub span: Span,
+    /// Its keys and values.
+    pub data: BTreeMap<String, String>,
+}
+
+/// `secret NAME [KEY…] [from="…"]`: a Secret made outside Windlass (by External Secrets,
+/// Sealed Secrets, or by hand), declared so that every reference to it is checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeclaredSecret {
+    /// Its name.
+    pub name: String,
+    /// Where the name was written.
+    pub span: Span,
+    /// Its keys; empty when not declared (then any key is taken).
+    pub keys: Vec<String>,
+    /// What makes it, as the description says (`external-secrets`, `sealed-secrets`, …).
+    pub from: Option<String>,
 }

@@ -59,6 +59,21 @@ pub enum VolumeKind {
         /// `sizeLimit`.
         size: Option<String>,
     },
+    /// A ConfigMap's keys as files (`config-volume`), read-only; updated in place when the
+    /// ConfigMap changes.
+    ConfigMap {
+        /// The ConfigMap.
+        name: String,
+        /// Where its name was written.
+        name_span: Span,
+    },
+    /// A Secret's keys as files (`secret-volume`), read-only.
+    Secret {
+        /// The Secret.
+        name: String,
+        /// Where its name was written.
+        name_span: Span,
+    },
     /// A directory of the node (`hostPath`).
     HostPath {
         /// The path on the node.

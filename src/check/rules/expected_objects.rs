@@ -77,7 +77,18 @@ impl Rule for ExpectedObjects {
                     .iter()
                     .map(|(name, optional)| {
                         let optional = if *optional { " (optional)" } else { "" };
-                        format!("`{name}`{optional}")
+                        // A Secret the app declares says what makes it.
+                        let declared = cx
+                            .app
+                            .secrets
+                            .iter()
+                            .find(|s| *kind == ObjectKind::Secret && s.name == *name)
+                            .map(|s| match &s.from {
+                                Some(from) => format!(" (declared, from {from})"),
+                                None => " (declared)".to_owned(),
+                            })
+                            .unwrap_or_default();
+                        format!("`{name}`{optional}{declared}")
                     })
                     .collect();
                 let plural = if names.len() == 1 { "" } else { "s" };

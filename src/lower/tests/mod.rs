@@ -37,6 +37,8 @@ fn app(workloads: Vec<Workload>) -> App {
         network_policy: None,
         default_gateway: None,
         pod_defaults: crate::model::PodDefaults::default(),
+        config_maps: Vec::new(),
+        secrets: Vec::new(),
     }
 }
 

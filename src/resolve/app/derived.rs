@@ -101,3 +101,106 @@ fn collision(workload: &str, first: &str, object: &Named<'_>, diags: &mut Diagno
         )),
     );
 }
+
+/// The app's own ConfigMaps against the workloads: no workload's files ConfigMap has one's
+/// name, and every key a workload reads from one is in it.
+pub fn check_shared_configs(app: &App, diags: &mut Diagnostics) {
+    if app.config_maps.is_empty() && app.secrets.is_empty() {
+        return;
+    }
+    for w in &app.workloads {
+        if !w.files.is_empty()
+            && let Some(config) = app
+                .config_maps
+                .iter()
+                .find(|c| c.name == names::files_config_map(w))
+        {
+            diags.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_NAME,
+                    format!(
+                        "the ConfigMap `{}` is also the files of `{}`",
+                        config.name, w.name
+                    ),
+                )
+                .label(config.span, "the app's ConfigMap")
+                .help(format!(
+                    "Windlass names `{}`'s files ConfigMap `{}`: give the app's another name",
+                    w.name, config.name
+                )),
+            );
+        }
+        for c in std::iter::once(&w.main).chain(&w.init).chain(&w.sidecars) {
+            for var in &c.env {
+                if let crate::model::EnvValue::Secret {
+                    name,
+                    key,
+                    optional: false,
+                    span,
+                } = &var.value
+                    && let Some(secret) = app.secrets.iter().find(|s| &s.name == name)
+                    && !secret.keys.is_empty()
+                    && !secret.keys.contains(key)
+                {
+                    diags.push(
+                        Diagnostic::error(
+                            codes::UNKNOWN_TARGET,
+                            format!("the Secret `{name}` is declared without a key `{key}`"),
+                        )
+                        .label(*span, format!("`{}` reads it", var.name))
+                        .label(secret.span, "declared here")
+                        .help(crate::diag::suggest_help(
+                            key,
+                            secret.keys.iter().map(String::as_str),
+                            &format!(
+                                "`{name}` is declared with {}: add the key to the declaration if the Secret has it",
+                                secret
+                                    .keys
+                                    .iter()
+                                    .map(|k| format!("`{k}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        )),
+                    );
+                    continue;
+                }
+                let crate::model::EnvValue::ConfigMap {
+                    name,
+                    key,
+                    optional: false,
+                    span,
+                } = &var.value
+                else {
+                    continue;
+                };
+                let Some(config) = app.config_maps.iter().find(|c| &c.name == name) else {
+                    continue;
+                };
+                if !config.data.contains_key(key) {
+                    diags.push(
+                        Diagnostic::error(
+                            codes::UNKNOWN_TARGET,
+                            format!("the ConfigMap `{name}` has no key `{key}`"),
+                        )
+                        .label(*span, format!("`{}` reads it", var.name))
+                        .label(config.span, "the app makes it")
+                        .help(crate::diag::suggest_help(
+                            key,
+                            config.data.keys().map(String::as_str),
+                            &format!(
+                                "`{name}` holds {}",
+                                config
+                                    .data
+                                    .keys()
+                                    .map(|k| format!("`{k}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        )),
+                    );
+                }
+            }
+        }
+    }
+}

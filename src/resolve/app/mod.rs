@@ -41,6 +41,7 @@ pub fn resolve_app(
     app.workloads = workloads;
     app.incomplete = incomplete;
     derived::check(&app, diags);
+    derived::check_shared_configs(&app, diags);
     (!app.name.is_empty()).then_some(app)
 }
 
@@ -75,5 +76,7 @@ fn named(view: &NodeView, diags: &mut Diagnostics) -> App {
         network_policy: None,
         default_gateway: None,
         pod_defaults: crate::model::PodDefaults::default(),
+        config_maps: Vec::new(),
+        secrets: Vec::new(),
     }
 }

@@ -37,7 +37,168 @@ const APP_SETTINGS: &[Setting] = &[
     per_environment("run-as", run_as),
     per_environment("read-only-root", read_only_root),
     per_environment("node-selector", node_selector),
+    app_only("config-map", config_map),
+    app_only("secret", secret),
 ];
+
+/// `secret NAME [KEY…] [from="…"]`: a Secret made outside Windlass, declared with its keys.
+fn secret(app: &mut App, node: &NodeView, _layers: &mut Layers, diags: &mut Diagnostics) {
+    let mut e = node.read(diags);
+    let example = "secret stripe \"STRIPE_API_KEY\" from=\"external-secrets\"";
+    let name = e
+        .require_arg("the Secret's name", example, diags)
+        .and_then(|v| values::dns_label(&v, "Secret", 253, "", diags).map(|n| (n, v.span)));
+    let mut keys: Vec<String> = Vec::new();
+    for v in e.rest_args() {
+        if let Some(key) = values::data_key(&v, "Secret", diags) {
+            if keys.contains(&key) {
+                diags.push(
+                    Diagnostic::error(
+                        codes::DUPLICATE_NAME,
+                        format!("the key `{key}` is declared twice"),
+                    )
+                    .label(v.span, "declared again")
+                    .help("list each key of the Secret once"),
+                );
+            } else {
+                keys.push(key);
+            }
+        }
+    }
+    let from = e.prop("from").and_then(|v| values::string(&v, diags));
+    e.finish(&["from"], diags);
+    let Some((name, span)) = name else { return };
+    if let Some(first) = app.secrets.iter().find(|s| s.name == name) {
+        diags.push(
+            Diagnostic::error(
+                codes::DUPLICATE_NAME,
+                format!("the Secret `{name}` is declared twice"),
+            )
+            .label(span, "declared again")
+            .label(first.span, "first declared here")
+            .help("declare each Secret once, with all its keys"),
+        );
+        return;
+    }
+    app.secrets.push(crate::model::DeclaredSecret {
+        name,
+        span,
+        keys,
+        from,
+    });
+}
+
+/// `config-map NAME { data KEY=VALUE…; file "KEY" """…""" }`: a ConfigMap the app makes for its
+/// workloads to share.
+fn config_map(app: &mut App, node: &NodeView, _layers: &mut Layers, diags: &mut Diagnostics) {
+    let mut e = node.read(diags);
+    let example = "config-map settings { data LOG_LEVEL=info }";
+    let name = e
+        .require_arg("the ConfigMap's name", example, diags)
+        .and_then(|v| values::dns_label(&v, "ConfigMap", 253, "", diags).map(|n| (n, v.span)));
+    e.finish(&[], diags);
+    let mut data = std::collections::BTreeMap::new();
+    let mut spans: std::collections::BTreeMap<String, crate::source::Span> =
+        std::collections::BTreeMap::new();
+    let mut put =
+        |key: String, value: String, span: crate::source::Span, diags: &mut Diagnostics| {
+            if let Some(first) = spans.insert(key.clone(), span) {
+                diags.push(
+                    Diagnostic::error(
+                        codes::DUPLICATE_NAME,
+                        format!("the key `{key}` is set twice"),
+                    )
+                    .label(span, "set again here")
+                    .label(first, "first set here")
+                    .help("a ConfigMap's keys are unique: keep one of them"),
+                );
+            } else {
+                data.insert(key, value);
+            }
+        };
+    for child in node.children() {
+        match child.name() {
+            "data" => {
+                let mut c = child.read(diags);
+                let props = c.rest_props();
+                if props.is_empty() {
+                    diags.push(
+                        Diagnostic::error(codes::MISSING_VALUE, "`data` sets nothing")
+                            .label(child.name_span(), "no keys")
+                            .help("write `data LOG_LEVEL=info REGION=eu-west-1`"),
+                    );
+                }
+                for p in props {
+                    let key_val = Val {
+                        value: crate::syntax::reader::Value::String(p.key.clone()),
+                        span: p.span,
+                        raw: None,
+                    };
+                    if let (Some(key), Some(value)) = (
+                        values::data_key(&key_val, "ConfigMap", diags),
+                        values::text(&p.val, diags),
+                    ) {
+                        put(key, value, p.span, diags);
+                    }
+                }
+                c.finish(&[], diags);
+            }
+            "file" => {
+                let mut c = child.read(diags);
+                let example = "file \"application.yaml\" \"key: value\"";
+                let key = c
+                    .require_arg("the file's key", example, diags)
+                    .and_then(|v| values::data_key(&v, "ConfigMap", diags));
+                let content = c
+                    .require_arg("the file's content", example, diags)
+                    .and_then(|v| values::string(&v, diags))
+                    .map(|c| {
+                        if c.is_empty() || c.ends_with('\n') {
+                            c
+                        } else {
+                            c + "\n"
+                        }
+                    });
+                c.finish(&[], diags);
+                if let (Some(key), Some(content)) = (key, content) {
+                    put(key, content, child.name_span(), diags);
+                }
+            }
+            _ => crate::resolve::workload::unknown_in(
+                &child,
+                "a `config-map`",
+                &["data", "file"],
+                diags,
+            ),
+        }
+    }
+    let Some((name, span)) = name else { return };
+    if let Some(first) = app.config_maps.iter().find(|c| c.name == name) {
+        diags.push(
+            Diagnostic::error(
+                codes::DUPLICATE_NAME,
+                format!("two ConfigMaps are named `{name}`"),
+            )
+            .label(span, "second ConfigMap with this name")
+            .label(first.span, "first defined here")
+            .help("give each `config-map` a name of its own"),
+        );
+        return;
+    }
+    if data.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                codes::MISSING_VALUE,
+                format!("ConfigMap `{name}` holds nothing"),
+            )
+            .label(span, "no keys")
+            .help("add `data KEY=VALUE` or `file \"KEY\" \"content\"` to its block"),
+        );
+        return;
+    }
+    app.config_maps
+        .push(crate::model::SharedConfig { name, span, data });
+}
 
 /// `run-as …` in the app: every workload's pods' identity unless it says its own.
 fn run_as(app: &mut App, node: &NodeView, layers: &mut Layers, diags: &mut Diagnostics) {

@@ -73,6 +73,8 @@ const WORKLOAD_NODES: &[(&str, Takes, Reader)] = &[
     ("allow", every, pod::allow),
     ("host-network", every, pod::host_network),
     ("host-path", every, storage::volume),
+    ("config-volume", every, storage::volume),
+    ("secret-volume", every, storage::volume),
     ("canary", WorkloadKind::is_deployment, rollout::canary),
     ("version", WorkloadKind::is_deployment, versions::version),
     (

@@ -109,7 +109,56 @@ fn host_path(node: &NodeView, diags: &mut Diagnostics) -> Option<Volume> {
     })
 }
 
+/// `config-volume NAME path=… config=CONFIGMAP` or `secret-volume NAME path=… secret=SECRET`:
+/// an object's keys as read-only files.
+fn object_volume(node: &NodeView, diags: &mut Diagnostics) -> Option<Volume> {
+    let mut e = node.read(diags);
+    let config = node.name() == "config-volume";
+    let (prop, kind) = if config {
+        ("config", "ConfigMap")
+    } else {
+        ("secret", "Secret")
+    };
+    let example = if config {
+        "config-volume settings path=\"/etc/app\" config=app-settings"
+    } else {
+        "secret-volume tls path=\"/etc/tls\" secret=app-tls"
+    };
+    let name = e
+        .require_arg("a volume name", example, diags)
+        .and_then(|v| {
+            values::dns_label(&v, "volume", 63, "volume names are DNS-1123 labels", diags)
+        });
+    let path = e
+        .require_prop("path", example, diags)
+        .and_then(|v| abs_path(&v, diags));
+    let object = e
+        .require_prop(prop, example, diags)
+        .and_then(|v| values::dns_label(&v, kind, 253, "", diags).map(|n| (n, v.span)));
+    e.finish(&["path", prop], diags);
+    let (object, name_span) = object?;
+    Some(Volume {
+        name: name?,
+        path: path?,
+        kind: if config {
+            VolumeKind::ConfigMap {
+                name: object,
+                name_span,
+            }
+        } else {
+            VolumeKind::Secret {
+                name: object,
+                name_span,
+            }
+        },
+        span: node.name_span(),
+    })
+}
+
 fn read_volume(node: &NodeView, diags: &mut Diagnostics) -> Option<Volume> {
+    if matches!(node.name(), "config-volume" | "secret-volume") {
+        return object_volume(node, diags);
+    }
     let mut e = node.read(diags);
     let span = node.name_span();
     if node.name() == "host-path" {
