@@ -1,7 +1,7 @@
 //! Lowering: the application model → Kubernetes objects built from `k8s-openapi` types.
 //!
 //! The output order is fixed: the `Namespace` (none for `default`), then for each workload in source order its
-//! ServiceAccount, files ConfigMap, PersistentVolumeClaims, Services, controller,
+//! ServiceAccount, Role and RoleBinding, files ConfigMap, PersistentVolumeClaims, Services, controller,
 //! HorizontalPodAutoscaler, PodDisruptionBudget, Ingress and NetworkPolicy. Every map is a
 //! `BTreeMap` and nothing reads the clock or a random source, so the same model always gives the
 //! same objects.
@@ -112,6 +112,10 @@ fn lower_workload(scope: Scope<'_>) -> Vec<Manifest> {
     let component = &component_of(workload);
     if let Some(account) = workload::service_account(&scope) {
         push(&mut out, component, &account);
+    }
+    if let Some((role, binding)) = workload::access(&scope) {
+        push(&mut out, component, &role);
+        push(&mut out, component, &binding);
     }
     if let Some(files) = storage::files_config_map(&scope) {
         push(&mut out, component, &files);

@@ -9,6 +9,7 @@ use k8s_openapi::api::apps::v1::{
 };
 use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec};
 use k8s_openapi::api::core::v1::{PodSpec, PodTemplateSpec, ServiceAccount, Toleration};
+use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::{
@@ -32,6 +33,46 @@ pub(super) fn service_account(scope: &Scope<'_>) -> Option<ServiceAccount> {
         metadata: scope.meta(name),
         ..ServiceAccount::default()
     })
+}
+
+/// The Role of what the workload's ServiceAccount may do, and its RoleBinding; `None` without
+/// `access`.
+pub(super) fn access(scope: &Scope<'_>) -> Option<(Role, RoleBinding)> {
+    let workload = scope.workload;
+    if workload.access.is_empty() {
+        return None;
+    }
+    let account = crate::model::names::account(workload)?;
+    let name = crate::model::names::base_controller(workload).to_owned();
+    let rules = workload
+        .access
+        .iter()
+        .map(|a| PolicyRule {
+            api_groups: Some(vec![a.group.clone()]),
+            resources: Some(a.resources.clone()),
+            verbs: a.verbs().iter().map(|v| (*v).to_owned()).collect(),
+            ..PolicyRule::default()
+        })
+        .collect();
+    let role = Role {
+        metadata: scope.meta(name.clone()),
+        rules: Some(rules),
+    };
+    let binding = RoleBinding {
+        metadata: scope.meta(name.clone()),
+        role_ref: RoleRef {
+            api_group: Some("rbac.authorization.k8s.io".to_owned()),
+            kind: "Role".to_owned(),
+            name,
+        },
+        subjects: Some(vec![Subject {
+            kind: "ServiceAccount".to_owned(),
+            name: account.to_owned(),
+            namespace: Some(scope.app.namespace.clone()),
+            ..Subject::default()
+        }]),
+    };
+    Some((role, binding))
 }
 
 /// Appends the workload's controller to `out`.

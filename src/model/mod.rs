@@ -24,9 +24,9 @@ pub use container::{
 pub use exposure::{Edge, Exposure, HttpRouteExposure, Ingress, Route};
 pub use storage::{AccessMode, ConfigFile, Mount, Volume, VolumeKind};
 pub use workload::{
-    Allow, Autoscale, Canary, Disruption, ExtraPort, IntOrPercent, Named, RunAs, SecurityLevel,
-    Selector, ServiceAccount, ServiceShape, SingleInstance, Strategy, Toleration, Workload,
-    WorkloadKind,
+    Access, Allow, Autoscale, Canary, Disruption, ExtraPort, IntOrPercent, Named, RunAs,
+    SecurityLevel, Selector, ServiceAccount, ServiceShape, SingleInstance, Strategy, Toleration,
+    Workload, WorkloadKind,
 };
 
 /// The label that tells a workload's versions apart (`version NAME { … }`), the one service

@@ -239,6 +239,18 @@ pub fn objects<'a>(app: &App, workload: &'a Workload) -> Vec<Named<'a>> {
         }
         ServiceAccount::None | ServiceAccount::Existing { .. } => {}
     }
+    if !workload.access.is_empty() {
+        let own = workload.object_name.is_none();
+        for kind in ["Role", "RoleBinding"] {
+            add(
+                kind,
+                base_controller(workload).into(),
+                own,
+                SUBDOMAIN,
+                workload.span,
+            );
+        }
+    }
     if !workload.files.is_empty() {
         add(
             "ConfigMap",

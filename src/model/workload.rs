@@ -123,6 +123,8 @@ pub struct Workload {
     pub capabilities: Option<Vec<String>>,
     /// `termination-grace`: how long the pods have to stop, in seconds.
     pub termination_grace: Option<u32>,
+    /// `access read|write RESOURCE…`: what its ServiceAccount may do in the namespace.
+    pub access: Vec<Access>,
     /// `nodeSelector`.
     pub node_selector: BTreeMap<String, String>,
     /// `tolerations`.
@@ -283,6 +285,7 @@ impl Workload {
             read_only_root: false,
             capabilities: None,
             termination_grace: None,
+            access: Vec::new(),
             node_selector: BTreeMap::new(),
             tolerations: Vec::new(),
             labels: BTreeMap::new(),
@@ -476,6 +479,33 @@ pub enum ServiceAccount {
         /// Where the name was written.
         span: Span,
     },
+}
+
+/// `access read|write RESOURCE… [group=…]`: one rule of what a workload's ServiceAccount may do
+/// in the app's namespace (a Role and its RoleBinding).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Access {
+    /// `write` as well as read.
+    pub write: bool,
+    /// The API group (`""` for the core group).
+    pub group: String,
+    /// The resources, plural and lower-case (`configmaps`, `pods/log`).
+    pub resources: Vec<String>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl Access {
+    /// The verbs the rule grants.
+    pub fn verbs(&self) -> &'static [&'static str] {
+        if self.write {
+            &[
+                "get", "list", "watch", "create", "update", "patch", "delete",
+            ]
+        } else {
+            &["get", "list", "watch"]
+        }
+    }
 }
 
 /// A security level.

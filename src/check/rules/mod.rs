@@ -1,6 +1,7 @@
 //! The lint rules, one file each, and the little they share.
 
 pub mod autoscale_min_above_max;
+pub mod broad_access;
 pub mod canary_replica_ratio;
 pub mod database_exposed;
 pub mod database_without_storage;

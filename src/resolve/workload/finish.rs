@@ -418,6 +418,18 @@ impl WorkloadBuilder {
                 .help("the restricted level lets a container add `NET_BIND_SERVICE` only: remove the others, or give this workload `security hardened`"),
             );
         }
+        if let Some(first) = w.access.first()
+            && w.service_account == crate::model::ServiceAccount::None
+        {
+            diags.push(
+                Diagnostic::error(
+                    codes::MISSING_VALUE,
+                    format!("`{}` has access but no ServiceAccount", w.name),
+                )
+                .label(first.span, "granted to no one")
+                .help("add `service-account` (one made for the workload) or `service-account NAME` (an existing one): the pods reach the API with its token"),
+            );
+        }
         let grace = w.termination_grace.unwrap_or(30);
         for c in std::iter::once(&w.main).chain(&w.sidecars) {
             if let Some((crate::model::Hook::Sleep(seconds), span)) = &c.pre_stop

@@ -48,6 +48,7 @@ const WORKLOAD_NODES: &[(&str, Takes, Reader)] = &[
     ("init", every, sidecars::init_or_sidecar),
     ("sidecar", every, sidecars::init_or_sidecar),
     ("service-account", every, pod::service_account),
+    ("access", every, pod::access),
     ("names", every, identity::names),
     ("selector", long_running, identity::selector),
     ("headless", long_running, identity::headless),
