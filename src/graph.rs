@@ -43,11 +43,12 @@ enum Tier {
     Services,
     Data,
     Jobs,
+    External,
 }
 
 impl Tier {
     /// Every tier, in drawing order.
-    const ALL: [Tier; 7] = [
+    const ALL: [Tier; 8] = [
         Tier::Internet,
         Tier::Exposure,
         Tier::Frontends,
@@ -55,6 +56,7 @@ impl Tier {
         Tier::Services,
         Tier::Data,
         Tier::Jobs,
+        Tier::External,
     ];
 
     /// The group's id and title; `None` for the internet, which stands alone.
@@ -67,6 +69,7 @@ impl Tier {
             Tier::Services => Some("services"),
             Tier::Data => Some("data"),
             Tier::Jobs => Some("jobs"),
+            Tier::External => Some("external"),
         }
     }
 
@@ -228,6 +231,29 @@ impl Graph {
                 Tier::of(workload.kind),
             );
         }
+        // Dependencies outside the cluster that a workload calls.
+        for external in &app.externals {
+            let called = app
+                .workloads
+                .iter()
+                .any(|w| w.uses.iter().any(|e| e.target == external.name));
+            if !called {
+                continue;
+            }
+            let address = match &external.target {
+                crate::model::ExternalTarget::Host(host) => host.clone(),
+                crate::model::ExternalTarget::Ip(ip) => ip.to_string(),
+            };
+            graph.node(
+                &external_id(&external.name),
+                vec![
+                    external.name.clone(),
+                    format!("{address}:{}", external.port),
+                ],
+                Shape::Box,
+                Tier::External,
+            );
+        }
         for workload in &app.workloads {
             graph.calls(app, workload);
         }
@@ -342,6 +368,9 @@ impl Graph {
             if let Some(target) = app.workload(&edge.target) {
                 let label = port_label(target);
                 self.edge(&from, &workload_id(&target.name), label, dashed);
+            } else if let Some(external) = app.externals.iter().find(|x| x.name == edge.target) {
+                let label = Some(external.port.to_string());
+                self.edge(&from, &external_id(&external.name), label, dashed);
             }
         }
     }
@@ -452,6 +481,11 @@ impl Graph {
 /// `-` itself is avoided because Mermaid reads `--` in an id as an arrow.
 fn workload_id(name: &str) -> String {
     format!("w_{}", name.replace('-', "_"))
+}
+
+/// The id of an external dependency's node: apart from the workloads' (`w_`).
+fn external_id(name: &str) -> String {
+    format!("x_{}", name.replace('-', "_"))
 }
 
 /// The label of an edge to `target`'s primary port as its Service publishes it, `3306 mysql`;

@@ -30,6 +30,7 @@ pub static RULES: &[&dyn Rule] = &[
     // Wiring.
     &rules::unpublished_port::UnpublishedPort,
     &rules::selector_overlap::SelectorOverlap,
+    &rules::egress_anywhere::EgressAnywhere,
     &rules::near_miss_reference::NearMissReference,
     &rules::expected_objects::ExpectedObjects,
     // Security.

@@ -91,6 +91,14 @@ impl<'a> Lowering<'a> {
                 &shared_config(self.app, config),
             );
         }
+        for external in self.app.externals.iter().filter(|x| x.service) {
+            let component = format!("external-{}", external.name);
+            let (service, slice) = network::external(self.app, external);
+            push(&mut out, &component, &service);
+            if let Some(slice) = slice {
+                push(&mut out, &component, &slice);
+            }
+        }
         out
     }
 

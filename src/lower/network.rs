@@ -10,11 +10,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
+use k8s_openapi::api::discovery::v1::{Endpoint, EndpointPort, EndpointSlice};
 use k8s_openapi::api::networking::v1::{
-    NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer,
+    IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer,
     NetworkPolicyPort, NetworkPolicySpec,
 };
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Scope, non_empty_vec};
@@ -157,6 +159,28 @@ pub(super) fn network_policy(scope: &Scope<'_>) -> Option<NetworkPolicy> {
                 ports,
             }),
     );
+    // Dependencies outside the cluster, by address: a host name's addresses are unknown to a
+    // NetworkPolicy without `cidr=`, so any address on its port (the `egress-anywhere` rule
+    // says so).
+    for edge in &workload.uses {
+        let Some(external) = app.externals.iter().find(|x| x.name == edge.target) else {
+            continue;
+        };
+        let cidr = external
+            .egress_cidr()
+            .unwrap_or_else(|| "0.0.0.0/0".to_owned());
+        egress.push(NetworkPolicyEgressRule {
+            to: Some(vec![NetworkPolicyPeer {
+                ip_block: Some(IPBlock { cidr, except: None }),
+                ..NetworkPolicyPeer::default()
+            }]),
+            ports: Some(vec![NetworkPolicyPort {
+                port: Some(IntOrString::Int(i32::from(external.port))),
+                protocol: Some("TCP".to_owned()),
+                ..NetworkPolicyPort::default()
+            }]),
+        });
+    }
     Some(NetworkPolicy {
         metadata: scope.meta(names::base_controller(workload)),
         spec: Some(NetworkPolicySpec {
@@ -396,5 +420,87 @@ fn match_labels<const N: usize>(labels: [(&str, &str); N]) -> LabelSelector {
     LabelSelector {
         match_labels: Some(labels),
         ..LabelSelector::default()
+    }
+}
+
+/// The in-cluster name of an external dependency: for a host, an `ExternalName` Service (the
+/// cluster's DNS answers with the host's name); for an address, a Service without a selector and
+/// the `EndpointSlice` that gives its address.
+pub(super) fn external(
+    app: &App,
+    external: &crate::model::External,
+) -> (Service, Option<EndpointSlice>) {
+    let mut labels = app.labels.clone();
+    labels.insert(crate::model::labels::PART_OF.to_owned(), app.name.clone());
+    labels.insert(
+        crate::model::labels::MANAGED_BY.to_owned(),
+        crate::model::labels::MANAGER.to_owned(),
+    );
+    let meta = |name: String, labels: BTreeMap<String, String>| ObjectMeta {
+        name: Some(name),
+        namespace: Some(app.namespace.clone()),
+        labels: Some(labels),
+        annotations: super::non_empty_map(app.annotations.clone()),
+        ..ObjectMeta::default()
+    };
+    let port = i32::from(external.port);
+    match &external.target {
+        crate::model::ExternalTarget::Host(host) => (
+            Service {
+                metadata: meta(external.name.clone(), labels),
+                spec: Some(ServiceSpec {
+                    type_: Some("ExternalName".to_owned()),
+                    external_name: Some(host.clone()),
+                    ports: Some(vec![ServicePort {
+                        port,
+                        protocol: Some("TCP".to_owned()),
+                        ..ServicePort::default()
+                    }]),
+                    ..ServiceSpec::default()
+                }),
+                ..Service::default()
+            },
+            None,
+        ),
+        crate::model::ExternalTarget::Ip(ip) => {
+            let service = Service {
+                metadata: meta(external.name.clone(), labels.clone()),
+                spec: Some(ServiceSpec {
+                    type_: Some("ClusterIP".to_owned()),
+                    ports: Some(vec![ServicePort {
+                        port,
+                        target_port: Some(IntOrString::Int(port)),
+                        protocol: Some("TCP".to_owned()),
+                        ..ServicePort::default()
+                    }]),
+                    ..ServiceSpec::default()
+                }),
+                ..Service::default()
+            };
+            let mut slice_labels = labels;
+            // What ties the slice to its Service.
+            slice_labels.insert(
+                "kubernetes.io/service-name".to_owned(),
+                external.name.clone(),
+            );
+            let slice = EndpointSlice {
+                metadata: meta(external.name.clone(), slice_labels),
+                address_type: match ip {
+                    std::net::IpAddr::V4(_) => "IPv4",
+                    std::net::IpAddr::V6(_) => "IPv6",
+                }
+                .to_owned(),
+                endpoints: Some(vec![Endpoint {
+                    addresses: vec![ip.to_string()],
+                    ..Endpoint::default()
+                }]),
+                ports: Some(vec![EndpointPort {
+                    port: Some(port),
+                    protocol: Some("TCP".to_owned()),
+                    ..EndpointPort::default()
+                }]),
+            };
+            (service, Some(slice))
+        }
     }
 }

@@ -46,6 +46,8 @@ pub struct App {
     pub config_maps: Vec<SharedConfig>,
     /// `secret NAME …`: Secrets made outside Windlass that the app declares.
     pub secrets: Vec<DeclaredSecret>,
+    /// `external NAME …`: what the app calls outside the cluster.
+    pub externals: Vec<External>,
 }
 
 /// The namespace every cluster has, where objects that name none go. An app may run there, but
@@ -133,4 +135,47 @@ pub struct DeclaredSecret {
     pub keys: Vec<String>,
     /// What makes it, as the description says (`external-secrets`, `sealed-secrets`, …).
     pub from: Option<String>,
+}
+
+/// `external NAME host=…|ip=… port=N [cidr=…] [service=#false]`: a dependency outside the
+/// cluster (a managed database, a registry at a fixed address), which workloads name in `uses`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct External {
+    /// Its name: the in-cluster Service's, and what `uses` names.
+    pub name: String,
+    /// Where the name was written.
+    pub span: Span,
+    /// Where it is.
+    pub target: ExternalTarget,
+    /// The port it is called on.
+    pub port: u16,
+    /// `cidr=`: the addresses a NetworkPolicy lets callers reach it at (an IP's own /32 or /128
+    /// by default; a host name's are unknown without it).
+    pub cidr: Option<String>,
+    /// Whether it gets an in-cluster name: an `ExternalName` Service for a host, a Service with
+    /// an `EndpointSlice` for an address.
+    pub service: bool,
+}
+
+/// Where an external dependency is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExternalTarget {
+    /// A DNS name.
+    Host(String),
+    /// An IP address.
+    Ip(std::net::IpAddr),
+}
+
+impl External {
+    /// The addresses callers may reach it at, as a CIDR; `None` for a host name without `cidr=`.
+    pub fn egress_cidr(&self) -> Option<String> {
+        if let Some(cidr) = &self.cidr {
+            return Some(cidr.clone());
+        }
+        match &self.target {
+            ExternalTarget::Ip(std::net::IpAddr::V4(ip)) => Some(format!("{ip}/32")),
+            ExternalTarget::Ip(std::net::IpAddr::V6(ip)) => Some(format!("{ip}/128")),
+            ExternalTarget::Host(_) => None,
+        }
+    }
 }

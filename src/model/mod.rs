@@ -15,7 +15,10 @@ pub mod names;
 mod storage;
 mod workload;
 
-pub use app::{App, Cluster, DeclaredSecret, NetworkPolicy, PodDefaults, SharedConfig};
+pub use app::{
+    App, Cluster, DeclaredSecret, External, ExternalTarget, NetworkPolicy, PodDefaults,
+    SharedConfig,
+};
 pub use batch::{Concurrency, CronSpec, JobSpec};
 pub use container::{
     Container, EnvFrom, EnvValue, EnvVar, Hook, Image, Port, PortRef, Probe, ProbeAction, Protocol,

@@ -5,6 +5,7 @@ pub mod broad_access;
 pub mod canary_replica_ratio;
 pub mod database_exposed;
 pub mod database_without_storage;
+pub mod egress_anywhere;
 pub mod expected_objects;
 pub mod exposed_without_readiness;
 pub mod host_network;

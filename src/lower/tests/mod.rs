@@ -39,6 +39,7 @@ fn app(workloads: Vec<Workload>) -> App {
         pod_defaults: crate::model::PodDefaults::default(),
         config_maps: Vec::new(),
         secrets: Vec::new(),
+        externals: Vec::new(),
     }
 }
 

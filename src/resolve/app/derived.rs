@@ -105,6 +105,25 @@ fn collision(workload: &str, first: &str, object: &Named<'_>, diags: &mut Diagno
 /// The app's own ConfigMaps against the workloads: no workload's files ConfigMap has one's
 /// name, and every key a workload reads from one is in it.
 pub fn check_shared_configs(app: &App, diags: &mut Diagnostics) {
+    for external in app.externals.iter().filter(|x| x.service) {
+        let taken = app.workloads.iter().find(|w| {
+            (w.has_service() && names::service(w) == external.name) || w.name == external.name
+        });
+        if let Some(w) = taken {
+            diags.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_NAME,
+                    format!(
+                        "the external dependency `{}` has the name of `{}`",
+                        external.name, w.name
+                    ),
+                )
+                .label(external.span, "its Service would take the name")
+                .label(w.span, "a workload of the app")
+                .help("give the dependency another name: `uses` names both alike"),
+            );
+        }
+    }
     if app.config_maps.is_empty() && app.secrets.is_empty() {
         return;
     }

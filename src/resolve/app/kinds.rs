@@ -8,6 +8,15 @@ pub const WORKLOAD_KINDS: &[&str] = &[
     "frontend", "gateway", "service", "stateful", "database", "job", "cronjob", "use",
 ];
 
+/// The name an `external` node declares, which `uses` may name as it names a workload.
+pub fn external_name(view: &NodeView) -> Option<String> {
+    if view.name() != "external" {
+        return None;
+    }
+    let first = view.node.entries().find(|e| e.name().is_none())?;
+    first.value().as_str().map(str::to_owned)
+}
+
 /// The name a workload node declares: its first argument, or for `use COMPONENT NAME` the second
 /// (the component's name when there is none).
 pub fn declared_name(view: &NodeView) -> Option<String> {

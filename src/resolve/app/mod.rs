@@ -78,5 +78,6 @@ fn named(view: &NodeView, diags: &mut Diagnostics) -> App {
         pod_defaults: crate::model::PodDefaults::default(),
         config_maps: Vec::new(),
         secrets: Vec::new(),
+        externals: Vec::new(),
     }
 }

@@ -11,6 +11,7 @@ use crate::source::Span;
 pub fn check_references(
     workloads: &[Workload],
     declared: &BTreeSet<String>,
+    externals: &BTreeSet<String>,
     diags: &mut Diagnostics,
 ) {
     let by_name: BTreeMap<&str, &Workload> =
@@ -38,7 +39,7 @@ pub fn check_references(
                         .label(edge.span, "self-reference")
                         .help("`uses` names the other workloads this one calls"),
                 );
-            } else if !declared.contains(&edge.target) {
+            } else if !declared.contains(&edge.target) && !externals.contains(&edge.target) {
                 unknown(
                     &edge.target,
                     edge.span,
@@ -50,6 +51,17 @@ pub fn check_references(
         for route in &w.routes {
             let Some(target) = by_name.get(route.target.as_str()) else {
                 if declared.contains(&route.target) {
+                    continue;
+                }
+                if externals.contains(&route.target) {
+                    diags.push(
+                        Diagnostic::error(
+                            codes::UNKNOWN_TARGET,
+                            format!("`{}` routes to `{}`, which is outside the cluster", w.name, route.target),
+                        )
+                        .label(route.span, "an external dependency")
+                        .help("a route forwards a path to a workload of the app; call an external dependency with `uses`"),
+                    );
                     continue;
                 }
                 unknown(

@@ -39,7 +39,115 @@ const APP_SETTINGS: &[Setting] = &[
     per_environment("node-selector", node_selector),
     app_only("config-map", config_map),
     app_only("secret", secret),
+    app_only("external", external),
 ];
+
+/// `external NAME host=…|ip=… port=N [cidr=…] [service=#false]`: a dependency outside the
+/// cluster.
+fn external(app: &mut App, node: &NodeView, _layers: &mut Layers, diags: &mut Diagnostics) {
+    let mut e = node.read(diags);
+    let example = "external orders-db host=\"orders.example.com\" port=5432";
+    let name = e
+        .require_arg("the dependency's name", example, diags)
+        .and_then(|v| {
+            values::dns_label(&v, "Service", 63, "it names the in-cluster Service", diags)
+                .map(|n| (n, v.span))
+        });
+    let host = e.prop("host");
+    let ip = e.prop("ip");
+    let target = match (host, ip) {
+        (Some(h), None) => values::string(&h, diags).and_then(|host| {
+            let host = host.strip_suffix('.').unwrap_or(&host).to_owned();
+            if crate::model::names::is_domain(&host) {
+                Some(crate::model::ExternalTarget::Host(host))
+            } else {
+                diags.push(
+                    Diagnostic::error(codes::INVALID_VALUE, format!("`{host}` is not a host name"))
+                        .label(h.span, "not a DNS name")
+                        .help("write the dependency's DNS name, such as `orders.abc123.eu-west-1.rds.amazonaws.com`, or its address with `ip=`"),
+                );
+                None
+            }
+        }),
+        (None, Some(a)) => values::string(&a, diags).and_then(|text| match text.parse() {
+            Ok(ip) => Some(crate::model::ExternalTarget::Ip(ip)),
+            Err(_) => {
+                diags.push(
+                    Diagnostic::error(codes::INVALID_VALUE, format!("`{text}` is not an IP address"))
+                        .label(a.span, "not an address")
+                        .help("write an IPv4 or IPv6 address, such as `10.0.12.5`; a DNS name goes in `host=`"),
+                );
+                None
+            }
+        }),
+        (Some(h), Some(_)) => {
+            diags.push(
+                Diagnostic::error(codes::INVALID_VALUE, "an external dependency has a host or an address, not both")
+                    .label(h.span, "and `ip=` too")
+                    .help("keep `host=` for a DNS name, or `ip=` for a fixed address"),
+            );
+            None
+        }
+        (None, None) => {
+            diags.push(
+                Diagnostic::error(codes::MISSING_VALUE, "an external dependency needs `host=` or `ip=`")
+                    .label(node.name_span(), "no address")
+                    .help(format!("write `{example}`")),
+            );
+            None
+        }
+    };
+    let port = e
+        .require_prop("port", example, diags)
+        .and_then(|v| values::port_number(&v, diags));
+    let cidr = e.prop("cidr").and_then(|v| {
+        let text = values::string(&v, diags)?;
+        let valid = text.split_once('/').is_some_and(|(addr, bits)| {
+            match (addr.parse::<std::net::IpAddr>(), bits.parse::<u8>()) {
+                (Ok(std::net::IpAddr::V4(_)), Ok(b)) => b <= 32,
+                (Ok(std::net::IpAddr::V6(_)), Ok(b)) => b <= 128,
+                _ => false,
+            }
+        });
+        if !valid {
+            diags.push(
+                Diagnostic::error(codes::INVALID_VALUE, format!("`{text}` is not a CIDR"))
+                    .label(v.span, "not ADDRESS/BITS")
+                    .help("write the network the dependency's addresses are in, such as `10.0.12.0/24`"),
+            );
+            return None;
+        }
+        Some(text)
+    });
+    let service = match e.prop("service") {
+        Some(v) => values::boolean(&v, diags).unwrap_or(true),
+        None => true,
+    };
+    e.finish(&["host", "ip", "port", "cidr", "service"], diags);
+    let (Some((name, span)), Some(target), Some(port)) = (name, target, port) else {
+        return;
+    };
+    if let Some(first) = app.externals.iter().find(|x| x.name == name) {
+        diags.push(
+            Diagnostic::error(
+                codes::DUPLICATE_NAME,
+                format!("two external dependencies are named `{name}`"),
+            )
+            .label(span, "second one")
+            .label(first.span, "first defined here")
+            .help("give each `external` a name of its own"),
+        );
+        return;
+    }
+    app.externals.push(crate::model::External {
+        name,
+        span,
+        target,
+        port,
+        cidr,
+        service,
+    });
+}
 
 /// `secret NAME [KEY…] [from="…"]`: a Secret made outside Windlass, declared with its keys.
 fn secret(app: &mut App, node: &NodeView, _layers: &mut Layers, diags: &mut Diagnostics) {

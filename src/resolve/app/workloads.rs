@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::kinds::{WORKLOAD_KINDS, declared_name};
+use super::kinds::{WORKLOAD_KINDS, declared_name, external_name};
 use super::references::check_references;
 use super::settings;
 use crate::diag::{Diagnostic, Diagnostics, codes, suggest_help};
@@ -73,7 +73,8 @@ pub fn read(
         by_name.insert(workload.name.clone(), workloads.len());
         workloads.push(workload);
     }
-    check_references(&workloads, &declared, diags);
+    let externals: BTreeSet<String> = view.children().filter_map(|c| external_name(&c)).collect();
+    check_references(&workloads, &declared, &externals, diags);
     if let Some(o) = overrides {
         let kinds: Vec<(String, &str)> = workloads
             .iter()
