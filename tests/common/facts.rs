@@ -132,7 +132,14 @@ fn controller(key: &str, kind: &str, object: &Value, add: &mut impl FnMut(&str, 
         }
     }
     for field in ["hostNetwork", "terminationGracePeriodSeconds"] {
-        if let Some(v) = at(spec, &[field]) {
+        // The API's defaults, written or not: the same pod.
+        let default = match field {
+            "hostNetwork" => Value::Bool(false),
+            _ => Value::from(30),
+        };
+        if let Some(v) = at(spec, &[field])
+            && *v != default
+        {
             add("other", format!("{key} {field} {}", scalar(v)));
         }
     }
@@ -268,7 +275,11 @@ fn container(
         "privileged",
         "allowPrivilegeEscalation",
     ] {
-        if let Some(v) = security.and_then(|s| at(s, &[field])) {
+        // `false` is the API's default for the first two: written or not, the same pod.
+        let default_false = field != "allowPrivilegeEscalation";
+        if let Some(v) = security.and_then(|s| at(s, &[field]))
+            && !(default_false && v.as_bool() == Some(false))
+        {
             add("other", format!("{key} {field} {}", scalar(v)));
         }
     }
