@@ -27,6 +27,7 @@ pub fn facts(objects: &[Value]) -> Facts {
     let mut add = |category: &str, fact: String| {
         out.entry(category.to_owned()).or_default().insert(fact);
     };
+    let pods = pod_ports(objects);
     for object in objects {
         let kind = str_at(object, &["kind"]).unwrap_or("?");
         let Some(name) = str_at(object, &["metadata", "name"]) else {
@@ -40,13 +41,56 @@ pub fn facts(objects: &[Value]) -> Facts {
             }
             "Service" => {
                 add("names", key.clone());
-                service(&key, object, &mut add);
+                service(&key, object, &pods, &mut add);
             }
             "ServiceAccount" => add("names", key.clone()),
             // Windlass writes these of its own; upstream's own Namespace is the app's choice.
             "Namespace" | "Kustomization" => {}
             _ => add("other", format!("{key} exists")),
         }
+    }
+    out
+}
+
+/// A pod's labels, and its containers' ports by name (as numbers).
+type PodPorts<'a> = (&'a serde_json::Map<String, Value>, BTreeMap<String, String>);
+
+/// The pods of the controllers among `objects`: their labels, and their containers' named ports.
+fn pod_ports(objects: &[Value]) -> Vec<PodPorts<'_>> {
+    let mut out = Vec::new();
+    for object in objects {
+        let template = match str_at(object, &["kind"]) {
+            Some("CronJob") => at(object, &["spec", "jobTemplate", "spec", "template"]),
+            Some("Deployment" | "StatefulSet" | "DaemonSet" | "Job") => {
+                at(object, &["spec", "template"])
+            }
+            _ => None,
+        };
+        let Some(template) = template else { continue };
+        let Some(labels) = at(template, &["metadata", "labels"]).and_then(Value::as_object) else {
+            continue;
+        };
+        let mut named = BTreeMap::new();
+        for field in ["initContainers", "containers"] {
+            for c in at(template, &["spec", field])
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                for p in at(c, &["ports"])
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    if let (Some(name), Some(number)) =
+                        (str_at(p, &["name"]), p.get("containerPort"))
+                    {
+                        named.insert(name.to_owned(), scalar(number));
+                    }
+                }
+            }
+        }
+        out.push((labels, named));
     }
     out
 }
@@ -164,6 +208,13 @@ fn controller(key: &str, kind: &str, object: &Value, add: &mut impl FnMut(&str, 
             .flatten()
         {
             let cname = str_at(c, &["name"]).unwrap_or("?");
+            // A native sidecar (an init container that keeps running) runs beside the main
+            // container for the pod's life, as a second container does.
+            let what = if str_at(c, &["restartPolicy"]) == Some("Always") {
+                "container"
+            } else {
+                what
+            };
             add("names", format!("{key} {what} {cname}"));
             container(
                 &format!("{key} {what} {cname}"),
@@ -296,7 +347,7 @@ fn container(
 }
 
 /// A Service's facts: its selector, type and ports.
-fn service(key: &str, object: &Value, add: &mut impl FnMut(&str, String)) {
+fn service(key: &str, object: &Value, pods: &[PodPorts<'_>], add: &mut impl FnMut(&str, String)) {
     let Some(spec) = at(object, &["spec"]) else {
         return;
     };
@@ -317,6 +368,19 @@ fn service(key: &str, object: &Value, add: &mut impl FnMut(&str, String)) {
         let target = port
             .get("targetPort")
             .map_or_else(|| number.clone(), scalar);
+        // A port named by its container port's name is that port's number, in the pods the
+        // Service selects.
+        let target = match (
+            port.get("targetPort"),
+            at(spec, &["selector"]).and_then(Value::as_object),
+        ) {
+            (Some(Value::String(name)), Some(selector)) if name.parse::<u16>().is_err() => pods
+                .iter()
+                .filter(|(labels, _)| selector.iter().all(|(k, v)| labels.get(k) == Some(v)))
+                .find_map(|(_, named)| named.get(name).cloned())
+                .unwrap_or(target),
+            _ => target,
+        };
         let protocol = str_at(port, &["protocol"]).unwrap_or("TCP");
         add("ports", format!("{key} port {number}->{target}/{protocol}"));
         if let Some(node_port) = port.get("nodePort") {
