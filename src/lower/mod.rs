@@ -193,7 +193,9 @@ fn push<T: Serialize>(out: &mut Vec<Manifest>, component: &str, object: &T) {
 /// A ConfigMap of the app, which its workloads share.
 fn shared_config(app: &App, config: &crate::model::SharedConfig) -> ConfigMap {
     let mut labels = app.labels.clone();
+    labels.insert(labels::NAME.to_owned(), config.name.clone());
     labels.insert(PART_OF.to_owned(), app.name.clone());
+    labels.insert(labels::COMPONENT.to_owned(), "config-map".to_owned());
     labels.insert(MANAGED_BY.to_owned(), MANAGER.to_owned());
     ConfigMap {
         metadata: ObjectMeta {

@@ -431,7 +431,12 @@ pub(super) fn external(
     external: &crate::model::External,
 ) -> (Service, Option<EndpointSlice>) {
     let mut labels = app.labels.clone();
+    labels.insert(crate::model::labels::NAME.to_owned(), external.name.clone());
     labels.insert(crate::model::labels::PART_OF.to_owned(), app.name.clone());
+    labels.insert(
+        crate::model::labels::COMPONENT.to_owned(),
+        "external".to_owned(),
+    );
     labels.insert(
         crate::model::labels::MANAGED_BY.to_owned(),
         crate::model::labels::MANAGER.to_owned(),
