@@ -59,8 +59,10 @@ fn run() -> Result<(), String> {
             .lines()
             .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
             .count();
-        let docs =
-            windlass::yaml::general::documents(&text).map_err(|e| format!("{local}: {e}"))?;
+        // Read as kubectl reads it: a key repeated in one map takes its last value (some
+        // published manifests repeat `resources`).
+        let docs = windlass::yaml::general::documents_last_key_wins(&text)
+            .map_err(|e| format!("{local}: {e}"))?;
         objects.extend(docs.into_iter().map(|(_, d)| d).filter(|d| !d.is_null()));
     }
     let facts = facts::facts(&objects);

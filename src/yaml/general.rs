@@ -24,8 +24,22 @@ pub const MAX_DEPTH: usize = 128;
 /// The documents of a YAML stream, each with the line it starts on; empty documents are left
 /// out. The error message places the problem by line and column.
 pub fn documents(text: &str) -> Result<Vec<(usize, Value)>, String> {
+    read(text, serde_saphyr::DuplicateKeyPolicy::Error)
+}
+
+/// [`documents`], with a key repeated in one map taking its last value, as go-yaml v2 (behind
+/// `kubectl`'s YAML reading) takes it. For reading other tools' manifests to compare them, as
+/// the reproductions of public applications do; previous output is read strictly.
+pub fn documents_last_key_wins(text: &str) -> Result<Vec<(usize, Value)>, String> {
+    read(text, serde_saphyr::DuplicateKeyPolicy::LastWins)
+}
+
+fn read(
+    text: &str,
+    duplicates: serde_saphyr::DuplicateKeyPolicy,
+) -> Result<Vec<(usize, Value)>, String> {
     let documents: Vec<Spanned<Value>> =
-        serde_saphyr::from_multiple_with_options(text, options(text))
+        serde_saphyr::from_multiple_with_options(text, options(text, duplicates))
             .map_err(|e| e.render_with_formatter(&Messages))?;
     Ok(documents
         .into_iter()
@@ -39,12 +53,12 @@ pub fn documents(text: &str) -> Result<Vec<(usize, Value)>, String> {
 }
 
 /// The reader's options for `text` (see the module's documentation).
-fn options(text: &str) -> serde_saphyr::Options {
+fn options(text: &str, duplicates: serde_saphyr::DuplicateKeyPolicy) -> serde_saphyr::Options {
     let room = text.len().saturating_add(1024);
     serde_saphyr::options! {
         legacy_octal_numbers: true,
         emit_comments: false,
-        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
+        duplicate_keys: duplicates,
         merge_keys: serde_saphyr::MergeKeyPolicy::Merge,
         with_snippet: false,
         budget: serde_saphyr::budget! {
@@ -130,6 +144,14 @@ mod tests {
             err,
             "duplicate mapping key: a not allowed here at line 2, column 1"
         );
+    }
+
+    #[test]
+    fn a_repeated_key_takes_its_last_value_where_asked() {
+        let text = "spec:\n  resources:\n    limits: {memory: 1Gi}\n  resources: {}\n";
+        assert!(documents(text).is_err());
+        let docs = documents_last_key_wins(text).unwrap();
+        assert_eq!(docs[0].1["spec"]["resources"], json!({}));
     }
 
     #[test]
