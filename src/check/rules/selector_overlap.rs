@@ -52,18 +52,27 @@ struct Run<'a> {
 impl Rule for SelectorOverlap {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let app = cx.app;
-        let runs: Vec<Run<'_>> = cx.workloads().flat_map(|w| runs(app, w)).collect();
         // Only a selector written in the description, or pods that carry one, can overlap:
-        // Windlass's own selectors hold the workload's unique name.
+        // Windlass's own selectors hold the workload's unique name (and a version's, its
+        // version). Without one, there is nothing to compare.
+        if !cx.workloads().any(|w| w.selector.is_some()) {
+            return;
+        }
+        let runs: Vec<Run<'_>> = cx.workloads().flat_map(|w| runs(app, w)).collect();
         let written = |r: &Run<'_>| r.owner.selector.is_some();
+        let with_written: Vec<usize> = (0..runs.len()).filter(|&j| written(&runs[j])).collect();
+        let everyone: Vec<usize> = (0..runs.len()).collect();
         for (i, a) in runs.iter().enumerate() {
             let controller = labels::controller_selector(app, a.run);
             let service = a
                 .owner
                 .has_service()
                 .then(|| labels::selector(app, a.owner));
-            for (j, b) in runs.iter().enumerate() {
-                if i == j || !(written(a) || written(b)) {
+            // A pair overlaps only where one of the two wrote its selector.
+            let others = if written(a) { &everyone } else { &with_written };
+            for &j in others {
+                let b = &runs[j];
+                if i == j {
                     continue;
                 }
                 if labels::matches(&controller, &b.pods) {
