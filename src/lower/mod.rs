@@ -91,6 +91,12 @@ impl<'a> Lowering<'a> {
                 &shared_config(self.app, config),
             );
         }
+        for role in &self.app.roles {
+            let component = format!("role-{}", role.name);
+            let (role, binding) = workload::app_role(self.app, role);
+            push(&mut out, &component, &role);
+            push(&mut out, &component, &binding);
+        }
         for external in self.app.externals.iter().filter(|x| x.service) {
             let component = format!("external-{}", external.name);
             let (service, slice) = network::external(self.app, external);

@@ -44,16 +44,7 @@ pub(super) fn access(scope: &Scope<'_>) -> Option<(Role, RoleBinding)> {
     }
     let account = crate::model::names::account(workload)?;
     let name = crate::model::names::base_controller(workload).to_owned();
-    let rules = workload
-        .access
-        .iter()
-        .map(|a| PolicyRule {
-            api_groups: Some(vec![a.group.clone()]),
-            resources: Some(a.resources.clone()),
-            verbs: a.verbs().iter().map(|v| (*v).to_owned()).collect(),
-            ..PolicyRule::default()
-        })
-        .collect();
+    let rules = workload.access.iter().map(policy_rule).collect();
     let role = Role {
         metadata: scope.meta(name.clone()),
         rules: Some(rules),
@@ -73,6 +64,54 @@ pub(super) fn access(scope: &Scope<'_>) -> Option<(Role, RoleBinding)> {
         }]),
     };
     Some((role, binding))
+}
+
+/// A `role` of the app: its Role and the RoleBinding `NAME-binding` to its account.
+pub(super) fn app_role(app: &model::App, source: &model::AppRole) -> (Role, RoleBinding) {
+    let mut labels = app.labels.clone();
+    labels.insert(model::labels::NAME.to_owned(), source.name.clone());
+    labels.insert(model::labels::PART_OF.to_owned(), app.name.clone());
+    labels.insert(model::labels::COMPONENT.to_owned(), "role".to_owned());
+    labels.insert(
+        model::labels::MANAGED_BY.to_owned(),
+        model::labels::MANAGER.to_owned(),
+    );
+    let meta = |name: String| ObjectMeta {
+        name: Some(name),
+        namespace: Some(app.namespace.clone()),
+        labels: Some(labels.clone()),
+        annotations: non_empty_map(app.annotations.clone()),
+        ..ObjectMeta::default()
+    };
+    let role = Role {
+        metadata: meta(source.name.clone()),
+        rules: Some(source.access.iter().map(policy_rule).collect()),
+    };
+    let binding = RoleBinding {
+        metadata: meta(format!("{}-binding", source.name)),
+        role_ref: RoleRef {
+            api_group: Some("rbac.authorization.k8s.io".to_owned()),
+            kind: "Role".to_owned(),
+            name: source.name.clone(),
+        },
+        subjects: Some(vec![Subject {
+            kind: "ServiceAccount".to_owned(),
+            name: source.account.clone(),
+            namespace: Some(app.namespace.clone()),
+            ..Subject::default()
+        }]),
+    };
+    (role, binding)
+}
+
+/// One rule of a Role.
+fn policy_rule(a: &model::Access) -> PolicyRule {
+    PolicyRule {
+        api_groups: Some(vec![a.group.clone()]),
+        resources: Some(a.resources.clone()),
+        verbs: a.verbs().iter().map(|v| (*v).to_owned()).collect(),
+        ..PolicyRule::default()
+    }
 }
 
 /// Appends the workload's controller to `out`.

@@ -48,6 +48,8 @@ pub struct App {
     pub secrets: Vec<DeclaredSecret>,
     /// `external NAME …`: what the app calls outside the cluster.
     pub externals: Vec<External>,
+    /// `role NAME account=… { … }`: what an account several workloads share may do.
+    pub roles: Vec<AppRole>,
 }
 
 /// The namespace every cluster has, where objects that name none go. An app may run there, but
@@ -178,4 +180,18 @@ impl External {
             ExternalTarget::Host(_) => None,
         }
     }
+}
+
+/// `role NAME account=ACCOUNT { read …; write … }`: a Role of the app bound to one
+/// ServiceAccount (the namespace's `default`, or one several workloads run as).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppRole {
+    /// The Role's name; its RoleBinding is `NAME-binding`.
+    pub name: String,
+    /// Where the name was written.
+    pub span: Span,
+    /// The ServiceAccount it is granted to.
+    pub account: String,
+    /// What it may do.
+    pub access: Vec<super::Access>,
 }

@@ -16,7 +16,7 @@ mod storage;
 mod workload;
 
 pub use app::{
-    App, Cluster, DeclaredSecret, External, ExternalTarget, NetworkPolicy, PodDefaults,
+    App, AppRole, Cluster, DeclaredSecret, External, ExternalTarget, NetworkPolicy, PodDefaults,
     SharedConfig,
 };
 pub use batch::{Concurrency, CronSpec, JobSpec};

@@ -5,6 +5,7 @@
 //! reference. Every problem found is reported; the model is returned only when there is one `app`
 //! to return.
 
+mod access;
 mod app;
 mod component;
 mod container;

@@ -37,6 +37,20 @@ declare_rule! {
 
 impl Rule for BroadAccess {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
+        for role in &cx.app.roles {
+            for a in &role.access {
+                let list = a.resources.join("`, `");
+                if a.write {
+                    out.push_app(format!("the role `{}` may change `{list}` through the API", role.name))
+                        .label(a.span, "create, update, patch and delete")
+                        .help("grant `read` where the programs only read; keep `write` for what they must change, with `allow broad-access reason=\"…\"` in the app");
+                } else if a.group.is_empty() && a.resources.iter().any(|r| r == "secrets") {
+                    out.push_app(format!("the role `{}` may read every Secret of the namespace", role.name))
+                        .label(a.span, "every Secret")
+                        .help("mount or read the Secrets the workloads need by name (`env … secret=`, `secret-volume`) instead of through the API");
+                }
+            }
+        }
         for w in cx.workloads() {
             for a in &w.access {
                 let list = a.resources.join("`, `");

@@ -40,6 +40,7 @@ fn app(workloads: Vec<Workload>) -> App {
         config_maps: Vec::new(),
         secrets: Vec::new(),
         externals: Vec::new(),
+        roles: Vec::new(),
     }
 }
 

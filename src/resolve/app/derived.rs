@@ -105,6 +105,30 @@ fn collision(workload: &str, first: &str, object: &Named<'_>, diags: &mut Diagno
 /// The app's own ConfigMaps against the workloads: no workload's files ConfigMap has one's
 /// name, and every key a workload reads from one is in it.
 pub fn check_shared_configs(app: &App, diags: &mut Diagnostics) {
+    for role in &app.roles {
+        let binding = format!("{}-binding", role.name);
+        let taken = app.workloads.iter().find(|w| {
+            !w.access.is_empty()
+                && (names::base_controller(w) == role.name || names::base_controller(w) == binding)
+        });
+        if let Some(w) = taken {
+            diags.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_NAME,
+                    format!(
+                        "the role `{}` has the name of `{}`'s Role or RoleBinding",
+                        role.name, w.name
+                    ),
+                )
+                .label(role.span, "a Role and a RoleBinding `NAME-binding`")
+                .label(
+                    w.span,
+                    "its `access` makes a Role and RoleBinding of its name",
+                )
+                .help("give the role another name"),
+            );
+        }
+    }
     for external in app.externals.iter().filter(|x| x.service) {
         let taken = app.workloads.iter().find(|w| {
             (w.has_service() && names::service(w) == external.name) || w.name == external.name

@@ -79,5 +79,6 @@ fn named(view: &NodeView, diags: &mut Diagnostics) -> App {
         config_maps: Vec::new(),
         secrets: Vec::new(),
         externals: Vec::new(),
+        roles: Vec::new(),
     }
 }

@@ -40,7 +40,73 @@ const APP_SETTINGS: &[Setting] = &[
     app_only("config-map", config_map),
     app_only("secret", secret),
     app_only("external", external),
+    app_only("role", role),
 ];
+
+/// `role NAME account=ACCOUNT { read RESOURCE…; write RESOURCE… }`: what an account that several
+/// workloads run as may do through the API.
+fn role(app: &mut App, node: &NodeView, _layers: &mut Layers, diags: &mut Diagnostics) {
+    let mut e = node.read(diags);
+    let example = "role namespace-reader account=default { read \"services\" \"endpoints\" }";
+    let name = e
+        .require_arg("the Role's name", example, diags)
+        .and_then(|v| values::dns_label(&v, "Role", 244, "", diags).map(|n| (n, v.span)));
+    let account = e
+        .require_prop("account", example, diags)
+        .and_then(|v| values::dns_label(&v, "ServiceAccount", 253, "", diags));
+    e.finish(&["account"], diags);
+    let mut access = Vec::new();
+    for child in node.children() {
+        let mode = child.name();
+        if mode != "read" && mode != "write" {
+            crate::resolve::workload::unknown_in(&child, "a `role`", &["read", "write"], diags);
+            continue;
+        }
+        let mut c = child.read(diags);
+        let args = c.rest_args();
+        let group = c.prop("group");
+        c.finish(&["group"], diags);
+        access.extend(crate::resolve::access::rules(
+            mode,
+            &args,
+            group.as_ref(),
+            child.name_span(),
+            diags,
+        ));
+    }
+    let (Some((name, span)), Some(account)) = (name, account) else {
+        return;
+    };
+    if access.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                codes::MISSING_VALUE,
+                format!("the role `{name}` grants nothing"),
+            )
+            .label(span, "no rules")
+            .help("add `read \"services\" \"endpoints\"` (or `write …`) to its block"),
+        );
+        return;
+    }
+    if let Some(first) = app.roles.iter().find(|r| r.name == name) {
+        diags.push(
+            Diagnostic::error(
+                codes::DUPLICATE_NAME,
+                format!("two roles are named `{name}`"),
+            )
+            .label(span, "second role")
+            .label(first.span, "first defined here")
+            .help("give each `role` a name of its own"),
+        );
+        return;
+    }
+    app.roles.push(crate::model::AppRole {
+        name,
+        span,
+        account,
+        access,
+    });
+}
 
 /// `external NAME host=…|ip=… port=N [cidr=…] [service=#false]`: a dependency outside the
 /// cluster.
