@@ -95,7 +95,7 @@ pub(crate) fn references<'a>(cx: &Context<'a>) -> Vec<Reference<'a>> {
                         optional,
                         span,
                     } => (ObjectKind::ConfigMap, name, key, *optional, *span),
-                    EnvValue::Literal(_) | EnvValue::Field(_) => continue,
+                    EnvValue::Literal(_) | EnvValue::Field(_) | EnvValue::Address(_) => continue,
                 };
                 out.push(Reference {
                     kind,

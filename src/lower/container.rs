@@ -64,7 +64,7 @@ fn container(scope: &Scope<'_>, source: &model::Container, probes: bool) -> Cont
         image: source.image.as_ref().map(|image| image.reference.clone()),
         command: non_empty_vec(source.command.clone()),
         args: non_empty_vec(source.args.clone()),
-        env: non_empty_vec(source.env.iter().map(env_var).collect()),
+        env: non_empty_vec(source.env.iter().map(|v| env_var(scope.app, v)).collect()),
         env_from: non_empty_vec(source.env_from.iter().map(env_from).collect()),
         ports: non_empty_vec(source.ports.iter().map(container_port).collect()),
         resources: resources(&source.resources),
@@ -105,7 +105,7 @@ fn lifecycle(source: &model::Container) -> Option<Lifecycle> {
 }
 
 /// One environment variable.
-fn env_var(var: &model::EnvVar) -> EnvVar {
+fn env_var(app: &model::App, var: &model::EnvVar) -> EnvVar {
     let from = |source: EnvVarSource| EnvVar {
         name: var.name.clone(),
         value_from: Some(source),
@@ -150,6 +150,52 @@ fn env_var(var: &model::EnvVar) -> EnvVar {
             }),
             ..EnvVarSource::default()
         }),
+        EnvValue::Address(address) => EnvVar {
+            name: var.name.clone(),
+            value: Some(address_value(app, address)),
+            ..EnvVar::default()
+        },
+    }
+}
+
+/// Where `address` reaches its target: `HOST:PORT` by the target's Service name and the number
+/// it publishes the port on, or a URL with the scheme and path. Resolve checked the target and
+/// its port.
+pub(super) fn address_value(app: &model::App, address: &model::Address) -> String {
+    let (host, port) = match app.workload(&address.target) {
+        Some(target) => {
+            let ports: Vec<(u16, &model::Port)> = target.service_ports().collect();
+            let found = match &address.port {
+                None => ports.first(),
+                Some(PortRef::Number(n)) => ports
+                    .iter()
+                    .find(|(_, p)| p.number == *n)
+                    .or_else(|| ports.iter().find(|(s, _)| s == n)),
+                Some(PortRef::Name(name)) => ports.iter().find(|(_, p)| &p.name == name),
+            };
+            (
+                crate::model::names::service(target).to_owned(),
+                found.map(|(n, _)| *n),
+            )
+        }
+        None => (
+            address.target.clone(),
+            app.externals
+                .iter()
+                .find(|x| x.name == address.target)
+                .map(|x| x.port),
+        ),
+    };
+    let authority = match port {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    };
+    match &address.scheme {
+        Some(scheme) => format!(
+            "{scheme}://{authority}{}",
+            address.path.as_deref().unwrap_or_default()
+        ),
+        None => authority,
     }
 }
 

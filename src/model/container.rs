@@ -192,6 +192,25 @@ pub enum EnvValue {
     },
     /// A pod field (`metadata.name`, `status.podIP`, ...).
     Field(String),
+    /// `address=WORKLOAD`: another workload's (or external dependency's) address as its Service
+    /// publishes it — `orders:8080`, or a URL with `scheme=` and `path=` — kept in step with its
+    /// name and ports.
+    Address(Address),
+}
+
+/// `env NAME address=TARGET [port=PORT] [scheme=SCHEME] [path=PATH]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Address {
+    /// The workload or external dependency.
+    pub target: String,
+    /// Which of its ports: a name, or a container or Service number; the primary when `None`.
+    pub port: Option<PortRef>,
+    /// `http`, `redis`, …: the value is then a URL.
+    pub scheme: Option<String>,
+    /// The URL's path, after the port.
+    pub path: Option<String>,
+    /// Where the target was written.
+    pub span: Span,
 }
 
 /// A whole Secret or ConfigMap as environment variables.

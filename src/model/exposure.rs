@@ -91,4 +91,6 @@ pub struct Edge {
     pub target: String,
     /// Where it was written.
     pub span: Span,
+    /// Made by an `env … address=` rather than written in `uses` (its target is checked there).
+    pub from_address: bool,
 }

@@ -21,8 +21,8 @@ pub use app::{
 };
 pub use batch::{Concurrency, CronSpec, JobSpec};
 pub use container::{
-    Container, EnvFrom, EnvValue, EnvVar, Hook, Image, Port, PortRef, Probe, ProbeAction, Protocol,
-    Resources,
+    Address, Container, EnvFrom, EnvValue, EnvVar, Hook, Image, Port, PortRef, Probe, ProbeAction,
+    Protocol, Resources,
 };
 pub use exposure::{Edge, Exposure, HttpRouteExposure, Ingress, Route};
 pub use storage::{AccessMode, ConfigFile, Mount, Volume, VolumeKind};

@@ -32,6 +32,7 @@ pub fn check_references(
         );
     };
     for w in workloads {
+        check_addresses(w, &by_name, externals, &names, diags);
         for edge in &w.uses {
             if edge.target == w.name {
                 diags.push(
@@ -39,7 +40,10 @@ pub fn check_references(
                         .label(edge.span, "self-reference")
                         .help("`uses` names the other workloads this one calls"),
                 );
-            } else if !declared.contains(&edge.target) && !externals.contains(&edge.target) {
+            } else if !declared.contains(&edge.target)
+                && !externals.contains(&edge.target)
+                && !edge.from_address
+            {
                 unknown(
                     &edge.target,
                     edge.span,
@@ -116,6 +120,104 @@ pub fn check_references(
                     );
                 }
             }
+        }
+    }
+}
+
+/// Every `env … address=TARGET` of `w` names a workload with a Service, or an external
+/// dependency, and a port it publishes.
+fn check_addresses(
+    w: &Workload,
+    by_name: &BTreeMap<&str, &Workload>,
+    externals: &BTreeSet<String>,
+    names: &[&str],
+    diags: &mut Diagnostics,
+) {
+    let addresses = std::iter::once(&w.main)
+        .chain(&w.init)
+        .chain(&w.sidecars)
+        .flat_map(|c| &c.env)
+        .filter_map(|v| match &v.value {
+            crate::model::EnvValue::Address(a) => Some((v, a)),
+            _ => None,
+        });
+    for (var, a) in addresses {
+        if a.target == w.name {
+            continue;
+        }
+        let Some(target) = by_name.get(a.target.as_str()) else {
+            if externals.contains(&a.target) {
+                continue;
+            }
+            diags.push(
+                Diagnostic::error(
+                    codes::UNKNOWN_TARGET,
+                    format!(
+                        "`{}` addresses `{}`, which does not exist",
+                        var.name, a.target
+                    ),
+                )
+                .label(a.span, "no workload with this name")
+                .help(suggest_help(
+                    &a.target,
+                    names.iter().copied(),
+                    "name a workload of the app, or an `external` dependency",
+                )),
+            );
+            continue;
+        };
+        if !target.has_service() || target.published_ports().next().is_none() {
+            diags.push(
+                Diagnostic::error(
+                    codes::UNKNOWN_TARGET,
+                    format!(
+                        "`{}` addresses `{}`, which has no Service",
+                        var.name, a.target
+                    ),
+                )
+                .label(a.span, "nothing to connect to")
+                .help(if target.kind.is_batch() {
+                    format!(
+                        "a {} runs to completion and has no Service: nothing can connect to it",
+                        target.kind.keyword()
+                    )
+                } else {
+                    format!(
+                        "`{}` publishes no port: declare the `port` it listens on",
+                        a.target
+                    )
+                }),
+            );
+            continue;
+        }
+        let Some(port) = &a.port else { continue };
+        let found = match port {
+            PortRef::Name(n) => target.published_ports().any(|p| &p.name == n),
+            PortRef::Number(n) => target
+                .service_ports()
+                .any(|(s, p)| p.number == *n || s == *n),
+        };
+        if !found {
+            let shown = match port {
+                PortRef::Name(n) => n.clone(),
+                PortRef::Number(n) => n.to_string(),
+            };
+            let published: Vec<String> = target
+                .service_ports()
+                .map(|(s, p)| format!("{s} ({})", p.name))
+                .collect();
+            diags.push(
+                Diagnostic::error(
+                    codes::UNKNOWN_TARGET,
+                    format!("`{}` publishes no port `{shown}`", a.target),
+                )
+                .label(a.span, format!("`{}` addresses it", var.name))
+                .help(suggest_help(
+                    &shown,
+                    target.published_ports().map(|p| p.name.as_str()),
+                    &format!("its Service publishes {}", published.join(", ")),
+                )),
+            );
         }
     }
 }

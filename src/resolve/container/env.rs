@@ -5,7 +5,7 @@ use super::image::ImageCtx;
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::{Container, EnvFrom, EnvValue, EnvVar};
 use crate::resolve::layers::{Layers, upsert};
-use crate::resolve::values::{self, NodeView, Reading};
+use crate::resolve::values::{self, NodeView, Reading, Val};
 use crate::source::Span;
 
 /// `env NAME=VALUE…` or `env NAME secret=… key=…` (or `config=`, `field=`, `value=`): variables,
@@ -71,7 +71,8 @@ pub(super) fn env(
     let config = e.prop("config");
     let field = e.prop("field");
     let value = e.prop("value");
-    let sources = [&secret, &config, &field, &value]
+    let address = e.prop("address");
+    let sources = [&secret, &config, &field, &value, &address]
         .iter()
         .filter(|s| s.is_some())
         .count();
@@ -107,6 +108,8 @@ pub(super) fn env(
         })
     } else if let Some(v) = field {
         values::string(&v, diags).map(EnvValue::Field)
+    } else if let Some(v) = address {
+        read_address(&v, &mut e, diags).map(EnvValue::Address)
     } else {
         value
             .and_then(|v| values::text(&v, diags))
@@ -124,9 +127,83 @@ pub(super) fn env(
         );
     }
     e.finish(
-        &["secret", "config", "field", "key", "optional", "value"],
+        &[
+            "secret", "config", "field", "key", "optional", "value", "address", "port", "scheme",
+            "path",
+        ],
         diags,
     );
+}
+
+/// `address=TARGET [port=PORT] [scheme=SCHEME] [path=PATH]`: another workload's address; checked
+/// against the target once every workload is read.
+fn read_address(
+    target: &Val,
+    e: &mut Reading,
+    diags: &mut Diagnostics,
+) -> Option<crate::model::Address> {
+    let name = values::dns_label(target, "workload", 253, "", diags)?;
+    let port = match e.prop("port") {
+        Some(v) => Some(values::port_ref(&v, diags)?),
+        None => None,
+    };
+    let scheme = match e.prop("scheme") {
+        Some(v) => {
+            let scheme = values::string(&v, diags)?;
+            let valid = scheme.starts_with(|c: char| c.is_ascii_lowercase())
+                && scheme
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+-.".contains(&b));
+            if !valid {
+                diags.push(
+                    Diagnostic::error(
+                        codes::INVALID_VALUE,
+                        format!("`{scheme}` is not a URL scheme"),
+                    )
+                    .label(v.span, "not a scheme")
+                    .help("write the scheme without `://`, such as `http`, `grpc` or `redis`"),
+                );
+                return None;
+            }
+            Some(scheme)
+        }
+        None => None,
+    };
+    let path = match e.prop("path") {
+        Some(v) => {
+            let path = values::string(&v, diags)?;
+            if scheme.is_none() {
+                diags.push(
+                    Diagnostic::error(codes::MISSING_VALUE, "`path=` needs `scheme=`")
+                        .label(v.span, "a path of no URL")
+                        .help(format!(
+                            "a path belongs to a URL: write `scheme=http path=\"{path}\"`"
+                        )),
+                );
+                return None;
+            }
+            if !path.starts_with('/') {
+                diags.push(
+                    Diagnostic::error(
+                        codes::INVALID_VALUE,
+                        format!("the path `{path}` does not start with `/`"),
+                    )
+                    .label(v.span, "not from `/`")
+                    .help(format!("write `path=\"/{path}\"`")),
+                );
+                return None;
+            }
+            Some(path)
+        }
+        None => None,
+    };
+    Some(crate::model::Address {
+        target: name,
+        port,
+        scheme,
+        path,
+        span: target.span,
+    })
 }
 
 /// `env GREETING=Hello world`: a property first, then a stray word — an unquoted value with a

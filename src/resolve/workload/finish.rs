@@ -43,6 +43,26 @@ impl WorkloadBuilder {
             );
         }
         super::protocols::name_ports(&mut self.w);
+        // An address of another workload is a call to it: an edge, for the graph and the
+        // NetworkPolicies, written once.
+        let addressed: Vec<crate::model::Edge> = std::iter::once(&self.w.main)
+            .chain(&self.w.init)
+            .chain(&self.w.sidecars)
+            .flat_map(|c| &c.env)
+            .filter_map(|v| match &v.value {
+                crate::model::EnvValue::Address(a) => Some(crate::model::Edge {
+                    target: a.target.clone(),
+                    span: a.span,
+                    from_address: true,
+                }),
+                _ => None,
+            })
+            .collect();
+        for edge in addressed {
+            if !self.w.uses.iter().any(|e| e.target == edge.target) {
+                self.w.uses.push(edge);
+            }
+        }
         resolve_probe_ports(&mut self.w, diags);
         if self.w.main.ports.is_empty() && !matches!(self.w.expose, Exposure::Internal) {
             let span = match &self.w.expose {

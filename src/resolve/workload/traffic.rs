@@ -30,6 +30,7 @@ pub(super) fn uses(
             b.w.uses.push(Edge {
                 target,
                 span: t.span,
+                from_address: false,
             });
         }
     }
