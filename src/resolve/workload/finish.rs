@@ -392,6 +392,22 @@ impl WorkloadBuilder {
                 );
             }
         }
+        if !matches!(w.expose, Exposure::Internal)
+            && !w.main.ports.is_empty()
+            && w.published_ports().next().is_none()
+        {
+            let span = w.main.ports.first().map_or(w.span, |p| p.span);
+            diags.push(
+                Diagnostic::error(
+                    codes::MISSING_VALUE,
+                    format!("`{}` is exposed but its Service publishes no port", w.name),
+                )
+                .label(span, "kept off the Service with `publish=#false`")
+                .help(
+                    "publish the port the exposure should reach: leave out `publish=#false` on it",
+                ),
+            );
+        }
         if w.headless()
             && w.service.exposed_in_place
             && let Exposure::NodePort { span, .. } | Exposure::LoadBalancer { span, .. } = &w.expose
