@@ -373,6 +373,7 @@ fn yaml_stream(app: &App) -> String {
         out.push_str("---\n");
         out.push_str(&second);
     }
+    render::append_yaml(&mut out, objects(&lowering.manifests()));
     out
 }
 

@@ -41,7 +41,12 @@ fn every_example_in_the_language_reference_compiles() {
     let mut failures = String::new();
     for (line, text) in &blocks {
         let name = format!("docs/language.md:{line}");
-        let c = common::compile_text(&name, text);
+        // Files the reference includes (`manifest`) sit beside it in docs/.
+        let c = windlass::compile(
+            windlass::Input::new(&name, std::path::Path::new(&name), text.clone()),
+            &windlass::Options::default(),
+            &common::DiskLoader,
+        );
         if c.has_errors() || c.manifests().is_empty() {
             failures.push_str(&format!(
                 "block at line {line}:\n{}\n",
@@ -56,7 +61,7 @@ fn every_example_in_the_language_reference_compiles() {
                     env: Some(env.clone()),
                     ..windlass::Options::default()
                 },
-                &common::NoFiles,
+                &common::DiskLoader,
             );
             if e.has_errors() || e.manifests().is_empty() {
                 failures.push_str(&format!(

@@ -33,6 +33,7 @@ pub static RULES: &[&dyn Rule] = &[
     &rules::egress_anywhere::EgressAnywhere,
     &rules::near_miss_reference::NearMissReference,
     &rules::expected_objects::ExpectedObjects,
+    &rules::unvalidated_manifest::UnvalidatedManifest,
     // Security.
     &rules::privileged_container::PrivilegedContainer,
     &rules::host_path::HostPath,

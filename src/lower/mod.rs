@@ -57,6 +57,10 @@ pub fn lower_each(app: &App, mut sink: impl FnMut(Vec<Manifest>)) {
     for workload in &app.workloads {
         sink(lowering.workload(workload));
     }
+    let included = lowering.manifests();
+    if !included.is_empty() {
+        sink(included);
+    }
 }
 
 /// An app being lowered a component at a time, with what every workload's objects read of the
@@ -106,6 +110,34 @@ impl<'a> Lowering<'a> {
             }
         }
         out
+    }
+
+    /// The objects of the app's `manifest` files, after every workload's: in the app's
+    /// namespace (resolve put them there), with its `part-of` and `managed-by` labels where
+    /// they have none.
+    pub fn manifests(&self) -> Vec<Manifest> {
+        self.app
+            .manifests
+            .iter()
+            .map(|m| {
+                let mut object = m.object.clone();
+                if let Some(metadata) = object.get_mut("metadata").and_then(|v| v.as_object_mut()) {
+                    let labels = metadata
+                        .entry("labels")
+                        .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+                    if let Some(labels) = labels.as_object_mut() {
+                        labels
+                            .entry(PART_OF)
+                            .or_insert_with(|| self.app.name.clone().into());
+                        labels.entry(MANAGED_BY).or_insert_with(|| MANAGER.into());
+                    }
+                }
+                Manifest {
+                    component: m.component.clone(),
+                    object,
+                }
+            })
+            .collect()
     }
 
     /// The objects of one workload of the app, in the order of [`lower`].

@@ -50,6 +50,8 @@ pub struct App {
     pub externals: Vec<External>,
     /// `role NAME account=… { … }`: what an account several workloads share may do.
     pub roles: Vec<AppRole>,
+    /// `manifest "PATH"`: objects the language does not model, as the files hold them.
+    pub manifests: Vec<RawManifest>,
 }
 
 /// The namespace every cluster has, where objects that name none go. An app may run there, but
@@ -194,4 +196,22 @@ pub struct AppRole {
     pub account: String,
     /// What it may do.
     pub access: Vec<super::Access>,
+}
+
+/// One object of a `manifest "PATH"` file, in the app's namespace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawManifest {
+    /// Its kind.
+    pub kind: String,
+    /// Its name.
+    pub name: String,
+    /// Whether its kind's schema is known (a kind of Kubernetes or Gateway API); a custom
+    /// resource's is not.
+    pub known: bool,
+    /// The object, with the app's namespace.
+    pub object: serde_json::Value,
+    /// The `manifest` node's path, to point at.
+    pub span: Span,
+    /// The output file it goes in: `manifest-FILE`.
+    pub component: String,
 }

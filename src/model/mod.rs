@@ -17,7 +17,7 @@ mod workload;
 
 pub use app::{
     App, AppRole, Cluster, DeclaredSecret, External, ExternalTarget, NetworkPolicy, PodDefaults,
-    SharedConfig,
+    RawManifest, SharedConfig,
 };
 pub use batch::{Concurrency, CronSpec, JobSpec};
 pub use container::{

@@ -12,6 +12,7 @@ mod container;
 mod environment;
 mod import;
 mod layers;
+mod manifests;
 mod shared;
 pub mod values;
 mod workload;
@@ -114,6 +115,7 @@ pub fn resolve(
                 &view,
                 &mut components,
                 sources,
+                loader,
                 overrides.as_ref(),
                 &mut diags,
             )

@@ -31,6 +31,7 @@ pub mod single_instance_scaled;
 pub mod stateful_replicas_unclustered;
 pub mod stateful_without_volume;
 pub mod unpublished_port;
+pub mod unvalidated_manifest;
 
 use crate::model::{Container, Workload};
 

@@ -41,6 +41,7 @@ fn app(workloads: Vec<Workload>) -> App {
         secrets: Vec::new(),
         externals: Vec::new(),
         roles: Vec::new(),
+        manifests: Vec::new(),
     }
 }
 

@@ -9,6 +9,7 @@ use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::model::names::{self, Named};
 use crate::model::{App, ServiceAccount};
 use crate::resolve::values;
+use crate::source::Span;
 
 /// Reports every derived or written name that is too long for its kind or that another
 /// workload's object of the same kind already has. An object named after its workload as
@@ -244,6 +245,79 @@ pub fn check_shared_configs(app: &App, diags: &mut Diagnostics) {
                     );
                 }
             }
+        }
+    }
+}
+
+/// No object of a `manifest` file has the kind and name of one Windlass writes, or of another
+/// included object: the API server would keep one of them.
+pub fn check_manifests(app: &App, diags: &mut Diagnostics) {
+    if app.manifests.is_empty() {
+        return;
+    }
+    let mut generated: HashMap<(String, String), String> = HashMap::new();
+    let mut add = |kind: &str, name: String, by: &str| {
+        generated
+            .entry((kind.to_owned(), name))
+            .or_insert_with(|| by.to_owned());
+    };
+    for w in &app.workloads {
+        let by = format!("`{}`", w.name);
+        for object in names::objects(app, w) {
+            add(object.kind, object.name.into_owned(), &by);
+        }
+        let controller = names::base_controller(w).to_owned();
+        if w.autoscale.is_some() {
+            add("HorizontalPodAutoscaler", controller.clone(), &by);
+        }
+        if app.network_policy.is_some() {
+            add("NetworkPolicy", controller.clone(), &by);
+        }
+        if w.min_replicas() > 1
+            || !matches!(
+                w.disruption,
+                crate::model::Disruption::Auto | crate::model::Disruption::None
+            )
+        {
+            add("PodDisruptionBudget", controller, &by);
+        }
+    }
+    for config in &app.config_maps {
+        add("ConfigMap", config.name.clone(), "the app's `config-map`");
+    }
+    for external in app.externals.iter().filter(|x| x.service) {
+        add("Service", external.name.clone(), "an `external`");
+        add("EndpointSlice", external.name.clone(), "an `external`");
+    }
+    for role in &app.roles {
+        add("Role", role.name.clone(), "the app's `role`");
+        add(
+            "RoleBinding",
+            format!("{}-binding", role.name),
+            "the app's `role`",
+        );
+    }
+    let mut included: HashMap<(&str, &str), Span> = HashMap::new();
+    for m in &app.manifests {
+        if let Some(by) = generated.get(&(m.kind.clone(), m.name.clone())) {
+            diags.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_NAME,
+                    format!("the {} `{}` of a manifest is also written for {by}", m.kind, m.name),
+                )
+                .label(m.span, "this manifest holds it")
+                .help("Windlass writes that object itself: change it in the description (or rename the included one)"),
+            );
+        } else if let Some(first) = included.insert((m.kind.as_str(), m.name.as_str()), m.span) {
+            diags.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_NAME,
+                    format!("the {} `{}` is included twice", m.kind, m.name),
+                )
+                .label(m.span, "included again")
+                .label(first, "first included here")
+                .help("keep one of them"),
+            );
         }
     }
 }

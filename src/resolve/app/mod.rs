@@ -22,6 +22,7 @@ pub fn resolve_app(
     view: &NodeView,
     components: &mut Components,
     sources: &mut Sources,
+    loader: &dyn crate::source::Loader,
     overrides: Option<&Overrides>,
     diags: &mut Diagnostics,
 ) -> Option<App> {
@@ -29,6 +30,7 @@ pub fn resolve_app(
     let environment = overrides.map_or(&[][..], |o| o.settings.as_slice());
     settings::read(&mut app, view.children(), environment, diags);
     settings::check_default_namespace(&app, diags);
+    app.manifests = super::manifests::read(view, &app.namespace, sources, loader, diags);
     let defaults = AppDefaults {
         registry: app.registry.as_deref(),
         security: app.security,
@@ -42,6 +44,7 @@ pub fn resolve_app(
     app.incomplete = incomplete;
     derived::check(&app, diags);
     derived::check_shared_configs(&app, diags);
+    derived::check_manifests(&app, diags);
     (!app.name.is_empty()).then_some(app)
 }
 
@@ -80,5 +83,6 @@ fn named(view: &NodeView, diags: &mut Diagnostics) -> App {
         secrets: Vec::new(),
         externals: Vec::new(),
         roles: Vec::new(),
+        manifests: Vec::new(),
     }
 }

@@ -41,7 +41,12 @@ const APP_SETTINGS: &[Setting] = &[
     app_only("secret", secret),
     app_only("external", external),
     app_only("role", role),
+    app_only("manifest", manifest),
 ];
+
+/// `manifest "PATH"`: read with the files it names once the settings are (see
+/// `resolve/manifests.rs`), so nothing here.
+fn manifest(_app: &mut App, _node: &NodeView, _layers: &mut Layers, _diags: &mut Diagnostics) {}
 
 /// `role NAME account=ACCOUNT { read RESOURCE…; write RESOURCE… }`: what an account that several
 /// workloads run as may do through the API.
