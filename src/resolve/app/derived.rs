@@ -16,32 +16,35 @@ use crate::source::Span;
 /// declared is never the one reported: workload names are unique (two of one name are reported
 /// where they are declared), so the other object's name is the one to change.
 pub fn check(app: &App, diags: &mut Diagnostics) {
-    let objects: Vec<Vec<Named<'_>>> = app
-        .workloads
-        .iter()
-        .map(|w| names::objects(app, w))
-        .collect();
-    let mut first: HashMap<(&str, &str), usize> = HashMap::new();
-    for (i, list) in objects.iter().enumerate() {
-        for object in list.iter().filter(|o| o.own) {
-            first
-                .entry((object.kind, object.name.as_ref()))
-                .or_insert(i);
-        }
+    // Own names are unique (two workloads of one name are reported where they are declared),
+    // so only the other names are indexed, and own names are found through the workload names:
+    // most workloads have none but their own.
+    let mut by_name: HashMap<&str, usize> = HashMap::with_capacity(app.workloads.len());
+    for (i, w) in app.workloads.iter().enumerate() {
+        by_name.entry(w.name.as_str()).or_insert(i);
     }
-    for (i, list) in objects.iter().enumerate() {
-        let w = &app.workloads[i];
-        for object in list.iter().filter(|o| !o.own) {
+    let mut others: HashMap<(&str, String), usize> = HashMap::new();
+    for (i, w) in app.workloads.iter().enumerate() {
+        for object in names::objects(app, w).into_iter().filter(|o| !o.own) {
             if object.name.len() > object.limit {
                 let written = w.object_name.is_some()
                     || w.service.name.is_some()
                     || matches!(w.service_account, ServiceAccount::CreateNamed { .. });
-                too_long(&w.name, written, object, diags);
+                too_long(&w.name, written, &object, diags);
                 continue;
             }
-            match first.entry((object.kind, object.name.as_ref())) {
-                std::collections::hash_map::Entry::Occupied(seen) if *seen.get() != i => {
-                    collision(&w.name, &app.workloads[*seen.get()].name, object, diags);
+            let own = by_name.get(object.name.as_ref()).filter(|j| **j != i);
+            if let Some(&j) = own
+                && names::objects(app, &app.workloads[j])
+                    .iter()
+                    .any(|o| o.own && o.kind == object.kind)
+            {
+                collision(&w.name, &app.workloads[j].name, &object, diags);
+                continue;
+            }
+            match others.entry((object.kind, object.name.clone().into_owned())) {
+                std::collections::hash_map::Entry::Occupied(first) if *first.get() != i => {
+                    collision(&w.name, &app.workloads[*first.get()].name, &object, diags);
                 }
                 std::collections::hash_map::Entry::Occupied(_) => {}
                 std::collections::hash_map::Entry::Vacant(slot) => {
