@@ -29,6 +29,7 @@ pub mod every_env;
 pub mod graph;
 pub mod lower;
 pub mod model;
+pub mod patch;
 pub mod quantity;
 pub mod render;
 pub mod resolve;
@@ -260,6 +261,11 @@ pub fn compile(input: Input, options: &Options, loader: &dyn Loader) -> Compilat
             diagnostics.extend(found);
             if let Some(model) = model {
                 diagnostics.extend(check::check(&model, &options.config));
+                // Patches apply to the lowered objects: checked against them before anything
+                // is written.
+                if !diagnostics.has_errors() && !model.patches.is_empty() {
+                    diagnostics.extend(patch::check(&model, &lower::lower(&model)));
+                }
                 if !diagnostics.has_errors() {
                     output = lower_to(&model, options.goal);
                 }
@@ -329,6 +335,22 @@ pub fn environments(input: &Input) -> Option<Vec<String>> {
 
 /// Lowers a model without errors as far as `goal`.
 fn lower_to(app: &App, goal: Goal) -> Output {
+    if !app.patches.is_empty() {
+        // Patched objects are lowered whole, patched, then rendered.
+        let mut manifests = lower::lower(app);
+        patch::apply_all(app, &mut manifests);
+        return match goal {
+            Goal::Findings => Output::Nothing,
+            Goal::Objects => Output::Objects(manifests),
+            Goal::Yaml => Output::Yaml(render::stream(&manifests, render::Format::Yaml)),
+            Goal::Written => Output::Written(
+                manifests
+                    .iter()
+                    .map(|m| (diff::Key::of(&m.object), yaml::to_string(&m.object)))
+                    .collect(),
+            ),
+        };
+    }
     match goal {
         Goal::Findings => Output::Nothing,
         Goal::Objects => Output::Objects(lower::lower(app)),

@@ -40,6 +40,7 @@ pub static RULES: &[&dyn Rule] = &[
     &rules::host_network::HostNetwork,
     &rules::run_as_root::RunAsRoot,
     &rules::broad_access::BroadAccess,
+    &rules::patch_immutable::PatchImmutable,
     &rules::canary_replica_ratio::CanaryReplicaRatio,
     // State, scaling: copies of a server that does not cluster.
     &rules::single_instance_scaled::SingleInstanceScaled,

@@ -52,6 +52,8 @@ pub struct App {
     pub roles: Vec<AppRole>,
     /// `manifest "PATH"`: objects the language does not model, as the files hold them.
     pub manifests: Vec<RawManifest>,
+    /// `patch KIND NAME { … }`: edits of objects Windlass writes, applied after lowering.
+    pub patches: Vec<Patch>,
 }
 
 /// The namespace every cluster has, where objects that name none go. An app may run there, but
@@ -214,4 +216,65 @@ pub struct RawManifest {
     pub span: Span,
     /// The output file it goes in: `manifest-FILE`.
     pub component: String,
+}
+
+/// `patch KIND NAME { … }`: edits of one object Windlass writes, for what the language does not
+/// say (a `priorityClassName`, an odd field).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Patch {
+    /// The object's kind.
+    pub kind: String,
+    /// The object's name.
+    pub name: String,
+    /// Where the patch was written.
+    pub span: Span,
+    /// The edits, in order.
+    pub edits: Vec<Edit>,
+}
+
+/// One edit of a patch, at a field of the object (or of an object within it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Edit {
+    /// `field VALUE` or `field V1 V2 …`: the field becomes the value (a list replaces the list).
+    Set {
+        /// The field.
+        key: String,
+        /// Its new value.
+        value: serde_json::Value,
+        /// Where it was written.
+        span: Span,
+    },
+    /// `field #null`: the field is removed.
+    Delete {
+        /// The field.
+        key: String,
+        /// Where it was written.
+        span: Span,
+    },
+    /// `field { … }`: edits inside the object at the field (made when absent).
+    Object {
+        /// The field.
+        key: String,
+        /// The edits inside it.
+        edits: Vec<Edit>,
+        /// Where it was written.
+        span: Span,
+    },
+    /// `field KEY=VALUE { … }` (or `… #null`): the entry of the list at the field whose `KEY`
+    /// is `VALUE` — a container by `name`, a port by `containerPort` — edited in place, added
+    /// when there is none, or removed.
+    Entry {
+        /// The list's field.
+        key: String,
+        /// The field that identifies the entry.
+        by: String,
+        /// Its value.
+        value: serde_json::Value,
+        /// The edits inside the entry; empty with `remove`.
+        edits: Vec<Edit>,
+        /// Remove the entry.
+        remove: bool,
+        /// Where it was written.
+        span: Span,
+    },
 }

@@ -16,8 +16,8 @@ mod storage;
 mod workload;
 
 pub use app::{
-    App, AppRole, Cluster, DeclaredSecret, External, ExternalTarget, NetworkPolicy, PodDefaults,
-    RawManifest, SharedConfig,
+    App, AppRole, Cluster, DeclaredSecret, Edit, External, ExternalTarget, NetworkPolicy, Patch,
+    PodDefaults, RawManifest, SharedConfig,
 };
 pub use batch::{Concurrency, CronSpec, JobSpec};
 pub use container::{

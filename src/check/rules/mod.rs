@@ -19,6 +19,7 @@ pub mod missing_resource_requests;
 pub mod near_miss_reference;
 pub mod nodeport_duplicate;
 pub mod nodeport_range;
+pub mod patch_immutable;
 pub mod pdb_never_evicts;
 pub mod privileged_container;
 pub mod probe_port_undeclared;

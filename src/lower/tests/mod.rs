@@ -42,6 +42,7 @@ fn app(workloads: Vec<Workload>) -> App {
         externals: Vec::new(),
         roles: Vec::new(),
         manifests: Vec::new(),
+        patches: Vec::new(),
     }
 }
 

@@ -84,5 +84,6 @@ fn named(view: &NodeView, diags: &mut Diagnostics) -> App {
         externals: Vec::new(),
         roles: Vec::new(),
         manifests: Vec::new(),
+        patches: Vec::new(),
     }
 }

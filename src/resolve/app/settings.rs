@@ -42,7 +42,117 @@ const APP_SETTINGS: &[Setting] = &[
     app_only("external", external),
     app_only("role", role),
     app_only("manifest", manifest),
+    app_only("patch", patch),
 ];
+
+/// `patch KIND NAME { field VALUE; field { … }; list KEY=VALUE { … }; field #null }`: edits of an
+/// object Windlass writes (checked against the objects once they are written).
+fn patch(app: &mut App, node: &NodeView, _layers: &mut Layers, diags: &mut Diagnostics) {
+    let mut e = node.read(diags);
+    let example =
+        "patch Deployment orders { spec { template { spec { priorityClassName high } } } }";
+    let kind = e.require_arg("the object's kind", example, diags).and_then(|v| {
+        let kind = values::string(&v, diags)?;
+        let valid = kind.starts_with(|c: char| c.is_ascii_uppercase())
+            && kind.bytes().all(|b| b.is_ascii_alphanumeric());
+        if !valid {
+            diags.push(
+                Diagnostic::error(codes::INVALID_VALUE, format!("`{kind}` is not a kind"))
+                    .label(v.span, "not a kind")
+                    .help("write the object's kind as in its YAML: `Deployment`, `Service`, `StatefulSet`"),
+            );
+            return None;
+        }
+        Some(kind)
+    });
+    let name = e
+        .require_arg("the object's name", example, diags)
+        .and_then(|v| values::string(&v, diags));
+    e.finish(&[], diags);
+    let edits = edits(node, diags);
+    let (Some(kind), Some(name)) = (kind, name) else {
+        return;
+    };
+    if edits.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                codes::MISSING_VALUE,
+                format!("the patch of {kind} `{name}` changes nothing"),
+            )
+            .label(node.name_span(), "no edits")
+            .help(format!(
+                "write the fields to change in its block: `{example}`"
+            )),
+        );
+        return;
+    }
+    app.patches.push(crate::model::Patch {
+        kind,
+        name,
+        span: node.name_span(),
+        edits,
+    });
+}
+
+/// The edits of a patch's block (or of a field's within it).
+fn edits(node: &NodeView, diags: &mut Diagnostics) -> Vec<crate::model::Edit> {
+    use crate::model::Edit;
+    use crate::syntax::reader::Value;
+    let mut out = Vec::new();
+    for child in node.children() {
+        let key = child.name().to_owned();
+        let span = child.name_span();
+        let mut e = child.read(diags);
+        let args = e.rest_args();
+        let props = e.rest_props();
+        e.finish(&[], diags);
+        let json = |v: &Val| match &v.value {
+            Value::String(s) => serde_json::Value::String(s.clone()),
+            Value::Integer(i) => {
+                i64::try_from(*i).map_or(serde_json::Value::Null, serde_json::Value::from)
+            }
+            Value::Float(f) => serde_json::Number::from_f64(*f)
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Null => serde_json::Value::Null,
+        };
+        let is_null = args.len() == 1 && matches!(args[0].value, Value::Null);
+        match (props.as_slice(), child.has_children()) {
+            ([], false) if is_null => out.push(Edit::Delete { key, span }),
+            ([], false) if args.len() == 1 => out.push(Edit::Set {
+                key,
+                value: json(&args[0]),
+                span,
+            }),
+            ([], false) if args.len() > 1 => out.push(Edit::Set {
+                key,
+                value: serde_json::Value::Array(args.iter().map(json).collect()),
+                span,
+            }),
+            ([], true) if args.is_empty() => out.push(Edit::Object {
+                key,
+                edits: edits(&child, diags),
+                span,
+            }),
+            ([by], has_children) if args.is_empty() || (is_null && !has_children) => {
+                out.push(Edit::Entry {
+                    key,
+                    by: by.key.clone(),
+                    value: json(&by.val),
+                    edits: if has_children { edits(&child, diags) } else { Vec::new() },
+                    remove: is_null,
+                    span,
+                });
+            }
+            _ => diags.push(
+                Diagnostic::error(codes::INVALID_VALUE, format!("`{key}` is not an edit"))
+                    .label(span, "one value, a list of values, a block, `#null`, or `KEY=VALUE { … }`")
+                    .help("write `field VALUE`, `field V1 V2`, `field { … }`, `field #null` (removes it), or `list name=NAME { … }` (edits the entry of the list whose `name` is NAME)"),
+            ),
+        }
+    }
+    out
+}
 
 /// `manifest "PATH"`: read with the files it names once the settings are (see
 /// `resolve/manifests.rs`), so nothing here.
