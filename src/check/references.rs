@@ -177,6 +177,16 @@ pub(crate) fn created(app: &App) -> BTreeSet<(ObjectKind, String)> {
     for config in &app.config_maps {
         out.insert((ObjectKind::ConfigMap, config.name.clone()));
     }
+    // What a `manifest` file includes is created with the app.
+    for m in &app.manifests {
+        let kind = match m.kind.as_str() {
+            "Secret" => ObjectKind::Secret,
+            "ConfigMap" => ObjectKind::ConfigMap,
+            "ServiceAccount" => ObjectKind::ServiceAccount,
+            _ => continue,
+        };
+        out.insert((kind, m.name.clone()));
+    }
     for w in &app.workloads {
         if matches!(
             w.service_account,

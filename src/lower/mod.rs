@@ -113,8 +113,8 @@ impl<'a> Lowering<'a> {
     }
 
     /// The objects of the app's `manifest` files, after every workload's: in the app's
-    /// namespace (resolve put them there), with its `part-of` and `managed-by` labels where
-    /// they have none.
+    /// namespace (resolve put them there), with the standard labels where they have none
+    /// (`name`: the object's, `component`: `manifest`).
     pub fn manifests(&self) -> Vec<Manifest> {
         self.app
             .manifests
@@ -127,8 +127,14 @@ impl<'a> Lowering<'a> {
                         .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
                     if let Some(labels) = labels.as_object_mut() {
                         labels
+                            .entry(labels::NAME)
+                            .or_insert_with(|| m.name.clone().into());
+                        labels
                             .entry(PART_OF)
                             .or_insert_with(|| self.app.name.clone().into());
+                        labels
+                            .entry(labels::COMPONENT)
+                            .or_insert_with(|| "manifest".into());
                         labels.entry(MANAGED_BY).or_insert_with(|| MANAGER.into());
                     }
                 }
