@@ -33,6 +33,7 @@ pub mod patch;
 pub mod quantity;
 pub mod render;
 pub mod resolve;
+pub mod schema;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;

@@ -255,6 +255,16 @@ fn object_of(
     }
     let metadata = object.get_mut("metadata").and_then(Value::as_object_mut)?;
     metadata.insert("namespace".to_owned(), Value::String(namespace.to_owned()));
+    // A kind whose schema is known must read back whole: a misspelt field would be dropped
+    // without a word by a client, refused by a strict server.
+    if let Some(problem) = crate::schema::problem(&object) {
+        fail(
+            format!("({kind} `{name}`) does not follow its schema: {problem}"),
+            "write the fields as the Kubernetes API names them, with values of their type (`kubectl explain` shows them)",
+            diags,
+        );
+        return None;
+    }
     Some(RawManifest {
         kind: kind.clone(),
         name,
