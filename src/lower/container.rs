@@ -186,6 +186,11 @@ pub(super) fn address_value(app: &model::App, address: &model::Address) -> Strin
                 .map(|x| x.port),
         ),
     };
+    let host = if address.fqdn {
+        format!("{host}.{}.svc.cluster.local", app.namespace)
+    } else {
+        host
+    };
     let authority = match port {
         Some(port) => format!("{host}:{port}"),
         None => host,

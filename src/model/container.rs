@@ -209,6 +209,9 @@ pub struct Address {
     pub scheme: Option<String>,
     /// The URL's path, after the port.
     pub path: Option<String>,
+    /// `fqdn=#true`: the Service's full name in the cluster's DNS
+    /// (`NAME.NAMESPACE.svc.cluster.local`), as some clients want it.
+    pub fqdn: bool,
     /// Where the target was written.
     pub span: Span,
 }

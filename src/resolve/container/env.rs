@@ -129,7 +129,7 @@ pub(super) fn env(
     e.finish(
         &[
             "secret", "config", "field", "key", "optional", "value", "address", "port", "scheme",
-            "path",
+            "path", "fqdn",
         ],
         diags,
     );
@@ -197,11 +197,16 @@ fn read_address(
         }
         None => None,
     };
+    let fqdn = match e.prop("fqdn") {
+        Some(v) => values::boolean(&v, diags)?,
+        None => false,
+    };
     Some(crate::model::Address {
         target: name,
         port,
         scheme,
         path,
+        fqdn,
         span: target.span,
     })
 }
