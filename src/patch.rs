@@ -69,6 +69,17 @@ pub fn check(app: &App, manifests: &[Manifest]) -> Diagnostics {
             );
             continue;
         }
+        if let Some(problem) = selector_problem(&patched) {
+            diags.push(
+                Diagnostic::error(
+                    codes::INVALID_VALUE,
+                    format!("the patched {} `{}` selects no pod of its own", patch.kind, patch.name),
+                )
+                .label(patch.span, problem)
+                .help("a controller's selector must match its pod template's labels, or the API server refuses it: patch both, or keep the selector"),
+            );
+            continue;
+        }
         if let Some(problem) = crate::schema::problem(&patched) {
             diags.push(
                 Diagnostic::error(
@@ -82,6 +93,28 @@ pub fn check(app: &App, manifests: &[Manifest]) -> Diagnostics {
         }
     }
     diags
+}
+
+/// What is wrong with a controller whose selector its own pod template's labels do not match.
+fn selector_problem(object: &Value) -> Option<String> {
+    let kind = object["kind"].as_str()?;
+    if !matches!(
+        kind,
+        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet"
+    ) {
+        return None;
+    }
+    let selector = object["spec"]["selector"]["matchLabels"].as_object()?;
+    let labels = &object["spec"]["template"]["metadata"]["labels"];
+    selector
+        .iter()
+        .find(|(k, v)| labels.get(k.as_str()) != Some(*v))
+        .map(|(k, v)| {
+            format!(
+                "`{k}: {}` is not among the pods' labels",
+                v.as_str().unwrap_or("…")
+            )
+        })
 }
 
 /// Whether `object` is the one `patch` names.

@@ -17,7 +17,12 @@ declare_rule! {
     ///
     /// ## Example
     /// ```kdl
-    /// patch Deployment orders { spec { selector { matchLabels { tier backend } } } }
+    /// patch Deployment orders {
+    ///     spec {
+    ///         selector { matchLabels { tier backend } }
+    ///         template { metadata { labels { tier backend } } }
+    ///     }
+    /// }
     /// service orders { image "orders:1.0.0"; port 8080 }
     /// ```
     ///
