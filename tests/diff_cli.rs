@@ -135,7 +135,7 @@ fn formats_print_the_same_report() {
     assert_eq!(json.status.code(), Some(0), "{}", text(&json.stderr));
     assert!(json.stderr.is_empty(), "{}", text(&json.stderr));
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(report["summary"]["classes"]["attention"], 3);
+    assert_eq!(report["summary"]["classes"]["attention"], 4);
     for change in report["changes"].as_array().unwrap() {
         for field in ["resource", "path", "old", "new", "class", "reason"] {
             assert!(change.get(field).is_some(), "{field} missing in {change}");

@@ -91,6 +91,14 @@ pub fn field(key: &Key, change: &FieldChange) -> Verdict {
             ),
             ["type"] => service_type(old, new),
             ["ports", "name" | "appProtocol"] => service_port(change, spec),
+            ["ports"] if change.new.is_none() && change.old.is_some() => {
+                let port = change.path.item_after("ports").unwrap_or("?");
+                Verdict::attention(format!(
+                    "port {port} is no longer published: in-cluster callers of `{}:{}` stop reaching it",
+                    key.name,
+                    port.split('/').next().unwrap_or(port)
+                ))
+            }
             _ => Verdict::safe("applies in place"),
         },
         "Ingress" => ingress(change, spec),
