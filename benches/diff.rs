@@ -27,8 +27,8 @@ use std::time::Duration;
 use common::Timer;
 use generate::Databases;
 use serde_json::Value;
-use windlass::diff;
 use windlass::diff::read::{self, Syntax};
+use windlass::diff::{self, Section};
 use windlass::render::{self, Format};
 
 /// Workloads in the generated application.
@@ -68,7 +68,8 @@ fn main() -> ExitCode {
         eprintln!("error: {err}");
         return ExitCode::FAILURE;
     }
-    let markdown = diff::report::markdown(&diff::diff(&previous, &new_objects));
+    let markdown =
+        diff::report::markdown(&[Section::app(diff::diff(&previous, &new_objects))], None);
 
     let cells = [
         (
@@ -81,15 +82,21 @@ fn main() -> ExitCode {
         ),
         (
             "human",
-            timer.measure(|| diff::report::human(&diff::diff(&previous, &new_objects), false)),
+            timer.measure(|| {
+                diff::report::human(&[Section::app(diff::diff(&previous, &new_objects))], false)
+            }),
         ),
         (
             "markdown",
-            timer.measure(|| diff::report::markdown(&diff::diff(&previous, &new_objects))),
+            timer.measure(|| {
+                diff::report::markdown(&[Section::app(diff::diff(&previous, &new_objects))], None)
+            }),
         ),
         (
             "json",
-            timer.measure(|| diff::report::json(&diff::diff(&previous, &new_objects))),
+            timer.measure(|| {
+                diff::report::json(&[Section::app(diff::diff(&previous, &new_objects))])
+            }),
         ),
         (
             "total",
@@ -100,7 +107,7 @@ fn main() -> ExitCode {
                     (Ok(previous), Ok(now)) => {
                         let report =
                             diff::diff(&previous, now.manifests().iter().map(|m| &m.object));
-                        diff::report::markdown(&report)
+                        diff::report::markdown(&[Section::app(report.clone())], None)
                     }
                     _ => String::new(),
                 }

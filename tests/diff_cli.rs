@@ -181,19 +181,36 @@ fn against_a_directory_a_stream_or_stdin() {
     let json = run(windlass(root).args(["build", "before.kdl", "--format", "json"]));
     std::fs::write(root.join("previous.json"), &json.stdout).unwrap();
     for against in ["previous.yaml", "previous.json"] {
-        let out = run(windlass(root).args(["diff", "--against", against, "--format", "json"]));
+        // Where the output is applied from is the one thing the files do not say.
+        let out = run(windlass(root).args([
+            "diff",
+            "--against",
+            against,
+            "--apply-dir",
+            "out",
+            "--format",
+            "json",
+        ]));
         assert_eq!(
-            out.stdout,
-            from_dir.stdout,
+            text(&out.stdout),
+            text(&from_dir.stdout),
             "{against}: {}",
             text(&out.stderr)
         );
     }
     let piped = common::run_with_input(
-        windlass(root).args(["diff", "--against", "-", "--format", "json"]),
+        windlass(root).args([
+            "diff",
+            "--against",
+            "-",
+            "--apply-dir",
+            "out",
+            "--format",
+            "json",
+        ]),
         &stream.stdout,
     );
-    assert_eq!(piped.stdout, from_dir.stdout);
+    assert_eq!(text(&piped.stdout), text(&from_dir.stdout));
 }
 
 #[test]
@@ -445,4 +462,106 @@ fn env_compares_one_environment_on_both_sides() {
         "prod did not change: {}",
         text(&prod.stdout)
     );
+}
+
+/// A description whose environments change what the base app does not: prod's database volume.
+fn environments_description(prod_size: &str, staging: bool) -> String {
+    let mut text = format!(
+        "app shop {{\n    service orders {{\n        image \"orders:3.1.0\"\n        port 8080\n    }}\n    database mysql engine=mysql storage=\"10Gi\"\n}}\n\nenvironment prod {{\n    namespace shop-prod\n    database mysql storage=\"{prod_size}\"\n}}\n"
+    );
+    if staging {
+        text.push_str("\nenvironment staging {\n    namespace shop-staging\n}\n");
+    }
+    text
+}
+
+#[test]
+fn diff_covers_the_base_app_and_every_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("windlass.kdl"),
+        environments_description("200Gi", true),
+    )
+    .unwrap();
+    // Against a `build --all-envs` directory: each environment against its folder.
+    let built = run(windlass(root).args(["build", "--all-envs", "-o", "out"]));
+    assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
+    std::fs::write(
+        root.join("windlass.kdl"),
+        environments_description("100Gi", true),
+    )
+    .unwrap();
+    let out = run(windlass(root).args(["diff", "--against", "out", "--format", "json"]));
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sections: Vec<&serde_json::Value> = report["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["environment"])
+        .collect();
+    assert_eq!(sections, ["prod", "staging"], "{report:#}");
+    let changes = report["changes"].as_array().unwrap();
+    assert!(!changes.is_empty());
+    assert!(
+        changes
+            .iter()
+            .all(|c| c["environment"] == "prod" && c["class"] == "data-loss"),
+        "{report:#}"
+    );
+    assert_eq!(
+        report["sections"][0]["apply"]["command"],
+        "KUBECTL_APPLYSET=true kubectl apply -k out/prod --prune --applyset=windlass-shop-prod -n shop-prod"
+    );
+    // --env narrows it.
+    let staging =
+        run(windlass(root).args(["diff", "--env", "staging", "--against", "out/staging"]));
+    assert_eq!(staging.status.code(), Some(0), "{}", text(&staging.stderr));
+
+    if common::external_tool("git").is_none() {
+        return;
+    }
+    std::fs::write(
+        root.join("windlass.kdl"),
+        environments_description("200Gi", true),
+    )
+    .unwrap();
+    git(root, &["init", "--quiet"]);
+    git(root, &["add", "windlass.kdl"]);
+    git(root, &["commit", "--quiet", "-m", "first"]);
+    // Only prod's volume shrinks, and staging is removed: the README's CI recipe (`--base`, no
+    // `--env`) must see both.
+    std::fs::write(
+        root.join("windlass.kdl"),
+        environments_description("100Gi", false),
+    )
+    .unwrap();
+    let human = run(windlass(root).args(["diff", "--base", "HEAD"]));
+    assert_eq!(human.status.code(), Some(3), "{}", text(&human.stdout));
+    let shown = text(&human.stdout);
+    assert!(
+        shown.starts_with("windlass diff: the app and 2 environments: "),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("── environment `prod`: 1 changed"),
+        "{shown}"
+    );
+    assert!(shown.contains("shrunk from 200Gi to 100Gi"), "{shown}");
+    assert!(
+        shown.contains("── environment `staging`: ") && shown.contains("removed"),
+        "{shown}"
+    );
+    let markdown = run(windlass(root).args(["diff", "--base", "HEAD", "--format", "markdown"]));
+    assert_eq!(markdown.status.code(), Some(3));
+    let markdown = text(&markdown.stdout);
+    assert!(markdown.contains("| env `prod` |"), "{markdown}");
+    assert!(
+        markdown.contains("🔥 **data loss** in environment `prod`"),
+        "{markdown}"
+    );
+    let base_only =
+        run(windlass(root).args(["diff", "--base", "HEAD", "--env", "prod", "--exit-code"]));
+    assert_eq!(base_only.status.code(), Some(3));
 }

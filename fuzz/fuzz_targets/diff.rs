@@ -11,7 +11,7 @@ use libfuzzer_sys::fuzz_target;
 use std::collections::HashMap;
 
 use windlass::diff::read::{Syntax, changed_objects, objects};
-use windlass::diff::{self, report};
+use windlass::diff::{self, Section, report};
 use windlass::yaml as own_yaml;
 
 /// When the fast reader accepts `text`, the general reader reads the same documents.
@@ -52,9 +52,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let report = diff::diff(&old, &new);
-    let _ = report::human(&report, true);
-    let _ = report::markdown(&report);
-    let _ = report::json(&report);
+    let _ = report::human(&[Section::app(report.clone())], true);
+    let _ = report::markdown(&[Section::app(report.clone())], None);
+    let _ = report::json(&[Section::app(report.clone())]);
     let _ = report::summary(&report);
     let _ = report::class_summary(&report);
     // Matching unchanged documents by their text first changes nothing in the report (with
@@ -82,5 +82,5 @@ fuzz_target!(|data: &[u8]| {
         .collect();
     let mut by_text = diff::diff(&changed, rest);
     by_text.unchanged += same.len();
-    assert_eq!(report::json(&by_text), report::json(&report));
+    assert_eq!(report::json(&[Section::app(by_text.clone())]), report::json(&[Section::app(report.clone())]));
 });

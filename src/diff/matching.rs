@@ -71,7 +71,12 @@ pub fn pair<'a>(
         .zip(&matched)
         .map(|(n, m)| m.is_none().then(|| side(n)))
         .collect();
-    for (n, o) in renames(&old_left, &new_left) {
+    for (n, o) in moved(&old_left, &new_left) {
+        matched[n] = Some(o);
+        taken[o] = true;
+    }
+    let paired_new: Vec<bool> = matched.iter().map(Option::is_some).collect();
+    for (n, o) in renames(&old_left, &new_left, &taken, &paired_new) {
         matched[n] = Some(o);
         taken[o] = true;
     }
@@ -123,18 +128,58 @@ fn index<'a>(objects: impl IntoIterator<Item = &'a Value>) -> Vec<(Key, &'a Valu
         .collect()
 }
 
+/// Pairs of (new index, old index) of objects that only moved to another namespace: the same
+/// group, kind and name, each the only one of its kind so named on its side. A namespace change
+/// moves every object at once, and their contents alone would pair them wrongly (all alike).
+fn moved(old: &[Option<Side>], new: &[Option<Side>]) -> Vec<(usize, usize)> {
+    let by_name = |sides: &[Option<Side>]| -> HashMap<(String, String, String), Option<usize>> {
+        let mut out: HashMap<(String, String, String), Option<usize>> = HashMap::new();
+        for (i, side) in sides.iter().enumerate() {
+            if let Some(s) = side {
+                let key = (s.key.group.clone(), s.key.kind.clone(), s.key.name.clone());
+                out.entry(key)
+                    .and_modify(|seen| *seen = None)
+                    .or_insert(Some(i));
+            }
+        }
+        out
+    };
+    let old_names = by_name(old);
+    let mut out: Vec<(usize, usize)> = by_name(new)
+        .into_iter()
+        .filter_map(|(key, n)| {
+            let (n, o) = (n?, (*old_names.get(&key)?)?);
+            let moved = old[o].as_ref()?.key.namespace != new[n].as_ref()?.key.namespace;
+            moved.then_some((n, o))
+        })
+        .collect();
+    // In output order, never in the hash map's.
+    out.sort_unstable();
+    out
+}
+
 /// Pairs of (new index, old index) that look like renames, best first, each object used once.
-/// `old` and `new` hold the objects left over after matching by key.
-fn renames(old: &[Option<Side>], new: &[Option<Side>]) -> Vec<(usize, usize)> {
+/// `old` and `new` hold the objects left over after matching by key; those `paired_old` and
+/// `paired_new` mark were paired since.
+fn renames(
+    old: &[Option<Side>],
+    new: &[Option<Side>],
+    paired_old: &[bool],
+    paired_new: &[bool],
+) -> Vec<(usize, usize)> {
     // Unmatched objects by kind, in order.
     let mut kinds: BTreeMap<&str, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
     for (i, side) in old.iter().enumerate() {
-        if let Some(side) = side {
+        if let Some(side) = side
+            && !paired_old[i]
+        {
             kinds.entry(&side.key.kind).or_default().0.push(i);
         }
     }
     for (i, side) in new.iter().enumerate() {
-        if let Some(side) = side {
+        if let Some(side) = side
+            && !paired_new[i]
+        {
             kinds.entry(&side.key.kind).or_default().1.push(i);
         }
     }

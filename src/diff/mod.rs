@@ -21,11 +21,13 @@
 //! Normalisation and comparison share one view of the Kubernetes schema (`schema.rs`): which
 //! values mean "not set", and how the items of each list are matched.
 
+mod callers;
 mod classify;
 mod fields;
 mod matching;
 mod normal;
 pub mod read;
+mod releases;
 pub mod report;
 mod schema;
 
@@ -217,6 +219,78 @@ pub struct Report {
     pub unchanged: usize,
 }
 
+/// One part of a comparison: the base app or one of its environments, with its report and how
+/// its new output is applied.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Section {
+    /// The environment compared; `None` for the base app.
+    pub env: Option<String>,
+    /// What differs.
+    pub report: Report,
+    /// The apply that deletes what the new output no longer holds; `None` when not known (the
+    /// environment is gone from the description).
+    pub apply: Option<Apply>,
+}
+
+impl Section {
+    /// The report of the base app, applied in an unknown way: what a comparison of two sets of
+    /// objects is.
+    pub fn app(report: Report) -> Self {
+        Section {
+            env: None,
+            report,
+            apply: None,
+        }
+    }
+
+    /// A section whose new output is applied with `apply`: each object it removes is named as
+    /// one that apply deletes.
+    pub fn new(env: Option<String>, mut report: Report, apply: Option<Apply>) -> Self {
+        if let Some(apply) = &apply {
+            for resource in &mut report.resources {
+                if resource.status == Status::Removed {
+                    for change in &mut resource.changes {
+                        change.reason = format!(
+                            "{}; the pruning apply (`--applyset={}`) deletes it",
+                            change.reason, apply.set.name
+                        );
+                    }
+                }
+            }
+        }
+        Section { env, report, apply }
+    }
+
+    /// `environment `prod``, or `the app` for the base app.
+    pub fn title(&self) -> String {
+        match &self.env {
+            Some(env) => format!("environment `{env}`"),
+            None => "the app".to_owned(),
+        }
+    }
+}
+
+/// How a section's new output is applied with pruning.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Apply {
+    /// The app's ApplySet in that environment.
+    pub set: crate::render::applyset::ApplySet,
+    /// The directory `build -o` writes the output to.
+    pub dir: String,
+}
+
+impl Apply {
+    /// The whole command: `KUBECTL_APPLYSET=true kubectl apply -k DIR --prune --applyset=… -n NS`.
+    pub fn command(&self) -> String {
+        self.set.command(&self.dir)
+    }
+}
+
+/// Whether any section has a breaking or data-loss change.
+pub fn any_dangerous(sections: &[Section]) -> bool {
+    sections.iter().any(|s| s.report.is_dangerous())
+}
+
 /// The number of resources per [`Status`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StatusCounts {
@@ -264,6 +338,16 @@ impl Report {
         counts
     }
 
+    /// The objects an apply with pruning deletes: those removed, and the old name of those
+    /// renamed.
+    pub fn deleted(&self) -> impl Iterator<Item = &Key> {
+        self.resources.iter().filter_map(|r| match &r.status {
+            Status::Removed => Some(&r.key),
+            Status::Renamed { from } => Some(from),
+            _ => None,
+        })
+    }
+
     /// The workloads whose pods restart, in the order of the report.
     pub fn restarts(&self) -> impl Iterator<Item = &Key> {
         self.resources.iter().filter(|r| r.restarts).map(|r| &r.key)
@@ -277,7 +361,9 @@ pub fn diff<'a>(
     old: impl IntoIterator<Item = &'a Value>,
     new: impl IntoIterator<Item = &'a Value>,
 ) -> Report {
-    let pairs = matching::pair(old, new);
+    let old: Vec<&Value> = old.into_iter().collect();
+    let new: Vec<&Value> = new.into_iter().collect();
+    let pairs = matching::pair(old.iter().copied(), new.iter().copied());
     let mut unchanged = 0;
     let mut resources = Vec::new();
     for (position, pair) in pairs.into_iter().enumerate() {
@@ -286,7 +372,9 @@ pub fn diff<'a>(
             None => unchanged += 1,
         }
     }
-    name_promotions(&mut resources);
+    releases::name_promotions(&mut resources);
+    releases::name_canaries(&mut resources, &new);
+    releases::name_callers(&mut resources, &old, &new);
     // Worst first; within a class, the order of the output (removed resources after the rest).
     resources.sort_by_key(|(position, r)| (r.class, *position));
     Report {
@@ -313,62 +401,6 @@ pub fn diff_written(
     let mut report = diff(&previous.objects, &changed);
     report.unchanged += previous.unchanged.len();
     Ok(report)
-}
-
-/// The first container image of a workload object's pod template.
-fn pod_image(object: &Value) -> Option<&str> {
-    object
-        .pointer("/spec/template/spec/containers/0/image")?
-        .as_str()
-}
-
-/// A canary Deployment removed while the stable one takes its image is a promotion: say so,
-/// rather than a bare "Deployment removed". A canary removed while the stable image stays is a
-/// canary abandoned.
-fn name_promotions(resources: &mut [(usize, ResourceDiff)]) {
-    const TRACK: &str = "app.kubernetes.io/track";
-    let stable_images: Vec<(Key, Option<String>)> = resources
-        .iter()
-        .filter(|(_, r)| r.key.kind == "Deployment" && r.status == Status::Changed)
-        .map(|(_, r)| {
-            (
-                r.key.clone(),
-                r.after.as_ref().and_then(pod_image).map(str::to_owned),
-            )
-        })
-        .collect();
-    for (_, r) in resources.iter_mut() {
-        let Some(before) = &r.before else { continue };
-        let canary = r.status == Status::Removed
-            && r.key.kind == "Deployment"
-            && before
-                .pointer("/metadata/labels")
-                .and_then(|l| l.get(TRACK))
-                .and_then(Value::as_str)
-                == Some("canary");
-        if !canary {
-            continue;
-        }
-        let Some(stable_name) = r.key.name.strip_suffix("-canary") else {
-            continue;
-        };
-        let image = pod_image(before).map(str::to_owned);
-        let stable = stable_images
-            .iter()
-            .find(|(k, _)| k.name == stable_name && k.namespace == r.key.namespace);
-        let reason = match (stable, &image) {
-            (Some((_, Some(new))), Some(canary_image)) if new == canary_image => {
-                format!("canary promoted: `{stable_name}` now runs its image {canary_image}")
-            }
-            (_, Some(canary_image)) => {
-                format!("canary of `{stable_name}` ({canary_image}) removed without promotion")
-            }
-            _ => format!("canary of `{stable_name}` removed"),
-        };
-        for change in &mut r.changes {
-            change.reason = reason.clone();
-        }
-    }
 }
 
 #[cfg(test)]

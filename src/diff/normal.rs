@@ -49,7 +49,29 @@ pub fn normalise(object: &Value) -> Value {
         }
     }
     tidy(&mut object);
+    service_defaults(&mut object);
     object
+}
+
+/// A Service port's `targetPort` defaults to its `port`: written out, so that written or not it
+/// is the same.
+fn service_defaults(object: &mut Value) {
+    if object.get("kind").and_then(Value::as_str) != Some("Service") {
+        return;
+    }
+    let Some(ports) = object
+        .pointer_mut("/spec/ports")
+        .and_then(Value::as_array_mut)
+    else {
+        return;
+    };
+    for port in ports.iter_mut().filter_map(Value::as_object_mut) {
+        if port.get("targetPort").is_none()
+            && let Some(number) = port.get("port").cloned()
+        {
+            port.insert("targetPort".to_owned(), number);
+        }
+    }
 }
 
 /// Drops nulls and empty lists, all the way down.

@@ -252,12 +252,13 @@ fn classes_of_other_kinds() {
         ),
         Class::Attention
     );
+    // Narrowed: the clients outside the cluster lose it.
     assert_eq!(
         class_of(
             &svc(json!({"type": "LoadBalancer"})),
             &svc(json!({"type": "ClusterIP"}))
         ),
-        Class::Safe
+        Class::Attention
     );
     // Renaming a port, or changing its protocol, applies, but what reads them may not follow.
     let port = |p: Value| svc(json!({"ports": [p]}));
@@ -284,7 +285,25 @@ fn classes_of_other_kinds() {
             &port(http.clone()),
             &port(json!({"name": "http", "port": 3306, "protocol": "TCP", "targetPort": 3307}))
         ),
-        Class::Safe
+        Class::Attention
+    );
+    // The same as the port it defaults to: no change at all.
+    assert!(
+        diff(
+            [&port(http.clone())],
+            [&port(
+                json!({"name": "http", "port": 3306, "protocol": "TCP", "targetPort": 3306})
+            )]
+        )
+        .is_empty()
+    );
+    // Another selector sends the traffic to other pods.
+    assert_eq!(
+        class_of(
+            &svc(json!({"selector": {"app": "web"}})),
+            &svc(json!({"selector": {"app": "web2"}}))
+        ),
+        Class::Attention
     );
 
     let pdb = |spec: Value| object("PodDisruptionBudget", "policy/v1", "web", spec);
@@ -391,8 +410,22 @@ fn removals_and_additions() {
     );
     let pvc = object("PersistentVolumeClaim", "v1", "data", json!({}));
     assert_eq!(removed(&pvc), Class::DataLoss);
+    // A workload or Service removed stops serving: never "safe".
     let d = deployment("orders", "orders:1.0.0", 2);
-    assert_eq!(removed(&d), Class::Safe);
+    assert_eq!(removed(&d), Class::Attention);
+    assert_eq!(
+        removed(&object(
+            "Service",
+            "v1",
+            "orders",
+            json!({"ports": [{"port": 80}]})
+        )),
+        Class::Attention
+    );
+    assert_eq!(
+        removed(&object("ConfigMap", "v1", "orders", json!({}))),
+        Class::Safe
+    );
     let ing = object(
         "Ingress",
         "networking.k8s.io/v1",

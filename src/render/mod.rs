@@ -3,6 +3,7 @@
 //! Objects keep the order lowering gave them; keys inside an object are sorted (serde_json's map
 //! is ordered), so the text depends on nothing but the objects.
 
+pub mod applyset;
 pub mod record;
 
 use crate::lower::Manifest;

@@ -141,6 +141,24 @@ pub fn removed(key: &Key, object: &Value) -> Verdict {
         "PodDisruptionBudget" => Verdict::attention(
             "disruption budget removed: a node drain may evict every pod at once",
         ),
+        "Deployment" | "DaemonSet" | "ReplicaSet" => Verdict::attention(format!(
+            "{} `{}` removed: its pods stop",
+            key.kind, key.name
+        )),
+        "CronJob" => Verdict::attention(format!(
+            "CronJob `{}` removed: its schedule no longer runs",
+            key.name
+        )),
+        "Service" => Verdict::attention(format!(
+            "Service `{}` removed: its callers stop reaching it",
+            key.name
+        )),
+        "Ingress" | "HTTPRoute" | "GRPCRoute" | "TLSRoute" | "TCPRoute" | "UDPRoute" => {
+            Verdict::attention(format!(
+                "{} `{}` removed: what it routed from outside the cluster is no longer served",
+                key.kind, key.name
+            ))
+        }
         kind => Verdict::safe(format!("{kind} removed")),
     }
 }
@@ -170,6 +188,10 @@ pub fn renamed(from: &Key, to: &Key) -> Verdict {
             ),
             "Keep the old namespace, or move the data of every volume in it before the old namespace is deleted.",
         ),
+        "Service" => Verdict::attention(format!(
+            "{what}; callers of `{}` stop reaching it once the old one is pruned",
+            from.name
+        )),
         _ => Verdict {
             class: Class::Safe,
             reason: format!("{what}; the old one stays until it is deleted or pruned"),

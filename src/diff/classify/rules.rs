@@ -90,6 +90,29 @@ pub fn field(key: &Key, change: &FieldChange) -> Verdict {
                 ),
             ),
             ["type"] => service_type(old, new),
+            ["selector", ..] => Verdict::attention(format!(
+                "the Service's selector changed ({}): its traffic goes to other pods",
+                change.path.item_after("selector").map_or_else(
+                    || format!("{} → {}", short(old), short(new)),
+                    |label| format!("`{label}`: {} → {}", short(old), short(new))
+                )
+            )),
+            ["ports", "targetPort"] => {
+                let port = change.path.item_after("ports").unwrap_or("?");
+                Verdict::attention(format!(
+                    "port {port} now sends to the pods' port {} (was {}): the pods must listen there",
+                    short(new),
+                    short(old)
+                ))
+            }
+            ["ports", "nodePort"] if old.is_some() => {
+                let port = change.path.item_after("ports").unwrap_or("?");
+                Verdict::attention(format!(
+                    "port {port}: node port {} → {}: clients outside the cluster that use the old one stop reaching it",
+                    short(old),
+                    short(new)
+                ))
+            }
             ["ports", "name" | "appProtocol"] => service_port(change, spec),
             ["ports"] if change.new.is_none() && change.old.is_some() => {
                 let port = change.path.item_after("ports").unwrap_or("?");
@@ -285,7 +308,7 @@ fn statefulset(key: &Key, change: &FieldChange, spec: &[&str]) -> Verdict {
             let template = template_names(change);
             Verdict::data_loss(
                 format!(
-                    "storage of volume claim template `{template}` shrunk from {} to {}: Kubernetes never shrinks a volume, and `kubectl apply` fails",
+                    "storage of volume claim template `{template}` shrunk from {} to {}: Kubernetes never shrinks a volume, so a smaller one is a new, empty volume; the data is lost unless it is copied over",
                     short(old),
                     short(new)
                 ),
@@ -384,7 +407,11 @@ fn service_type(old: Option<&Value>, new: Option<&Value>) -> Verdict {
             name(after)
         ))
     } else {
-        Verdict::safe(format!("type {} → {}", name(before), name(after)))
+        Verdict::attention(format!(
+            "exposure narrowed: type {} → {}; clients outside the cluster that used it stop reaching it",
+            name(before),
+            name(after)
+        ))
     }
 }
 
@@ -433,7 +460,7 @@ fn claim(key: &Key, change: &FieldChange, spec: &[&str]) -> Verdict {
     match spec {
         ["resources", "requests", "storage"] if shrinks(old, new) => Verdict::data_loss(
             format!(
-                "storage request shrunk from {} to {}: Kubernetes never shrinks a claim, and `kubectl apply` fails",
+                "storage request shrunk from {} to {}: Kubernetes never shrinks a claim, so a smaller one is a new, empty volume; the data is lost unless it is copied over",
                 short(old),
                 short(new)
             ),

@@ -3,8 +3,11 @@
 
 use std::fmt::Write as _;
 
-use super::{class_summary, field_text, status_text, summary, value_text, yaml_diff};
-use crate::diff::{Class, Report};
+use super::{
+    class_summary, field_text, overall_summary, prune_line, status_text, summary, value_text,
+    yaml_diff,
+};
+use crate::diff::{Class, Section};
 
 /// Values longer than this are cut in the list of changed fields (the YAML diff has them whole).
 const VALUE_WIDTH: usize = 60;
@@ -37,17 +40,52 @@ impl Style {
     }
 }
 
-/// The report as a person reads it in a terminal; `color` adds ANSI colours.
-pub fn human(report: &Report, color: bool) -> String {
+/// The report as a person reads it in a terminal; `color` adds ANSI colours. The base app alone
+/// reads as one report; with environments, a line of totals comes first, then a section each.
+pub fn human(sections: &[Section], color: bool) -> String {
     let style = Style { color };
     let mut out = String::new();
+    if let [section] = sections
+        && section.env.is_none()
+    {
+        let _ = writeln!(
+            out,
+            "{}",
+            style.paint("1", &format!("windlass diff: {}", summary(&section.report)))
+        );
+        body(&mut out, section, &style);
+        return out;
+    }
     let _ = writeln!(
         out,
         "{}",
-        style.paint("1", &format!("windlass diff: {}", summary(report)))
+        style.paint(
+            "1",
+            &format!("windlass diff: {}", overall_summary(sections))
+        )
     );
+    for section in sections {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            style.paint(
+                "1",
+                &format!("── {}: {}", section.title(), summary(&section.report))
+            )
+        );
+        body(&mut out, section, &style);
+    }
+    out
+}
+
+/// A section's report after its summary line.
+fn body(out: &mut String, section: &Section, style: &Style) {
+    let report = &section.report;
     if report.is_empty() {
-        return out;
+        return;
+    }
+    if let Some(line) = prune_line(section) {
+        let _ = writeln!(out, "{line}");
     }
     let _ = writeln!(out, "changes: {}", class_summary(report));
     let restarts: Vec<String> = report.restarts().map(ToString::to_string).collect();
@@ -98,5 +136,4 @@ pub fn human(report: &Report, color: bool) -> String {
             }
         }
     }
-    out
 }

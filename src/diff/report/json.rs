@@ -1,24 +1,24 @@
 //! The report as JSON: a summary, the workloads that restart, and every change with the
-//! identity of its resource, its path, old and new value, class, reason and advice.
+//! identity of its resource, its path, old and new value, class, reason and advice; then a
+//! summary per section (the base app, each environment) with the apply that prunes it.
 
 use serde_json::{Value, json};
 
-use crate::diff::{Class, Key, Report, Status};
+use crate::diff::{Class, Key, Report, Section, Status};
 
-/// The report as pretty-printed JSON, ending with a newline.
-pub fn json(report: &Report) -> String {
-    let counts = report.status_counts();
-    let classes: serde_json::Map<String, Value> = Class::ALL
-        .iter()
-        .zip(report.class_counts())
-        .map(|(class, n)| (class.id().to_owned(), Value::from(n)))
-        .collect();
-    let changes: Vec<Value> = report
-        .resources
-        .iter()
-        .flat_map(|resource| {
-            resource.changes.iter().map(move |change| {
+/// The report as pretty-printed JSON, ending with a newline. The top-level summary counts every
+/// section; each change names its environment (`null` for the base app).
+pub fn json(sections: &[Section]) -> String {
+    let mut changes: Vec<Value> = Vec::new();
+    let mut restarts: Vec<Value> = Vec::new();
+    let mut summaries = Vec::new();
+    for section in sections {
+        let report = &section.report;
+        let env = section.env.as_deref().map_or(Value::Null, Value::from);
+        for resource in &report.resources {
+            for change in &resource.changes {
                 let mut entry = json!({
+                    "environment": env.clone(),
                     "resource": identity(&resource.key, Some(&resource.api_version)),
                     "status": resource.status.label(),
                 });
@@ -31,28 +31,72 @@ pub fn json(report: &Report) -> String {
                 entry["class"] = Value::from(change.class.id());
                 entry["reason"] = Value::from(change.reason.as_str());
                 entry["advice"] = change.advice.as_deref().map_or(Value::Null, Value::from);
-                entry
+                changes.push(entry);
+            }
+        }
+        restarts.extend(report.restarts().map(|k| {
+            let mut id = identity(k, None);
+            id["environment"] = env.clone();
+            id
+        }));
+        let apply = section.apply.as_ref().map_or(Value::Null, |apply| {
+            json!({
+                "applyset": apply.set.name,
+                "namespace": apply.set.namespace,
+                "id": apply.set.id(),
+                "command": apply.command(),
+                "deletes": report.deleted().map(|k| identity(k, None)).collect::<Vec<_>>(),
             })
-        })
-        .collect();
-    let restarts: Vec<Value> = report.restarts().map(|k| identity(k, None)).collect();
+        });
+        summaries.push(json!({
+            "environment": env,
+            "summary": summary(std::slice::from_ref(report)),
+            "apply": apply,
+        }));
+    }
     let document = json!({
-        "summary": {
-            "added": counts.added,
-            "changed": counts.changed,
-            "removed": counts.removed,
-            "renamed": counts.renamed,
-            "unchanged": report.unchanged,
-            "classes": classes,
-            "dangerous": report.is_dangerous(),
-        },
+        "summary": summary(&sections.iter().map(|s| &s.report).collect::<Vec<_>>()),
         "restarts": restarts,
         "changes": changes,
+        "sections": summaries,
     });
     // Cannot fail: every key is a string.
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// The counts of reports together: resources per status, changes per class, and whether any
+/// is dangerous.
+fn summary<R: std::borrow::Borrow<Report>>(reports: &[R]) -> Value {
+    let (mut added, mut changed, mut removed, mut renamed, mut unchanged) = (0, 0, 0, 0, 0);
+    let mut class_counts = [0; 5];
+    for report in reports {
+        let report = report.borrow();
+        let counts = report.status_counts();
+        added += counts.added;
+        changed += counts.changed;
+        removed += counts.removed;
+        renamed += counts.renamed;
+        unchanged += report.unchanged;
+        for (total, n) in class_counts.iter_mut().zip(report.class_counts()) {
+            *total += n;
+        }
+    }
+    let classes: serde_json::Map<String, Value> = Class::ALL
+        .iter()
+        .zip(class_counts)
+        .map(|(class, n)| (class.id().to_owned(), Value::from(n)))
+        .collect();
+    json!({
+        "added": added,
+        "changed": changed,
+        "removed": removed,
+        "renamed": renamed,
+        "unchanged": unchanged,
+        "classes": classes,
+        "dangerous": reports.iter().any(|r| r.borrow().is_dangerous()),
+    })
 }
 
 /// A resource's identity: its API version (when known), group, kind, namespace and name.

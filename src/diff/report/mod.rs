@@ -12,7 +12,7 @@ pub use markdown::markdown;
 use serde_json::Value;
 use similar::TextDiff;
 
-use super::{Class, Report, ResourceDiff, Status};
+use super::{Class, Report, ResourceDiff, Section, Status};
 
 /// Lines of context around each change in the YAML diffs.
 const CONTEXT: usize = 3;
@@ -20,7 +20,10 @@ const CONTEXT: usize = 3;
 /// One line about the resources: `1 added, 2 changed, 1 removed; 9 unchanged`, or
 /// `no changes; 14 unchanged`.
 pub fn summary(report: &Report) -> String {
-    let counts = report.status_counts();
+    counts_text(report.status_counts(), report.unchanged)
+}
+
+fn counts_text(counts: super::StatusCounts, unchanged: usize) -> String {
     let parts: Vec<String> = [
         (counts.added, "added"),
         (counts.changed, "changed"),
@@ -36,7 +39,48 @@ pub fn summary(report: &Report) -> String {
     } else {
         parts.join(", ")
     };
-    format!("{what}; {} unchanged", report.unchanged)
+    format!("{what}; {unchanged} unchanged")
+}
+
+/// One line about every section together: `the app and 2 environments: 3 changed, 1 removed;
+/// 40 unchanged`.
+pub fn overall_summary(sections: &[Section]) -> String {
+    let environments = sections.iter().filter(|s| s.env.is_some()).count();
+    let what = match (sections.iter().any(|s| s.env.is_none()), environments) {
+        (true, 0) => "the app".to_owned(),
+        (true, n) => format!("the app and {n} environment{}", plural(n)),
+        (false, n) => format!("{n} environment{}", plural(n)),
+    };
+    let unchanged = sections.iter().map(|s| s.report.unchanged).sum();
+    let counts = sections
+        .iter()
+        .fold(super::StatusCounts::default(), |mut c, s| {
+            let n = s.report.status_counts();
+            c.added += n.added;
+            c.changed += n.changed;
+            c.removed += n.removed;
+            c.renamed += n.renamed;
+            c
+        });
+    format!("{what}: {}", counts_text(counts, unchanged))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// What a pruning apply of a section deletes, and the command: `None` when nothing is removed
+/// or the apply is not known.
+pub fn prune_line(section: &Section) -> Option<String> {
+    let apply = section.apply.as_ref()?;
+    let n = section.report.deleted().count();
+    (n > 0).then(|| {
+        format!(
+            "the pruning apply deletes {n} object{} no longer in the output: {}",
+            plural(n),
+            apply.command()
+        )
+    })
 }
 
 /// The number of changes per class, the classes with none left out: `1 breaking, 3 rollout`.
