@@ -22,6 +22,8 @@ pub enum Format {
     Mermaid,
     /// A Graphviz `digraph`, for `dot`.
     Dot,
+    /// The Mermaid flowchart in a ```` ```mermaid ```` fence, ready to paste into Markdown.
+    Markdown,
 }
 
 /// The graph of `app` in `format`, ending with a newline.
@@ -30,6 +32,8 @@ pub fn render(app: &App, format: Format) -> String {
     match format {
         Format::Mermaid => graph.mermaid(),
         Format::Dot => graph.dot(),
+        // Labels are quoted names and port numbers: never three backticks in a row.
+        Format::Markdown => format!("```mermaid\n{}```\n", graph.mermaid()),
     }
 }
 

@@ -404,3 +404,72 @@ fn own_output_is_read_by_the_fast_reader_as_the_general_reader_reads_it() {
         assert_eq!(fast, slow, "{label}");
     }
 }
+
+/// Removed objects are named as the ones the pruning apply deletes, with the exact command; a
+/// new namespace says it must exist before the first pruning apply.
+#[test]
+fn removed_objects_are_deleted_by_the_pruning_apply() {
+    let before = objects("tests/fixtures/diff/breaking-service-kind/before.kdl");
+    let after = objects("tests/fixtures/diff/breaking-service-kind/after.kdl");
+    let apply = diff::Apply {
+        set: windlass::render::applyset::ApplySet::new("shop", None, "shop"),
+        dir: "deploy".to_owned(),
+    };
+    let command =
+        "KUBECTL_APPLYSET=true kubectl apply -k deploy --prune --applyset=windlass-shop -n shop";
+    let section = Section::new(None, compare(&before, &after), Some(apply.clone()));
+    let removed: Vec<&diff::ResourceDiff> = section
+        .report
+        .resources
+        .iter()
+        .filter(|r| r.status == Status::Removed)
+        .collect();
+    assert!(!removed.is_empty());
+    for r in &removed {
+        assert!(
+            r.changes[0]
+                .reason
+                .ends_with("the pruning apply (`--applyset=windlass-shop`) deletes it"),
+            "{:?}",
+            r.changes[0]
+        );
+        // A removed workload stops serving: never "safe".
+        if r.key.kind == "Deployment" {
+            assert_eq!(r.class, Class::Attention);
+        }
+    }
+    let removed = removed.len();
+    let sections = [section];
+    let human = diff::report::human(&sections, false);
+    assert!(
+        human.contains(&format!("the pruning apply deletes {removed} object"))
+            && human.contains(command),
+        "{human}"
+    );
+    let markdown = diff::report::markdown(&sections, None);
+    assert!(markdown.contains("#### Deleted by the apply"), "{markdown}");
+    assert!(markdown.contains(&format!("`{command}`")), "{markdown}");
+    let json: Value = serde_json::from_str(&diff::report::json(&sections)).unwrap();
+    assert_eq!(json["sections"][0]["apply"]["command"], command);
+    assert_eq!(
+        json["sections"][0]["apply"]["deletes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        removed
+    );
+    assert_eq!(
+        json["sections"][0]["apply"]["create_namespace_first"],
+        false
+    );
+
+    // Everything new, the Namespace too: it must exist before kubectl writes the set's parent.
+    let first = [Section::new(None, compare(&[], &after), Some(apply))];
+    let human = diff::report::human(&first, false);
+    assert!(
+        human.contains("namespace `shop` is new: create it before the first pruning apply (`kubectl create namespace shop`)"),
+        "{human}"
+    );
+    let json: Value = serde_json::from_str(&diff::report::json(&first)).unwrap();
+    assert_eq!(json["sections"][0]["apply"]["create_namespace_first"], true);
+}

@@ -383,15 +383,28 @@ fn build_out_says_what_changed_since_the_last_build() {
     let out = run(windlass(dir.path()).args(["build", "-o", "out"]));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stderr = text(&out.stderr);
-    let last = stderr.lines().last().unwrap_or_default();
+    let since = |stderr: &str| {
+        stderr
+            .lines()
+            .find(|l| l.starts_with("since the last build"))
+            .unwrap_or_default()
+            .to_owned()
+    };
     assert!(
-        last.starts_with("since the last build in out: 2 changed; "),
+        since(&stderr).starts_with("since the last build in out: 2 changed; "),
+        "{stderr}"
+    );
+    // Then how to apply it, deleting what is no longer written.
+    assert_eq!(
+        stderr.lines().last(),
+        Some(
+            "apply, deleting what is no longer written: KUBECTL_APPLYSET=true kubectl apply -k out --prune --applyset=windlass-shop -n shop"
+        ),
         "{stderr}"
     );
     let again = text(&run(windlass(dir.path()).args(["build", "-o", "out"])).stderr);
-    let last = again.lines().last().unwrap_or_default();
     assert!(
-        last.starts_with("since the last build in out: no changes; "),
+        since(&again).starts_with("since the last build in out: no changes; "),
         "{again}"
     );
     // The first build into a new directory says nothing about changes.

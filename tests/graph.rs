@@ -492,3 +492,30 @@ fn graph_draws_an_environment() {
         "{err}"
     );
 }
+
+/// `--format markdown` is the Mermaid drawing in a fence a Markdown renderer reads as one
+/// `mermaid` code block, whole (GitHub draws such a block).
+#[test]
+fn markdown_fences_the_mermaid_drawing() {
+    use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+    for (name, app) in every_app() {
+        let mermaid = graph::render(&app, Format::Mermaid);
+        let markdown = graph::render(&app, Format::Markdown);
+        let mut blocks = Vec::new();
+        let mut inside: Option<String> = None;
+        for event in Parser::new(&markdown) {
+            match event {
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) => {
+                    assert_eq!(&*lang, "mermaid", "{name}");
+                    inside = Some(String::new());
+                }
+                Event::Text(text) if inside.is_some() => {
+                    inside.as_mut().unwrap().push_str(&text);
+                }
+                Event::End(TagEnd::CodeBlock) => blocks.push(inside.take().unwrap()),
+                other => panic!("{name}: {other:?} outside the one code block"),
+            }
+        }
+        assert_eq!(blocks, [mermaid], "{name}");
+    }
+}

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use windlass::diag::{Diagnostic, Severity, format};
+use windlass::render::applyset::ApplySet;
 use windlass::render::{self, Format, OutputFile};
 use windlass::{Goal, Input, Options, Output, every_env};
 
@@ -103,6 +104,13 @@ pub fn run(args: &BuildArgs) -> Outcome {
             if let Some(before) = before {
                 printer::err(&super::diff::build_summary(dir, &before, manifests));
             }
+            if let Some(app) = &compilation.app {
+                let set = ApplySet::new(&app.name, args.env.as_deref(), &app.namespace);
+                printer::err(&format!(
+                    "apply, deleting what is no longer written: {}\n",
+                    set.command(&dir.display().to_string())
+                ));
+            }
             Outcome::Ok
         }
         Err(refusal) => refused(dir, refusal),
@@ -137,8 +145,13 @@ fn all_envs(args: &BuildArgs, input: &Input, options: &Options, format: Format) 
     let mut files = Vec::new();
     let mut merged = every_env::Merged::default();
     let mut objects = 0;
+    let mut commands = Vec::new();
     for (env, c) in every_env::compilations(input, options, &loader::FsLoader) {
         objects += c.manifests().len();
+        if let (Some(app), Some(dir)) = (&c.app, &args.out) {
+            let set = ApplySet::new(&app.name, Some(&env), &app.namespace);
+            commands.push(set.command(&dir.join(&env).display().to_string()));
+        }
         for f in render::files(c.manifests(), format) {
             files.push(OutputFile {
                 name: format!("{env}/{}", f.name),
@@ -167,6 +180,13 @@ fn all_envs(args: &BuildArgs, input: &Input, options: &Options, format: Format) 
                 dir.display()
             );
             printer::err(&format!("{}\n", format::summary(&all, &line)));
+            printer::err(&format!(
+                "apply each, deleting what is no longer written:\n{}",
+                commands
+                    .iter()
+                    .map(|c| format!("  {c}\n"))
+                    .collect::<String>()
+            ));
             Outcome::Ok
         }
         Err(refusal) => refused(dir, refusal),

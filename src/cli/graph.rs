@@ -13,10 +13,12 @@ use super::{Outcome, loader, printer};
 /// The text format of the graph.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum GraphFormat {
-    /// A Mermaid flowchart: paste it into a ```mermaid block on GitHub.
+    /// A Mermaid flowchart (`--format markdown` fences it for GitHub).
     Mermaid,
     /// A Graphviz digraph: `windlass graph --format dot | dot -Tsvg > graph.svg`.
     Dot,
+    /// The Mermaid flowchart fenced as ```mermaid, to paste into a pull request or README.
+    Markdown,
 }
 
 /// Arguments of `graph`.
@@ -63,6 +65,7 @@ pub fn run(args: &GraphArgs) -> Outcome {
     let format = match args.format {
         GraphFormat::Mermaid => Format::Mermaid,
         GraphFormat::Dot => Format::Dot,
+        GraphFormat::Markdown => Format::Markdown,
     };
     printer::out(&graph::render(app, format));
     Outcome::Ok

@@ -25,8 +25,7 @@ const WORKLOADS: [&str; 6] = [
 ];
 
 impl Callers {
-    /// Indexes `objects` (the new output and the previous one: a caller gone from one side
-    /// still tells who called).
+    /// Indexes the callers among `objects` of the Services `services`.
     pub fn of<'a>(objects: impl IntoIterator<Item = &'a Value>, services: &[Key]) -> Self {
         let mut out = Callers::default();
         if services.is_empty() {

@@ -374,7 +374,7 @@ pub fn diff<'a>(
     }
     releases::name_promotions(&mut resources);
     releases::name_canaries(&mut resources, &new);
-    releases::name_callers(&mut resources, &old, &new);
+    releases::name_callers(&mut resources, &new);
     // Worst first; within a class, the order of the output (removed resources after the rest).
     resources.sort_by_key(|(position, r)| (r.class, *position));
     Report {

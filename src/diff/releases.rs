@@ -182,11 +182,7 @@ fn route_weight(new: &[&Value], canary: &Key) -> Option<(u64, u64, String)> {
 
 /// A change to a Service that breaks its callers — removed or renamed, a port gone or sent
 /// elsewhere, another selector, a narrower type — names the callers the objects know of.
-pub(super) fn name_callers(
-    resources: &mut [(usize, ResourceDiff)],
-    old: &[&Value],
-    new: &[&Value],
-) {
+pub(super) fn name_callers(resources: &mut [(usize, ResourceDiff)], new: &[&Value]) {
     let service_of = |r: &ResourceDiff| match &r.status {
         Status::Renamed { from } => from.clone(),
         _ => r.key.clone(),
@@ -199,7 +195,8 @@ pub(super) fn name_callers(
     if services.is_empty() {
         return;
     }
-    let callers = Callers::of(old.iter().chain(new).copied(), &services);
+    // Only callers that will still run after the apply break: those of the new output.
+    let callers = Callers::of(new.iter().copied(), &services);
     for (_, r) in resources.iter_mut() {
         if !r.changes.iter().any(|c| breaks_callers(r, c)) {
             continue;

@@ -159,7 +159,10 @@ fn changed(old: Side, new: Side) -> Option<ResourceDiff> {
             continue;
         }
         let mut verdict = rules::field(&new.key, &change);
-        if renamed && verdict.class != Class::Attention {
+        // A Service's selector follows the rename (its pods are renamed with it).
+        let selector = new.key.kind == "Service"
+            && change.path.fields().starts_with(&["spec", "selector"][..]);
+        if renamed && (verdict.class != Class::Attention || selector) {
             // A renamed resource is a new object: nothing is changed in place, nothing restarts.
             verdict = Verdict::safe("the new object differs from the old one here");
         }

@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 
 use super::{
-    class_summary, field_text, overall_summary, prune_line, status_text, summary, value_text,
-    yaml_diff,
+    class_summary, field_text, first_apply_line, overall_summary, prune_line, status_text, summary,
+    value_text, yaml_diff,
 };
 use crate::diff::{Class, Section};
 
@@ -84,7 +84,10 @@ fn body(out: &mut String, section: &Section, style: &Style) {
     if report.is_empty() {
         return;
     }
-    if let Some(line) = prune_line(section) {
+    for line in [prune_line(section), first_apply_line(section)]
+        .into_iter()
+        .flatten()
+    {
         let _ = writeln!(out, "{line}");
     }
     let _ = writeln!(out, "changes: {}", class_summary(report));

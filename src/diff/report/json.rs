@@ -46,6 +46,7 @@ pub fn json(sections: &[Section]) -> String {
                 "id": apply.set.id(),
                 "command": apply.command(),
                 "deletes": report.deleted().map(|k| identity(k, None)).collect::<Vec<_>>(),
+                "create_namespace_first": super::first_apply_line(section).is_some(),
             })
         });
         summaries.push(json!({

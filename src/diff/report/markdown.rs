@@ -91,16 +91,23 @@ pub fn markdown(sections: &[Section], full_report: Option<&str>) -> String {
             let _ = write!(
                 out,
                 "<details>\n<summary><b>{}</b>: {}</summary>\n\n",
-                html(&section.title()),
+                match &section.env {
+                    Some(env) => format!("environment {}", html_code(env)),
+                    None => "the app".to_owned(),
+                },
                 html(&super::summary(&section.report))
             );
         }
-        for resource in &section.report.resources {
-            let entry = details(resource);
+        for group in alike(&section.report) {
+            let entry = match group.as_slice() {
+                [one] => details(one),
+                [first, ..] => details_alike(&group, first),
+                [] => continue,
+            };
             if left_out == 0 && out.len() + entry.len() + RESERVE <= BUDGET {
                 out.push_str(&entry);
             } else {
-                left_out += 1;
+                left_out += group.len();
             }
         }
         if wrap {
@@ -190,6 +197,9 @@ fn table(out: &mut String, sections: &[Section]) {
 fn prunes(out: &mut String, sections: &[Section]) {
     let mut any = false;
     for section in sections.iter() {
+        if let Some(line) = super::first_apply_line(section) {
+            let _ = writeln!(out, "> [!NOTE]\n> {}\n", prose(&line));
+        }
         let Some(apply) = &section.apply else {
             continue;
         };
@@ -394,6 +404,66 @@ fn restarts(out: &mut String, sections: &[Section]) {
             names(&all)
         );
     }
+}
+
+/// Resources changed alike are shown together from this many on; fewer are shown one by one.
+const ALIKE: usize = 3;
+
+/// The resources of a report in groups of those changed alike (same kind, status and changes,
+/// their own names aside), in the order of each group's first; a group smaller than [`ALIKE`]
+/// is split into its resources.
+fn alike(report: &Report) -> Vec<Vec<&ResourceDiff>> {
+    let mut groups: Vec<Vec<&ResourceDiff>> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut member = Vec::with_capacity(report.resources.len());
+    for resource in &report.resources {
+        let key: String = resource
+            .changes
+            .iter()
+            .map(|c| shape(resource, c))
+            .collect::<Vec<_>>()
+            .join("\u{1}");
+        let key = format!("{}\u{2}{key}", resource.class.id());
+        let at = *index.entry(key).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[at].push(resource);
+        member.push(at);
+    }
+    // In the report's order: a large group where its first member is, anything else alone.
+    let mut out = Vec::new();
+    let mut shown = vec![false; groups.len()];
+    let sizes: Vec<usize> = groups.iter().map(Vec::len).collect();
+    for (resource, at) in report.resources.iter().zip(member) {
+        if sizes[at] < ALIKE {
+            out.push(vec![resource]);
+        } else if !shown[at] {
+            shown[at] = true;
+            out.push(std::mem::take(&mut groups[at]));
+        }
+    }
+    out
+}
+
+/// Resources changed alike: one collapsible section with their names, the changes of the first
+/// and its YAML diff.
+fn details_alike(group: &[&ResourceDiff], first: &ResourceDiff) -> String {
+    let all: Vec<String> = group.iter().map(|r| r.key.to_string()).collect();
+    let whole = details(first);
+    let body = whole
+        .split_once("</summary>\n\n")
+        .map_or(whole.as_str(), |(_, body)| body);
+    format!(
+        "<details>\n<summary>{} <b>{}</b> {} {}s {}, alike</summary>\n\n{}. Each changed as {} did:\n\n{body}",
+        icon(first.class),
+        first.class.label(),
+        group.len(),
+        html(&first.key.kind),
+        html(first.status.label()),
+        names(&all),
+        code_span(&first.key.to_string()),
+    )
 }
 
 /// One resource: a collapsible section with a list of its changes and its YAML diff.

@@ -83,6 +83,22 @@ pub fn prune_line(section: &Section) -> Option<String> {
     })
 }
 
+/// When a section's namespace is new, what the first pruning apply needs first: kubectl writes
+/// the ApplySet's parent Secret into the namespace before it applies anything, the Namespace
+/// included.
+pub fn first_apply_line(section: &Section) -> Option<String> {
+    let apply = section.apply.as_ref()?;
+    let new_namespace = section.report.resources.iter().any(|r| {
+        r.status == Status::Added && r.key.kind == "Namespace" && r.key.name == apply.set.namespace
+    });
+    new_namespace.then(|| {
+        format!(
+            "namespace `{ns}` is new: create it before the first pruning apply (`kubectl create namespace {ns}`), since kubectl keeps the ApplySet's parent Secret in it",
+            ns = apply.set.namespace
+        )
+    })
+}
+
 /// The number of changes per class, the classes with none left out: `1 breaking, 3 rollout`.
 pub fn class_summary(report: &Report) -> String {
     let counts = report.class_counts();
