@@ -174,13 +174,62 @@ fn set_image_reports_what_cannot_be_done() {
             2,
             "did you mean `orders`?",
         ),
-        (vec!["set-image", "orders"], 2, "WORKLOAD=TAG"),
+        (vec!["set-image", "orders"], 2, "is not NAME=VALUE"),
         (
             vec!["set-image", "orders=3.2.0", "--env", "staging"],
             2,
             "no environment `staging`",
         ),
-        (vec!["set-image", "orders=3.2.0!"], 1, "invalid tag"),
+        (
+            vec!["set-image", "orders=3.2.0!"],
+            2,
+            "`3.2.0!` is not an image tag",
+        ),
+        (
+            vec!["set-image", "orders=3.2.0@sha256:abc"],
+            2,
+            "64 lower-case hexadecimal digits expected",
+        ),
+        (
+            vec!["set-image", "orders=3.2.0", "--weight", "20"],
+            1,
+            "--weight is the share of a canary",
+        ),
+        (
+            vec!["canary", "promote", "orders"],
+            1,
+            "`orders` has no canary",
+        ),
+        (
+            vec!["canary", "abort", "orders"],
+            1,
+            "`orders` has no canary",
+        ),
+        (
+            vec!["canary", "weight", "orders=25"],
+            1,
+            "`orders` has no canary",
+        ),
+        (
+            vec!["canary", "start", "orders=3.1.0"],
+            1,
+            "already run 3.1.0",
+        ),
+        (
+            vec!["canary", "start", "orders=3.0.0"],
+            1,
+            "older than the stable 3.1.0",
+        ),
+        (
+            vec!["canary", "start", "orders=3.2.0", "--weight", "100"],
+            1,
+            "a canary weight of 100% makes no sense",
+        ),
+        (
+            vec!["canary", "start", "db=17.0"],
+            1,
+            "only a frontend, gateway or service has a canary",
+        ),
     ] {
         let out = windlass(dir.path(), &args);
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -417,4 +466,227 @@ fn controllers_never_select_each_others_pods_in_the_examples() {
         canaries > 0,
         "the examples have canaries: the check judged them"
     );
+}
+
+/// Each canary command, run on a diff fixture's `before.kdl` (as written, with CRLF line ends,
+/// and indented with tabs), writes exactly its `after.kdl`: the diff fixtures show what each
+/// command does to the cluster, and nothing else in the file moves.
+#[test]
+fn canary_commands_write_exactly_the_diff_fixtures() {
+    let cases: [(&str, &[&str]); 4] = [
+        ("canary-start", &["canary", "start", "orders=3.2.0"]),
+        ("canary-weight", &["canary", "weight", "orders=25"]),
+        ("canary-promote", &["canary", "promote", "orders"]),
+        ("canary-abort", &["canary", "abort", "orders"]),
+    ];
+    for (scenario, args) in cases {
+        let fixture = |side: &str| {
+            std::fs::read_to_string(
+                common::root().join(format!("tests/fixtures/diff/{scenario}/{side}.kdl")),
+            )
+            .unwrap()
+        };
+        let before = fixture("before");
+        let after: String = fixture("after")
+            .lines()
+            .filter(|l| !l.starts_with("// expect-class:"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let variants = [
+            ("lf", before.clone(), after.clone()),
+            (
+                "crlf",
+                before.replace('\n', "\r\n"),
+                after.replace('\n', "\r\n"),
+            ),
+            (
+                "tabs",
+                before.replace("    ", "\t"),
+                after.replace("    ", "\t"),
+            ),
+        ];
+        for (layout, before, after) in variants {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("windlass.kdl"), &before).unwrap();
+            let out = windlass(dir.path(), args);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{scenario} ({layout}): {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(
+                std::fs::read_to_string(dir.path().join("windlass.kdl")).unwrap(),
+                after,
+                "{scenario} ({layout})"
+            );
+        }
+    }
+    // `set-image NAME-canary=TAG --weight W` starts one too, as CI writes it.
+    let dir = tempfile::tempdir().unwrap();
+    let before =
+        std::fs::read_to_string(common::root().join("tests/fixtures/diff/canary-start/before.kdl"))
+            .unwrap();
+    std::fs::write(dir.path().join("windlass.kdl"), &before).unwrap();
+    let out = windlass(
+        dir.path(),
+        &["set-image", "orders-canary=3.2.0", "--weight", "25"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("windlass.kdl")).unwrap(),
+        before.replace(
+            "memory=\"256Mi\"\n",
+            "memory=\"256Mi\"\n        canary tag=\"3.2.0\" weight=25\n"
+        )
+    );
+}
+
+const PAYMENTS: &str = "// Payments and the report that runs the same image.\r\napp shop {\r\n\tnamespace shop\r\n\tservice payments {\r\n\t\timage \"registry.example/payments:2.0.0\" // pinned\r\n\t\tport 8080\r\n\t}\r\n\tcronjob payments-report {\r\n\t\timage \"registry.example/payments:2.0.0\"\r\n\t\tschedule \"*/5 * * * *\"\r\n\t}\r\n}\r\n";
+
+/// `set-image` by image repository sets every workload that runs it; by workload it refuses
+/// to leave another behind unless told; a digest is validated and pinned.
+#[test]
+fn set_image_by_repository_or_digest_leaves_no_workload_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("windlass.kdl");
+    std::fs::write(&file, PAYMENTS).unwrap();
+    let read = || std::fs::read_to_string(&file).unwrap();
+
+    let refused = windlass(dir.path(), &["set-image", "payments=2.1.0"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("`registry.example/payments` also runs in cronjob `payments-report`"),
+        "{stderr}"
+    );
+    assert_eq!(read(), PAYMENTS, "nothing changed");
+
+    let by_repo = windlass(
+        dir.path(),
+        &["set-image", "registry.example/payments=2.1.0"],
+    );
+    assert!(
+        by_repo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&by_repo.stderr)
+    );
+    assert_eq!(read(), PAYMENTS.replace(":2.0.0", ":2.1.0"));
+
+    let digest = format!("sha256:{}", "0123456789abcdef".repeat(4));
+    let pinned = windlass(
+        dir.path(),
+        &["set-image", &format!("payments=@{digest}"), "--only"],
+    );
+    assert!(
+        pinned.status.success(),
+        "{}",
+        String::from_utf8_lossy(&pinned.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&pinned.stderr);
+    assert!(
+        stderr
+            .contains("note: cronjob `payments-report` still runs registry.example/payments:2.1.0"),
+        "{stderr}"
+    );
+    assert_eq!(
+        read(),
+        PAYMENTS.replace(":2.0.0", ":2.1.0").replacen(
+            "payments:2.1.0\"",
+            &format!("payments:2.1.0@{digest}\""),
+            1
+        )
+    );
+    let all = windlass(
+        dir.path(),
+        &["set-image", &format!("payments=2.2.0@{digest}"), "--all"],
+    );
+    assert!(
+        all.status.success(),
+        "{}",
+        String::from_utf8_lossy(&all.stderr)
+    );
+    assert_eq!(
+        read(),
+        PAYMENTS.replace(":2.0.0", &format!(":2.2.0@{digest}"))
+    );
+    // The output runs what the description says.
+    assert_eq!(
+        image_of(dir.path(), &[], "payments"),
+        format!("registry.example/payments:2.2.0@{digest}")
+    );
+}
+
+/// A canary reached only through another workload's route is split exactly where the path can
+/// weigh it: a canary Ingress for the same host and path behind an nginx Ingress, backend weights
+/// in an HTTPRoute's rule; no replica-ratio note then. Behind a gateway's own routing, the note
+/// says what would give an exact split.
+#[test]
+fn routed_canaries_are_split_exactly() {
+    let c = common::compile_file("tests/fixtures/forms/routed-canary.kdl");
+    assert!(!c.has_errors(), "{}", common::rendered(&c));
+    assert!(
+        !c.diagnostics
+            .iter()
+            .any(|d| d.code == "canary-replica-ratio"),
+        "{}",
+        common::rendered(&c)
+    );
+    let objects: Vec<serde_json::Value> = c.manifests().iter().map(|m| m.object.clone()).collect();
+    let find = |kind: &str, name: &str| {
+        objects
+            .iter()
+            .find(|o| o["kind"] == kind && o["metadata"]["name"] == name)
+            .unwrap_or_else(|| panic!("{kind} {name}"))
+    };
+    let canary_ingress = find("Ingress", "orders-canary");
+    assert_eq!(
+        canary_ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/canary-weight"],
+        "10"
+    );
+    let rule = &canary_ingress["spec"]["rules"][0];
+    assert_eq!(rule["host"], "shop.example.com");
+    assert_eq!(rule["http"]["paths"][0]["path"], "/api");
+    assert_eq!(
+        rule["http"]["paths"][0]["backend"]["service"]["name"],
+        "orders-canary"
+    );
+    // The main Ingress keeps sending /api to the stable Service, which selects the stable track.
+    let web = find("Ingress", "web");
+    assert_eq!(
+        web["spec"]["rules"][0]["http"]["paths"][1]["backend"]["service"]["name"],
+        "orders"
+    );
+    assert_eq!(
+        find("Service", "orders")["spec"]["selector"]["app.kubernetes.io/track"],
+        "stable"
+    );
+    assert_eq!(
+        find("Service", "orders-canary")["spec"]["selector"]["app.kubernetes.io/track"],
+        "canary"
+    );
+    // One canary pod beside a weighted split.
+    assert_eq!(find("Deployment", "orders-canary")["spec"]["replicas"], 1);
+
+    let route = find("HTTPRoute", "admin");
+    let backends = &route["spec"]["rules"][1]["backendRefs"];
+    assert_eq!(backends[0]["name"], "reports");
+    assert_eq!(backends[0]["weight"], 80);
+    assert_eq!(backends[1]["name"], "reports-canary");
+    assert_eq!(backends[1]["weight"], 20);
+
+    // Behind a gateway, no Ingress sees the path to `orders`: the note says what would.
+    let gateway = "app shop {\n    gateway api {\n        image \"api:1.0.0\"\n        port 8080\n        expose ingress host=\"api.example.com\"\n        route \"/orders\" to=orders\n    }\n    service orders {\n        image \"orders:3.1.0\"\n        port 8080\n        replicas 4\n        canary tag=\"3.2.0\" weight=10\n    }\n}\n";
+    let c = common::compile_text("gateway.kdl", gateway);
+    let note = c
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "canary-replica-ratio")
+        .expect("the replica-ratio note");
+    let help = note.help.as_deref().unwrap_or_default();
+    assert!(help.contains("routing of gateway `api`"), "{help}");
 }

@@ -71,8 +71,10 @@ pub enum Command {
     Fmt(fmt::FmtArgs),
     /// Draw the request path: internet, exposure, frontend, gateway, services, databases.
     Graph(graph::GraphArgs),
-    /// Set a workload's image tag in the description, keeping its layout and comments.
+    /// Set a workload's image tag (or digest) in the description, keeping its layout and comments.
     SetImage(set_image::SetImageArgs),
+    /// Start, weigh, promote or abort a workload's canary, editing the description in place.
+    Canary(set_image::CanaryArgs),
 }
 
 /// `--deny` and `--allow`, shared by the commands that run the rules.
@@ -147,6 +149,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Fmt(args) => fmt::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::SetImage(args) => set_image::run(&args),
+        Command::Canary(args) => set_image::run_canary(&args),
     }
 }
 

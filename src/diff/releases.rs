@@ -49,6 +49,7 @@ pub(super) fn name_promotions(resources: &mut [(usize, ResourceDiff)]) {
         let stable = stable_images
             .iter()
             .find(|(k, _)| k.name == stable_name && k.namespace == r.key.namespace);
+        let promoted = matches!((stable, &image), (Some((_, Some(new))), Some(canary_image)) if new == canary_image);
         let reason = match (stable, &image) {
             (Some((_, Some(new))), Some(canary_image)) if new == canary_image => {
                 format!("canary promoted: `{stable_name}` now runs its image {canary_image}")
@@ -60,6 +61,13 @@ pub(super) fn name_promotions(resources: &mut [(usize, ResourceDiff)]) {
         };
         for change in &mut r.changes {
             change.reason = reason.clone();
+            // The release it tried is the stable one now: its pods stopping is the plan.
+            if promoted {
+                change.class = Class::Safe;
+            }
+        }
+        if promoted {
+            r.class = Class::Safe;
         }
     }
 }
@@ -78,7 +86,9 @@ fn is_canary(object: &Value) -> bool {
 /// beside the stable ones.
 pub(super) fn name_canaries(resources: &mut [(usize, ResourceDiff)], new: &[&Value]) {
     for (_, r) in resources.iter_mut() {
-        if r.status != Status::Added || r.key.kind != "Deployment" {
+        let weighed =
+            r.status == Status::Changed && r.changes.iter().any(|c| c.path == "spec.replicas");
+        if !(r.status == Status::Added || weighed) || r.key.kind != "Deployment" {
             continue;
         }
         let Some(after) = &r.after else { continue };
@@ -135,11 +145,24 @@ pub(super) fn name_canaries(resources: &mut [(usize, ResourceDiff)], new: &[&Val
                 percent(canary_pods, all)
             )
         };
-        for change in &mut r.changes {
-            change.class = Class::Attention;
-            change.reason = format!("new canary of `{stable}` running {image}: {share}");
+        if weighed {
+            for change in r.changes.iter_mut().filter(|c| c.path == "spec.replicas") {
+                change.class = Class::Attention;
+                change.reason = format!("the canary of `{stable}` gets another share: {share}");
+            }
+            r.changes.sort_by_key(|c| c.class);
+        } else {
+            for change in &mut r.changes {
+                change.class = Class::Attention;
+                change.reason = format!("new canary of `{stable}` running {image}: {share}");
+            }
         }
-        r.class = Class::Attention;
+        r.class = r
+            .changes
+            .iter()
+            .map(|c| c.class)
+            .min()
+            .unwrap_or(Class::Safe);
     }
 }
 

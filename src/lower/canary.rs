@@ -15,14 +15,15 @@ use k8s_openapi::api::core::v1::Service;
 use k8s_openapi::api::networking::v1::Ingress;
 
 use super::Scope;
-use crate::model::canary::{Split, TRACK, Track, replicas, split};
+use crate::model::Exposure;
+use crate::model::canary::{Split, TRACK, Track, replicas, routers, split};
 
 /// The canary Deployment, made from the stable one: its image, its replicas, `track: canary` on
 /// its pods and in its selector, no autoscaler.
 pub(super) fn deployment(scope: &Scope<'_>, stable: &Deployment) -> Option<Deployment> {
     let workload = scope.workload;
     let canary = workload.canary.as_ref()?;
-    let split = split(workload, scope.app.ingress_class.as_deref());
+    let split = split(scope.app, workload);
     let mut d = stable.clone();
     d.metadata.name = Some(crate::model::names::canary(workload));
     let version = canary
@@ -67,9 +68,7 @@ pub(super) fn deployment(scope: &Scope<'_>, stable: &Deployment) -> Option<Deplo
 /// second Service `NAME-canary` the canary; with the replica ratio, one Service selects both.
 pub(super) fn services(scope: &Scope<'_>, services: &mut Vec<Service>) {
     let workload = scope.workload;
-    if workload.canary.is_none()
-        || split(workload, scope.app.ingress_class.as_deref()) == Split::ReplicaRatio
-    {
+    if workload.canary.is_none() || split(scope.app, workload) == Split::ReplicaRatio {
         return;
     }
     let Some(index) = services
@@ -95,7 +94,7 @@ pub(super) fn services(scope: &Scope<'_>, services: &mut Vec<Service>) {
 pub(super) fn ingress(scope: &Scope<'_>, stable: &Ingress) -> Option<Ingress> {
     let workload = scope.workload;
     let canary = workload.canary.as_ref()?;
-    if split(workload, scope.app.ingress_class.as_deref()) != Split::NginxIngress {
+    if split(scope.app, workload) != Split::NginxIngress {
         return None;
     }
     let mut ingress = stable.clone();
@@ -120,4 +119,83 @@ pub(super) fn ingress(scope: &Scope<'_>, stable: &Ingress) -> Option<Ingress> {
     let service = paths.first_mut()?.backend.service.as_mut()?;
     service.name = name;
     Some(ingress)
+}
+
+/// ingress-nginx's canary Ingress for a workload reached only through other workloads' nginx
+/// Ingresses (`route "/api" to=orders`): for each such host and path, the same rule to
+/// `NAME-canary`, with `canary-weight`. ingress-nginx pairs a canary Ingress with the main one by
+/// host and path, so exactly those requests are split.
+pub(super) fn routed_ingress(scope: &Scope<'_>) -> Option<Ingress> {
+    use k8s_openapi::api::networking::v1::{
+        HTTPIngressPath, HTTPIngressRuleValue, IngressBackend, IngressRule, IngressServiceBackend,
+        IngressSpec, ServiceBackendPort,
+    };
+    let workload = scope.workload;
+    let canary = workload.canary.as_ref()?;
+    if !matches!(workload.expose, Exposure::Internal)
+        || split(scope.app, workload) != Split::NginxIngress
+    {
+        return None;
+    }
+    let name = crate::model::names::canary_service(workload);
+    let mut class = None;
+    let mut rules = Vec::new();
+    for router in routers(scope.app, workload) {
+        let Exposure::Ingress(exposure) = &router.expose else {
+            continue;
+        };
+        class = exposure
+            .class
+            .clone()
+            .or_else(|| scope.app.ingress_class.clone());
+        let paths: Vec<HTTPIngressPath> = router
+            .routes
+            .iter()
+            .filter(|route| route.target == workload.name)
+            .filter_map(|route| {
+                let port = super::service::backend_port(workload, route.port.as_ref())?;
+                Some(HTTPIngressPath {
+                    path: Some(route.path.clone()),
+                    path_type: "Prefix".to_owned(),
+                    backend: IngressBackend {
+                        service: Some(IngressServiceBackend {
+                            name: name.clone(),
+                            port: Some(ServiceBackendPort {
+                                number: Some(port),
+                                ..ServiceBackendPort::default()
+                            }),
+                        }),
+                        ..IngressBackend::default()
+                    },
+                })
+            })
+            .collect();
+        if !paths.is_empty() {
+            rules.push(IngressRule {
+                host: Some(exposure.host.clone()),
+                http: Some(HTTPIngressRuleValue { paths }),
+            });
+        }
+    }
+    if rules.is_empty() {
+        return None;
+    }
+    let mut annotations = BTreeMap::new();
+    annotations.insert(
+        "nginx.ingress.kubernetes.io/canary".to_owned(),
+        "true".to_owned(),
+    );
+    annotations.insert(
+        "nginx.ingress.kubernetes.io/canary-weight".to_owned(),
+        canary.weight.to_string(),
+    );
+    Some(Ingress {
+        metadata: scope.meta_with(name, scope.labels(), &annotations),
+        spec: Some(IngressSpec {
+            ingress_class_name: class,
+            rules: Some(rules),
+            ..IngressSpec::default()
+        }),
+        ..Ingress::default()
+    })
 }

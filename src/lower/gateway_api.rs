@@ -142,14 +142,33 @@ pub(super) fn http_route(scope: &Scope<'_>) -> Option<HttpRoute> {
         let Some(port) = service::backend_port(target, route.port.as_ref()) else {
             continue;
         };
-        rules.push(rule(
-            &route.path,
-            vec![HttpBackendRef {
+        // A target reached only through routes has its canary weighed here.
+        let backends = match &target.canary {
+            Some(canary)
+                if matches!(target.expose, Exposure::Internal)
+                    && crate::model::canary::split(scope.app, target)
+                        == crate::model::canary::Split::HttpRoute =>
+            {
+                vec![
+                    HttpBackendRef {
+                        name: names::service(target).to_owned(),
+                        port,
+                        weight: Some(100 - canary.weight),
+                    },
+                    HttpBackendRef {
+                        name: names::canary_service(target),
+                        port,
+                        weight: Some(canary.weight),
+                    },
+                ]
+            }
+            _ => vec![HttpBackendRef {
                 name: names::service(target).to_owned(),
                 port,
                 weight: None,
             }],
-        ));
+        };
+        rules.push(rule(&route.path, backends));
     }
     Some(HttpRoute {
         api_version: "gateway.networking.k8s.io/v1",

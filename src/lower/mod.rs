@@ -208,6 +208,8 @@ fn lower_workload(scope: Scope<'_>) -> Vec<Manifest> {
         if let Some(canary) = canary::ingress(&scope, &ingress) {
             push(&mut out, component, &canary);
         }
+    } else if let Some(canary) = canary::routed_ingress(&scope) {
+        push(&mut out, component, &canary);
     }
     if let Some(route) = gateway_api::http_route(&scope) {
         push(&mut out, component, &route);

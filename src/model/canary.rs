@@ -10,6 +10,7 @@
 //! whether a canary exists or not, so adding or removing one changes neither the stable
 //! Deployment's selector (immutable) nor its pod template (a change would restart every pod).
 
+use super::app::App;
 use super::exposure::Exposure;
 use super::workload::Workload;
 
@@ -46,21 +47,58 @@ pub enum Split {
     ReplicaRatio,
 }
 
-/// How the canary of `workload` (with the app's default ingress class) splits traffic.
-pub fn split(workload: &Workload, default_class: Option<&str>) -> Split {
+/// How the canary of `workload` splits traffic: by its own exposure, or — reached only through
+/// other workloads' routes (`route "/api" to=orders` on a frontend) — by theirs, when every one
+/// can weigh it (all HTTPRoutes, or all nginx Ingresses of one class). A gateway's routes are its
+/// own routing, which no Ingress or HTTPRoute sees: behind one, the replica ratio decides.
+pub fn split(app: &App, workload: &Workload) -> Split {
+    let default_class = app.ingress_class.as_deref();
+    let nginx = |class: Option<&str>| class.or(default_class).is_none_or(|c| c.contains("nginx"));
     match &workload.expose {
-        Exposure::Ingress(ingress) => {
-            let class = ingress.class.as_deref().or(default_class);
-            // No class means the cluster's default, which is ingress-nginx on most clusters.
-            if class.is_none_or(|c| c.contains("nginx")) {
+        // No class means the cluster's default, which is ingress-nginx on most clusters.
+        Exposure::Ingress(ingress) if nginx(ingress.class.as_deref()) => Split::NginxIngress,
+        Exposure::HttpRoute(_) => Split::HttpRoute,
+        Exposure::Internal => {
+            let routers = routers(app, workload);
+            if routers.is_empty() {
+                return Split::ReplicaRatio;
+            }
+            if routers
+                .iter()
+                .all(|r| matches!(r.expose, Exposure::HttpRoute(_)))
+            {
+                return Split::HttpRoute;
+            }
+            let classes: Vec<Option<&str>> = routers
+                .iter()
+                .filter_map(|r| match &r.expose {
+                    Exposure::Ingress(i) => Some(i.class.as_deref().or(default_class)),
+                    _ => None,
+                })
+                .collect();
+            let one_nginx_class = classes.len() == routers.len()
+                && classes.iter().all(|c| nginx(*c) && *c == classes[0]);
+            if one_nginx_class {
                 Split::NginxIngress
             } else {
                 Split::ReplicaRatio
             }
         }
-        Exposure::HttpRoute(_) => Split::HttpRoute,
         _ => Split::ReplicaRatio,
     }
+}
+
+/// The workloads whose exposure routes a path straight to `workload` (never a gateway: its
+/// routes are its own routing).
+pub fn routers<'a>(app: &'a App, workload: &Workload) -> Vec<&'a Workload> {
+    app.workloads
+        .iter()
+        .filter(|r| {
+            r.exposes_routes()
+                && !matches!(r.expose, Exposure::Internal)
+                && r.routes.iter().any(|route| route.target == workload.name)
+        })
+        .collect()
 }
 
 /// The canary's replicas: as written, or by default one beside a weighted split, and enough for

@@ -197,7 +197,7 @@ pub fn objects<'a>(app: &App, workload: &'a Workload) -> Vec<Named<'a>> {
             SUBDOMAIN,
             c.span,
         );
-        let split = canary::split(workload, app.ingress_class.as_deref());
+        let split = canary::split(app, workload);
         if split != Split::ReplicaRatio && has_service {
             add(
                 "Service",

@@ -3,6 +3,7 @@
 use crate::check::{Context, Findings, Rule};
 use crate::declare_rule;
 use crate::model::canary::{self, Split};
+use crate::model::{App, Exposure, Workload};
 
 declare_rule! {
     /// ## What it does
@@ -37,7 +38,7 @@ impl Rule for CanaryReplicaRatio {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for w in cx.workloads() {
             let Some(c) = &w.canary else { continue };
-            if canary::split(w, cx.app.ingress_class.as_deref()) != Split::ReplicaRatio {
+            if canary::split(cx.app, w) != Split::ReplicaRatio {
                 continue;
             }
             let stable = w.min_replicas().max(1);
@@ -53,9 +54,44 @@ impl Rule for CanaryReplicaRatio {
                 ),
             )
             .label(c.span, "split by replica ratio")
-            .help(
-                "for an exact split, expose the workload through `expose http-route` or an nginx ingress",
-            );
+            .help(exact_split_help(cx.app, w));
         }
+    }
+}
+
+/// Which exposure would give the canary of `w` an exact split, given how requests reach it now.
+fn exact_split_help(app: &App, w: &Workload) -> String {
+    let gateways: Vec<&str> = app
+        .workloads
+        .iter()
+        .filter(|g| !g.exposes_routes() && g.routes.iter().any(|r| r.target == w.name))
+        .map(|g| g.name.as_str())
+        .collect();
+    let routers = canary::routers(app, w);
+    match &w.expose {
+        Exposure::Ingress(_) => format!(
+            "its Ingress's class has no weighted canary: give `{}` an nginx ingress class, or expose it through `expose http-route`",
+            w.name
+        ),
+        Exposure::NodePort { .. } | Exposure::LoadBalancer { .. } => format!(
+            "a node port or load balancer sends to the Service alone: expose `{}` through `expose http-route` or an nginx ingress for an exact split",
+            w.name
+        ),
+        _ if !routers.is_empty() => format!(
+            "it is reached through {}, whose exposures cannot all weigh it: expose them all through HTTPRoutes, or all through nginx Ingresses of one class",
+            routers
+                .iter()
+                .map(|r| format!("`{}`", r.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ if !gateways.is_empty() => format!(
+            "requests reach it through the routing of gateway `{}`, which no Ingress or HTTPRoute sees: route its path to `{}` from the gateway's own exposure with `expose http-route`, or let the gateway itself weigh the canary",
+            gateways[0], w.name
+        ),
+        _ => format!(
+            "`{}` is reached only inside the cluster, where callers use its one Service: expose it through `expose http-route` or an nginx ingress, or weigh it with a service mesh",
+            w.name
+        ),
     }
 }

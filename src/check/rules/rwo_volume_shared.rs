@@ -53,8 +53,7 @@ impl Rule for RwoVolumeShared {
                 Some(a) => (a.max, Some(a.span)),
                 None => (w.replicas.unwrap_or(1), None),
             };
-            let canary_pods =
-                canary::replicas(w, canary::split(w, cx.app.ingress_class.as_deref()));
+            let canary_pods = canary::replicas(w, canary::split(cx.app, w));
             let pods = stable + canary_pods;
             if pods <= 1 {
                 continue;
