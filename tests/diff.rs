@@ -473,3 +473,42 @@ fn removed_objects_are_deleted_by_the_pruning_apply() {
     let json: Value = serde_json::from_str(&diff::report::json(&first)).unwrap();
     assert_eq!(json["sections"][0]["apply"]["create_namespace_first"], true);
 }
+
+/// A change that breaks a Service's callers names the ones the new output has: a route that
+/// sends to it, a workload whose environment addresses it.
+#[test]
+fn breaking_a_service_names_its_callers() {
+    let app = |port: u32| {
+        format!(
+            "app shop {{\n    namespace shop\n    frontend web {{\n        image \"web:1.0.0\"\n        port 80\n        expose ingress host=\"shop.example.com\"\n        route \"/api\" to=orders\n        env ORDERS_URL=\"http://orders:{port}/v1\"\n    }}\n    service orders {{\n        image \"orders:1.0.0\"\n        port 8080 service-port={port}\n    }}\n    cronjob report {{\n        image \"report:1.0.0\"\n        schedule \"0 * * * *\"\n        env TARGET=\"orders.shop.svc.cluster.local:{port}\"\n    }}\n}}\n"
+        )
+    };
+    let objects = |text: &str| {
+        let c = common::compile_text("windlass.kdl", text);
+        assert!(!c.has_errors(), "{}", common::rendered(&c));
+        c.into_manifests()
+            .into_iter()
+            .map(|m| m.object)
+            .collect::<Vec<_>>()
+    };
+    let report = compare(&objects(&app(8080)), &objects(&app(9090)));
+    let service = report
+        .resources
+        .iter()
+        .find(|r| r.key.kind == "Service" && r.key.name == "orders")
+        .expect("the Service changed");
+    let removed_port = service
+        .changes
+        .iter()
+        .find(|c| c.path.starts_with("spec.ports[8080"))
+        .expect("port 8080 is no longer published");
+    assert_eq!(removed_port.class, Class::Attention);
+    let advice = removed_port.advice.as_deref().unwrap_or_default();
+    for caller in [
+        "`Ingress shop/web`",
+        "`Deployment shop/web` (env `ORDERS_URL`)",
+        "`CronJob shop/report` (env `TARGET`)",
+    ] {
+        assert!(advice.contains(caller), "{caller} in: {advice}");
+    }
+}

@@ -471,3 +471,31 @@ fn a_new_api_group_is_a_rename_and_duplicates_keep_the_last() {
     let last = deployment("orders", "orders:2.0.0", 2);
     assert!(diff([&first, &last], [&last]).is_empty());
 }
+
+/// When only the namespace changed, objects pair by name, not by content: ten look-alike
+/// Deployments moved from `shop` to `shop2` are ten renames of themselves.
+#[test]
+fn a_namespace_change_pairs_objects_by_name() {
+    let moved = |d: &Value, ns: &str| {
+        let mut d = d.clone();
+        d["metadata"]["namespace"] = json!(ns);
+        d
+    };
+    let old: Vec<Value> = (0..10)
+        .map(|i| deployment(&format!("svc{i}"), "img:1.0.0", 1))
+        .collect();
+    // Reversed, so pairing by position or by content alone would be wrong.
+    let new: Vec<Value> = old.iter().rev().map(|d| moved(d, "shop2")).collect();
+    let report = diff(&old, &new);
+    assert_eq!(report.resources.len(), 10);
+    for r in &report.resources {
+        match &r.status {
+            Status::Renamed { from } => {
+                assert_eq!(from.name, r.key.name);
+                assert_eq!(from.namespace.as_deref(), Some("shop"));
+                assert_eq!(r.key.namespace.as_deref(), Some("shop2"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
