@@ -133,6 +133,13 @@ fn targets(args: &DiffArgs, input: &Input) -> Result<Vec<Target>, Outcome> {
     let base_dir = base_dir.as_str();
     if let Some(env) = &args.env {
         let previous = match (&args.against, &args.base) {
+            // A `build --all-envs` directory: the environment's own folder.
+            (Some(path), _)
+                if against_dir
+                    .is_some_and(|d| !has_manifests(d) && environment_dirs(d).contains(env)) =>
+            {
+                Previous::Files(path.join(env))
+            }
             (Some(path), _) => Previous::Files(path.clone()),
             (None, Some(rev)) => Previous::Revision(rev.clone()),
             (None, None) => return Err(Outcome::CouldNotRun),

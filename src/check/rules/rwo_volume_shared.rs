@@ -53,7 +53,12 @@ impl Rule for RwoVolumeShared {
                 Some(a) => (a.max, Some(a.span)),
                 None => (w.replicas.unwrap_or(1), None),
             };
-            let canary_pods = canary::replicas(w, canary::split(cx.app, w));
+            // How a canary splits looks at every workload's routes: only for a canary.
+            let canary_pods = if w.canary.is_some() {
+                canary::replicas(w, canary::split(cx.app, w))
+            } else {
+                0
+            };
             let pods = stable + canary_pods;
             if pods <= 1 {
                 continue;
