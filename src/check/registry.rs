@@ -47,6 +47,8 @@ pub static RULES: &[&dyn Rule] = &[
     &rules::stateful_replicas_unclustered::StatefulReplicasUnclustered,
     // Security, added after the others so that SARIF's rule indices stay put.
     &rules::low_port_non_root::LowPortNonRoot,
+    // Releases, added after the others so that SARIF's rule indices stay put.
+    &rules::canary_same_image::CanarySameImage,
 ];
 
 /// The rule with this code.

@@ -3,6 +3,7 @@
 pub mod autoscale_min_above_max;
 pub mod broad_access;
 pub mod canary_replica_ratio;
+pub mod canary_same_image;
 pub mod database_exposed;
 pub mod database_without_storage;
 pub mod egress_anywhere;
