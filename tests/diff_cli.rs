@@ -578,3 +578,49 @@ fn diff_covers_the_base_app_and_every_environment() {
         run(windlass(root).args(["diff", "--base", "HEAD", "--env", "prod", "--exit-code"]));
     assert_eq!(base_only.status.code(), Some(3));
 }
+
+/// Against an earlier build, objects that did not change are never parsed — unless a change
+/// needs them: the callers of a Service whose port moved are found among them.
+#[test]
+fn callers_are_found_among_unchanged_objects() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let app = |port: u32| {
+        format!(
+            "app shop {{\n    service web {{\n        image \"web:1.0.0\"\n        port 80\n        env ORDERS_HOST=\"orders\"\n    }}\n    service orders {{\n        image \"orders:1.0.0\"\n        port 8080 service-port={port}\n    }}\n}}\n"
+        )
+    };
+    std::fs::write(root.join("windlass.kdl"), app(8080)).unwrap();
+    let built = run(windlass(root).args(["build", "-o", "out"]));
+    assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
+    std::fs::write(root.join("windlass.kdl"), app(9090)).unwrap();
+    let out = run(windlass(root).args(["diff", "--against", "out", "--format", "json"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let removed = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["path"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("spec.ports[8080"))
+        })
+        .expect("port 8080 is no longer published");
+    assert!(
+        removed["advice"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("`Deployment shop/web` (env `ORDERS_HOST`)"),
+        "{removed:#}"
+    );
+    // The caller itself is unchanged: it is not in the report.
+    assert!(
+        !report["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["resource"]["name"] == "web"),
+        "{report:#}"
+    );
+}

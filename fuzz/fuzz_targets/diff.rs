@@ -2,7 +2,8 @@
 //! first NUL byte; the old side is YAML, the new side YAML or, when it starts with `{` or `[`,
 //! JSON). Reading must fail with a message or succeed; the reader of Windlass's own YAML layout
 //! reads exactly what the general reader reads whenever it accepts a text; a diff of anything against
-//! itself is empty; every renderer handles every report without panicking; and matching
+//! itself is empty; every renderer handles every report without panicking, and the Markdown
+//! comment stays under GitHub's 65,536 characters; and matching
 //! unchanged documents by their text first (as `diff --against` does) gives the same report.
 
 #![no_main]
@@ -53,7 +54,24 @@ fuzz_target!(|data: &[u8]| {
     };
     let report = diff::diff(&old, &new);
     let _ = report::human(&[Section::app(report.clone())], true);
-    let _ = report::markdown(&[Section::app(report.clone())], None);
+    // With the pruning apply, as `diff` shows it: the comment fits GitHub's limit whatever the
+    // report holds.
+    let apply = diff::Apply {
+        set: windlass::render::applyset::ApplySet::new("shop", Some("prod"), "shop"),
+        dir: "deploy/prod".to_owned(),
+    };
+    let sections = [
+        Section::new(None, report.clone(), Some(apply.clone())),
+        Section::new(Some("prod".to_owned()), report.clone(), Some(apply)),
+    ];
+    let comment = report::markdown(&sections, Some("https://ci.example/run/1"));
+    assert!(
+        comment.chars().count() < 65_536,
+        "a comment of {} characters",
+        comment.chars().count()
+    );
+    let _ = report::human(&sections, false);
+    let _ = report::json(&sections);
     let _ = report::json(&[Section::app(report.clone())]);
     let _ = report::summary(&report);
     let _ = report::class_summary(&report);
@@ -80,7 +98,8 @@ fuzz_target!(|data: &[u8]| {
         .filter(|i| !same.contains(i))
         .map(|i| &new[i])
         .collect();
-    let mut by_text = diff::diff(&changed, rest);
+    let unchanged = || same.iter().map(|&i| new[i].clone()).collect();
+    let mut by_text = diff::diff_beside(&changed, rest, &unchanged);
     by_text.unchanged += same.len();
     assert_eq!(report::json(&[Section::app(by_text.clone())]), report::json(&[Section::app(report.clone())]));
 });

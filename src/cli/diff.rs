@@ -2,7 +2,10 @@
 //!
 //! The previous output is read from disk (`--against`: a directory, a YAML stream or JSON file,
 //! or `-` for stdin) or compiled from the description at a git revision (`--base`: read with
-//! `git show`, its imports too); `--env` compares one environment on both sides. Exit codes:
+//! `git show`, its imports too). The base app and every environment are compared, each in its own
+//! section (a `build --all-envs` directory folder by folder); `--env` compares one environment on
+//! both sides. Each section names the pruning apply of its new output. Exit codes, the worst over
+//! every section:
 //! 0 nothing dangerous, 1 with `--exit-code` when anything changed (and when a description has
 //! errors), 3 when a change is breaking or loses data (unless `--allow-dangerous`), 2 when the
 //! command could not run.

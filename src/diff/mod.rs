@@ -355,31 +355,43 @@ impl Report {
 }
 
 /// Compares the previous objects with the new ones. Objects without `apiVersion`, `kind` or
-/// `metadata.name` are left out (the CLI refuses them first); of two objects with the same key the
+/// `metadata.name` are left out (the CLI refuses them first); of two with the same key the
 /// later one counts.
 pub fn diff<'a>(
     old: impl IntoIterator<Item = &'a Value>,
     new: impl IntoIterator<Item = &'a Value>,
 ) -> Report {
+    diff_beside(old, new, &Vec::new)
+}
+
+/// [`diff`] of the objects that may have changed, beside new objects known to be unchanged (and
+/// left out of `new`): `unchanged` gives them, read only when a change needs the whole new output
+/// to be understood — the callers of a Service, the stable side of a canary.
+pub fn diff_beside<'a>(
+    old: impl IntoIterator<Item = &'a Value>,
+    new: impl IntoIterator<Item = &'a Value>,
+    unchanged: &dyn Fn() -> Vec<Value>,
+) -> Report {
     let old: Vec<&Value> = old.into_iter().collect();
     let new: Vec<&Value> = new.into_iter().collect();
     let pairs = matching::pair(old.iter().copied(), new.iter().copied());
-    let mut unchanged = 0;
+    let mut unchanged_count = 0;
     let mut resources = Vec::new();
     for (position, pair) in pairs.into_iter().enumerate() {
         match classify::resource(pair) {
             Some(resource) => resources.push((position, resource)),
-            None => unchanged += 1,
+            None => unchanged_count += 1,
         }
     }
     releases::name_promotions(&mut resources);
-    releases::name_canaries(&mut resources, &new);
-    releases::name_callers(&mut resources, &new);
+    let whole = releases::Output::new(&new, unchanged);
+    releases::name_canaries(&mut resources, &whole);
+    releases::name_callers(&mut resources, &whole);
     // Worst first; within a class, the order of the output (removed resources after the rest).
     resources.sort_by_key(|(position, r)| (r.class, *position));
     Report {
         resources: resources.into_iter().map(|(_, r)| r).collect(),
-        unchanged,
+        unchanged: unchanged_count,
     }
 }
 
@@ -398,7 +410,16 @@ pub fn diff_written(
     for ((_, text), _) in now.iter().zip(&same).filter(|(_, same)| !**same) {
         changed.extend(read::objects(text, read::Syntax::Yaml)?);
     }
-    let mut report = diff(&previous.objects, &changed);
+    // The unchanged objects are read only if a change needs them (they read: they are ours).
+    let unchanged = || {
+        now.iter()
+            .zip(&same)
+            .filter(|(_, same)| **same)
+            .filter_map(|((_, text), _)| read::objects(text, read::Syntax::Yaml).ok())
+            .flatten()
+            .collect()
+    };
+    let mut report = diff_beside(&previous.objects, &changed, &unchanged);
     report.unchanged += previous.unchanged.len();
     Ok(report)
 }

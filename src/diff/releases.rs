@@ -9,6 +9,30 @@ use super::{Class, Key, ResourceDiff, Status};
 
 const TRACK: &str = "app.kubernetes.io/track";
 
+/// The whole new output: the objects compared, and — read only when asked — those known to be
+/// unchanged.
+pub(super) struct Output<'a> {
+    compared: &'a [&'a Value],
+    unchanged: &'a dyn Fn() -> Vec<Value>,
+    read: std::cell::OnceCell<Vec<Value>>,
+}
+
+impl<'a> Output<'a> {
+    pub(super) fn new(compared: &'a [&'a Value], unchanged: &'a dyn Fn() -> Vec<Value>) -> Self {
+        Output {
+            compared,
+            unchanged,
+            read: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Every new object.
+    fn all(&self) -> Vec<&Value> {
+        let rest = self.read.get_or_init(|| (self.unchanged)());
+        self.compared.iter().copied().chain(rest).collect()
+    }
+}
+
 /// The first container image of a workload object's pod template.
 fn pod_image(object: &Value) -> Option<&str> {
     object
@@ -84,7 +108,8 @@ fn is_canary(object: &Value) -> bool {
 /// A new canary Deployment says what share of requests it really gets: the nginx Ingress's
 /// `canary-weight`, the HTTPRoute's backend weights, or — one Service over both tracks — its pods
 /// beside the stable ones.
-pub(super) fn name_canaries(resources: &mut [(usize, ResourceDiff)], new: &[&Value]) {
+pub(super) fn name_canaries(resources: &mut [(usize, ResourceDiff)], output: &Output<'_>) {
+    let mut all: Option<Vec<&Value>> = None;
     for (_, r) in resources.iter_mut() {
         let weighed =
             r.status == Status::Changed && r.changes.iter().any(|c| c.path == "spec.replicas");
@@ -98,6 +123,7 @@ pub(super) fn name_canaries(resources: &mut [(usize, ResourceDiff)], new: &[&Val
         let Some(stable) = r.key.name.strip_suffix("-canary") else {
             continue;
         };
+        let new: &[&Value] = all.get_or_insert_with(|| output.all());
         let find = |kind: &str, name: &str| {
             new.iter().copied().find(|o| {
                 Key::of(o).is_some_and(|k| {
@@ -205,7 +231,7 @@ fn route_weight(new: &[&Value], canary: &Key) -> Option<(u64, u64, String)> {
 
 /// A change to a Service that breaks its callers — removed or renamed, a port gone or sent
 /// elsewhere, another selector, a narrower type — names the callers the objects know of.
-pub(super) fn name_callers(resources: &mut [(usize, ResourceDiff)], new: &[&Value]) {
+pub(super) fn name_callers(resources: &mut [(usize, ResourceDiff)], output: &Output<'_>) {
     let service_of = |r: &ResourceDiff| match &r.status {
         Status::Renamed { from } => from.clone(),
         _ => r.key.clone(),
@@ -219,7 +245,7 @@ pub(super) fn name_callers(resources: &mut [(usize, ResourceDiff)], new: &[&Valu
         return;
     }
     // Only callers that will still run after the apply break: those of the new output.
-    let callers = Callers::of(new.iter().copied(), &services);
+    let callers = Callers::of(output.all(), &services);
     for (_, r) in resources.iter_mut() {
         if !r.changes.iter().any(|c| breaks_callers(r, c)) {
             continue;
