@@ -412,13 +412,17 @@ fn edit_description(
         .map_or(Some("the description".to_owned()), |a| {
             made.expect.iter().find_map(|e| e.unmet(a))
         });
-    if after.has_errors() || wrong.is_some() {
+    if after.has_errors() {
         printer::err(&format::human(&after.diagnostics, printer::color_stderr()));
         printer::fatal(
-            &format!(
-                "the edit did not give {}; nothing changed",
-                wrong.unwrap_or_else(|| "a description without errors".to_owned())
-            ),
+            "the edit would leave the description with errors; nothing changed",
+            Some("the diagnostics above say what it would break"),
+        );
+        return Outcome::InputErrors;
+    }
+    if let Some(wrong) = wrong {
+        printer::fatal(
+            &format!("the edit did not give {wrong}; nothing changed"),
             Some(
                 "the image may be set by a component without a parameter: pass it as one, or override it in the workload's block",
             ),

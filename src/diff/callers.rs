@@ -129,6 +129,9 @@ impl Callers {
         {
             Some(callers) if !callers.is_empty() => {
                 const SHOWN: usize = 10;
+                // In name order: the same whichever objects were compared and which unchanged.
+                let mut callers = callers.clone();
+                callers.sort();
                 let mut list = callers
                     .iter()
                     .take(SHOWN)
