@@ -30,9 +30,9 @@ use super::{Outcome, files, loader, printer};
 pub struct DiffArgs {
     /// The description (default: windlass.kdl).
     pub file: Option<PathBuf>,
-    /// The previous output: a directory of manifests (its *.yaml, *.yml and *.json files, not
-    /// its subdirectories; kustomization.yaml is skipped), a YAML stream or JSON file, or `-`
-    /// for stdin.
+    /// The previous output: a directory of manifests (its *.yaml, *.yml and *.json files;
+    /// kustomization.yaml is skipped; the folders of a `build --all-envs` directory are its
+    /// environments), a YAML stream or JSON file, or `-` for stdin.
     #[arg(long, value_name = "PATH")]
     pub against: Option<PathBuf>,
     /// The previous output is the description at this git revision (with its imports), compiled
