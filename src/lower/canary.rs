@@ -100,17 +100,12 @@ pub(super) fn ingress(scope: &Scope<'_>, stable: &Ingress) -> Option<Ingress> {
     let mut ingress = stable.clone();
     let name = crate::model::names::canary_service(workload);
     ingress.metadata.name = Some(name.clone());
-    let annotations = ingress
-        .metadata
-        .annotations
-        .get_or_insert_with(BTreeMap::new);
-    annotations.insert(
-        "nginx.ingress.kubernetes.io/canary".to_owned(),
-        "true".to_owned(),
-    );
-    annotations.insert(
-        "nginx.ingress.kubernetes.io/canary-weight".to_owned(),
-        canary.weight.to_string(),
+    mark_canary(
+        ingress
+            .metadata
+            .annotations
+            .get_or_insert_with(BTreeMap::new),
+        canary.weight,
     );
     let rule = ingress.spec.as_mut()?.rules.as_mut()?.first_mut()?;
     let paths = &mut rule.http.as_mut()?.paths;
@@ -181,14 +176,7 @@ pub(super) fn routed_ingress(scope: &Scope<'_>) -> Option<Ingress> {
         return None;
     }
     let mut annotations = BTreeMap::new();
-    annotations.insert(
-        "nginx.ingress.kubernetes.io/canary".to_owned(),
-        "true".to_owned(),
-    );
-    annotations.insert(
-        "nginx.ingress.kubernetes.io/canary-weight".to_owned(),
-        canary.weight.to_string(),
-    );
+    mark_canary(&mut annotations, canary.weight);
     Some(Ingress {
         metadata: scope.meta_with(name, scope.labels(), &annotations),
         spec: Some(IngressSpec {
@@ -198,4 +186,16 @@ pub(super) fn routed_ingress(scope: &Scope<'_>) -> Option<Ingress> {
         }),
         ..Ingress::default()
     })
+}
+
+/// ingress-nginx's annotations of a canary Ingress: this one is a canary, with this weight.
+fn mark_canary(annotations: &mut BTreeMap<String, String>, weight: u32) {
+    annotations.insert(
+        "nginx.ingress.kubernetes.io/canary".to_owned(),
+        "true".to_owned(),
+    );
+    annotations.insert(
+        "nginx.ingress.kubernetes.io/canary-weight".to_owned(),
+        weight.to_string(),
+    );
 }

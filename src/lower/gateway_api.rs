@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::{Scope, service};
 use crate::model::names;
-use crate::model::{Exposure, HttpRouteExposure};
+use crate::model::{Exposure, HttpRouteExposure, Workload};
 
 /// `gateway.networking.k8s.io/v1` `HTTPRoute`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -90,6 +90,30 @@ pub struct HttpBackendRef {
     pub weight: Option<u32>,
 }
 
+/// The backends for `workload`'s port: its Service, or — with a canary this route weighs — its
+/// Service and the canary's, by the canary's weight.
+fn backends(workload: &Workload, port: i32, weighed: bool) -> Vec<HttpBackendRef> {
+    match &workload.canary {
+        Some(canary) if weighed => vec![
+            HttpBackendRef {
+                name: names::service(workload).to_owned(),
+                port,
+                weight: Some(100 - canary.weight),
+            },
+            HttpBackendRef {
+                name: names::canary_service(workload),
+                port,
+                weight: Some(canary.weight),
+            },
+        ],
+        _ => vec![HttpBackendRef {
+            name: names::service(workload).to_owned(),
+            port,
+            weight: None,
+        }],
+    }
+}
+
 fn rule(path: &str, backends: Vec<HttpBackendRef>) -> HttpRouteRule {
     HttpRouteRule {
         matches: vec![HttpRouteMatch {
@@ -109,26 +133,7 @@ pub(super) fn http_route(scope: &Scope<'_>) -> Option<HttpRoute> {
         return None;
     };
     let port = service::backend_port(workload, None)?;
-    let own = match &workload.canary {
-        Some(canary) => vec![
-            HttpBackendRef {
-                name: names::service(workload).to_owned(),
-                port,
-                weight: Some(100 - canary.weight),
-            },
-            HttpBackendRef {
-                name: names::canary_service(workload),
-                port,
-                weight: Some(canary.weight),
-            },
-        ],
-        None => vec![HttpBackendRef {
-            name: names::service(workload).to_owned(),
-            port,
-            weight: None,
-        }],
-    };
-    let mut rules = vec![rule(&exposure.path, own)];
+    let mut rules = vec![rule(&exposure.path, backends(workload, port, true))];
     // A gateway's routes are its own routing, never rules that skip it.
     let routed = if workload.exposes_routes() {
         workload.routes.as_slice()
@@ -143,32 +148,10 @@ pub(super) fn http_route(scope: &Scope<'_>) -> Option<HttpRoute> {
             continue;
         };
         // A target reached only through routes has its canary weighed here.
-        let backends = match &target.canary {
-            Some(canary)
-                if matches!(target.expose, Exposure::Internal)
-                    && crate::model::canary::split(scope.app, target)
-                        == crate::model::canary::Split::HttpRoute =>
-            {
-                vec![
-                    HttpBackendRef {
-                        name: names::service(target).to_owned(),
-                        port,
-                        weight: Some(100 - canary.weight),
-                    },
-                    HttpBackendRef {
-                        name: names::canary_service(target),
-                        port,
-                        weight: Some(canary.weight),
-                    },
-                ]
-            }
-            _ => vec![HttpBackendRef {
-                name: names::service(target).to_owned(),
-                port,
-                weight: None,
-            }],
-        };
-        rules.push(rule(&route.path, backends));
+        let weighed = matches!(target.expose, Exposure::Internal)
+            && crate::model::canary::split(scope.app, target)
+                == crate::model::canary::Split::HttpRoute;
+        rules.push(rule(&route.path, backends(target, port, weighed)));
     }
     Some(HttpRoute {
         api_version: "gateway.networking.k8s.io/v1",

@@ -189,6 +189,36 @@ fn app_node(doc: &Document) -> Result<Node<'_>, EditError> {
         .ok_or_else(|| error("the description has no `app`", "run `windlass check` first"))
 }
 
+/// The workload node the app declares as `name`.
+fn workload_node<'a>(doc: &'a Document, name: &str) -> Result<Node<'a>, EditError> {
+    app_node(doc)?
+        .children()
+        .into_iter()
+        .flatten()
+        .find(|n| n.name() != "environment" && declared(*n) == Some(name))
+        .ok_or_else(|| {
+            error(
+                format!("the app has no workload `{name}`"),
+                "name it as the app does",
+            )
+        })
+}
+
+/// The `environment NAME { … }` node.
+fn environment<'a>(doc: &'a Document, env: &str) -> Result<Node<'a>, EditError> {
+    doc.nodes()
+        .find(|n| {
+            n.name() == "environment"
+                && args(*n).first().and_then(|e| e.value().as_str()) == Some(env)
+        })
+        .ok_or_else(|| {
+            error(
+                format!("the description has no environment `{env}`"),
+                "declare it with `environment NAME { … }`",
+            )
+        })
+}
+
 fn args(node: Node<'_>) -> Vec<Entry<'_>> {
     node.entries().filter(|e| e.name().is_none()).collect()
 }
@@ -214,18 +244,7 @@ fn set_in_app(
     target: &Target<'_>,
     tag: &str,
 ) -> Result<Edit, EditError> {
-    let app = app_node(doc)?;
-    let node = app
-        .children()
-        .into_iter()
-        .flatten()
-        .find(|n| n.name() != "environment" && declared(*n) == Some(target.workload))
-        .ok_or_else(|| {
-            error(
-                format!("the app has no workload `{}`", target.workload),
-                "name it as the app does",
-            )
-        })?;
+    let node = workload_node(doc, target.workload)?;
     let what = format!("image of `{}`", target.workload);
     // 1. An `image "…"` node in its block.
     let image_node = node
@@ -280,18 +299,7 @@ fn set_in_env(
     env: &str,
     tag: &str,
 ) -> Result<Edit, EditError> {
-    let env_node = doc
-        .nodes()
-        .find(|n| {
-            n.name() == "environment"
-                && args(*n).first().and_then(|e| e.value().as_str()) == Some(env)
-        })
-        .ok_or_else(|| {
-            error(
-                format!("the description has no environment `{env}`"),
-                "declare it with `environment NAME { … }`",
-            )
-        })?;
+    let env_node = environment(doc, env)?;
     let what = format!("image of `{}` in environment `{env}`", target.workload);
     let children: Vec<Node<'_>> = env_node.children().into_iter().flatten().collect();
     let existing = children
@@ -424,33 +432,11 @@ pub fn canary(
     })?;
     let (holder, env_node) = match target.env {
         None => {
-            let app = app_node(&doc)?;
-            let node = app
-                .children()
-                .into_iter()
-                .flatten()
-                .find(|n| n.name() != "environment" && declared(*n) == Some(target.workload))
-                .ok_or_else(|| {
-                    error(
-                        format!("the app has no workload `{}`", target.workload),
-                        "name it as the app does",
-                    )
-                })?;
+            let node = workload_node(&doc, target.workload)?;
             (Some(node), None)
         }
         Some(env) => {
-            let env_node = doc
-                .nodes()
-                .find(|n| {
-                    n.name() == "environment"
-                        && args(*n).first().and_then(|e| e.value().as_str()) == Some(env)
-                })
-                .ok_or_else(|| {
-                    error(
-                        format!("the description has no environment `{env}`"),
-                        "declare it with `environment NAME { … }`",
-                    )
-                })?;
+            let env_node = environment(&doc, env)?;
             let holder = env_node.children().into_iter().flatten().find(|n| {
                 args(*n).first().and_then(|e| e.value().as_str()) == Some(target.workload)
                     && n.name() != "namespace"
